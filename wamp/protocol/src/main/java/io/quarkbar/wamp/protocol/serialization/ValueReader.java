@@ -2,6 +2,7 @@ package io.quarkbar.wamp.protocol.serialization;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import io.quarkbar.wamp.protocol.codec.ProtocolViolationException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.msgpack.jackson.dataformat.MessagePackParser;
 
 /**
  * Reads one serialized value into plain Java: {@link List}, {@link LinkedHashMap} with string keys,
@@ -36,14 +38,44 @@ final class ValueReader {
   List<Object> readMessage() throws IOException {
     JsonToken first = parser.nextToken();
     if (first != JsonToken.START_ARRAY) {
-      throw new ProtocolViolationException(
-          "a WAMP message must be a list, got " + (first == null ? "nothing" : first.asString()));
+      throw new ProtocolViolationException("a WAMP message must be a list, got " + kind(first));
     }
     List<Object> message = readList();
-    if (parser.nextToken() != null) {
+    if (tokenAfterMessage() != null) {
       throw new ProtocolViolationException("unexpected data after the message");
     }
     return message;
+  }
+
+  /** What a top-level token that is not a list stands for, in the words of the codec's messages. */
+  private static String kind(JsonToken token) {
+    return switch (token) {
+      case null -> "nothing";
+      case START_OBJECT -> "a dict";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT -> "an integer";
+      case VALUE_NUMBER_FLOAT -> "a float";
+      case VALUE_TRUE, VALUE_FALSE -> "a bool";
+      case VALUE_NULL -> "null";
+      case VALUE_EMBEDDED_OBJECT -> "binary";
+      default -> token.name();
+    };
+  }
+
+  /**
+   * The token after the message, {@code null} at the end of the input. The msgpack parser throws
+   * "Unexpected EOF" there instead of returning {@code null} as Jackson's own parsers do; after a
+   * complete top-level value nothing is pending, so for it that exception means the input ended.
+   */
+  private JsonToken tokenAfterMessage() throws IOException {
+    try {
+      return parser.nextToken();
+    } catch (JsonEOFException e) {
+      if (parser instanceof MessagePackParser) {
+        return null;
+      }
+      throw e;
+    }
   }
 
   private Object read(JsonToken token) throws IOException {

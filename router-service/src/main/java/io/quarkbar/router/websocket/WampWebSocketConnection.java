@@ -1,0 +1,205 @@
+package io.quarkbar.router.websocket;
+
+import io.netty.buffer.Unpooled;
+import io.quarkbar.wamp.protocol.codec.ProtocolViolationException;
+import io.quarkbar.wamp.protocol.message.Abort;
+import io.quarkbar.wamp.protocol.serialization.Serializer;
+import io.quarkbar.wamp.protocol.uri.WampUris;
+import io.quarkbar.wamp.router.Router;
+import io.quarkbar.wamp.router.session.Session;
+import io.quarkbar.wamp.router.transport.OutgoingMessage;
+import io.quarkbar.wamp.router.transport.Transport;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * One WAMP session over one Vert.x {@link ServerWebSocket}: frames in, decoded and handed to the
+ * router's {@link Session} on this connection's event loop; messages out, encoded once per
+ * serializer and written as single frames.
+ *
+ * <p>Reads run on the connection's event loop. Writes come from any session's event loop; Vert.x
+ * hands writes from other threads to this connection's loop in order, and writes made while the
+ * loop reads are flushed together when the read completes.
+ */
+final class WampWebSocketConnection implements Transport {
+
+  private static final Logger LOG = Logger.getLogger(WampWebSocketConnection.class);
+
+  /** Crossbar's URI for an error inside the router; the specification defines none. */
+  private static final String RUNTIME_ERROR = "wamp.error.runtime_error";
+
+  private final ServerWebSocket ws;
+  private final HttpConnection connection;
+  private final Serializer serializer;
+  private final int maxMessageSize;
+  private final int maxOutboundQueue;
+  private final String remote;
+  private final Session session;
+
+  /** A message arriving in several frames, gathered here (event loop only). */
+  private Buffer fragments;
+
+  private volatile boolean closed;
+
+  WampWebSocketConnection(
+      ServerWebSocket ws,
+      HttpConnection connection,
+      Serializer serializer,
+      Router router,
+      int maxMessageSize,
+      int maxOutboundQueue) {
+    this.ws = ws;
+    this.connection = connection;
+    this.serializer = serializer;
+    this.maxMessageSize = maxMessageSize;
+    this.maxOutboundQueue = maxOutboundQueue;
+    this.remote = String.valueOf(ws.remoteAddress()) + "/" + serializer.subprotocol();
+    this.session = router.attach(this);
+    ws.setWriteQueueMaxSize(maxOutboundQueue);
+    ws.frameHandler(this::onFrame);
+    ws.closeHandler(v -> onClosed());
+    ws.exceptionHandler(e -> LOG.debugf("connection %s: %s", remote, e.toString()));
+  }
+
+  private void onFrame(WebSocketFrame frame) {
+    if (closed) {
+      return;
+    }
+    if (frame.isText() || frame.isBinary()) {
+      if (fragments != null) {
+        session.protocolViolation("a new message started before the previous one ended");
+        return;
+      }
+      if (frame.isBinary() != serializer.isBinary()) {
+        session.protocolViolation(
+            serializer.subprotocol()
+                + " messages come in "
+                + (serializer.isBinary() ? "binary" : "text")
+                + " frames, got a "
+                + (frame.isBinary() ? "binary" : "text")
+                + " frame");
+        return;
+      }
+      if (frame.isFinal()) {
+        deliver(frame.binaryData());
+      } else {
+        fragments = Buffer.buffer().appendBuffer(frame.binaryData());
+        checkSize(fragments.length());
+      }
+    } else if (frame.isContinuation()) {
+      if (fragments == null) {
+        session.protocolViolation("a continuation frame without a message to continue");
+        return;
+      }
+      fragments.appendBuffer(frame.binaryData());
+      if (checkSize(fragments.length()) && frame.isFinal()) {
+        Buffer message = fragments;
+        fragments = null;
+        deliver(message);
+      }
+    }
+    // Ping, pong and close frames are answered by Vert.x itself.
+  }
+
+  private void deliver(Buffer bytes) {
+    if (!checkSize(bytes.length())) {
+      return;
+    }
+    try {
+      session.receive(serializer.decode(bytes.getBytes()));
+    } catch (ProtocolViolationException e) {
+      session.protocolViolation(e.getMessage());
+    } catch (RuntimeException e) {
+      // A bug of ours must not leave the client waiting for an answer that never comes.
+      LOG.errorf(e, "connection %s: internal error while routing a message", remote);
+      session.abort(RUNTIME_ERROR, "internal router error; the router's log has the details");
+    }
+  }
+
+  /** False, with the session aborted, when a message is over the size limit. */
+  private boolean checkSize(int size) {
+    if (size <= maxMessageSize) {
+      return true;
+    }
+    fragments = null;
+    LOG.debugf("connection %s: message of %d bytes over the limit", remote, size);
+    if (session.isAlive() || session.state() == Session.State.ESTABLISHING) {
+      session.abort(
+          WampUris.PAYLOAD_SIZE_EXCEEDED,
+          "message of "
+              + size
+              + " bytes or more exceeds the limit of "
+              + maxMessageSize
+              + " bytes");
+    } else {
+      writeNow(new Abort(Map.of(), WampUris.PAYLOAD_SIZE_EXCEEDED, List.of(), Map.of()));
+      close();
+    }
+    return false;
+  }
+
+  private void onClosed() {
+    closed = true;
+    session.transportClosed();
+  }
+
+  @Override
+  public void send(OutgoingMessage message) {
+    if (closed) {
+      return;
+    }
+    if (ws.writeQueueFull()) {
+      overflow();
+      return;
+    }
+    write(message.encoded(serializer));
+  }
+
+  private void writeNow(Abort abort) {
+    write(serializer.encode(abort));
+  }
+
+  private void write(byte[] bytes) {
+    // The Buffer-based frame factories copy or re-encode; wrapping the encoded bytes does neither.
+    ws.writeFrame(
+        new WebSocketFrameImpl(
+            serializer.isBinary() ? WebSocketFrameType.BINARY : WebSocketFrameType.TEXT,
+            Unpooled.wrappedBuffer(bytes),
+            true));
+  }
+
+  /**
+   * The client reads slower than it is sent to. Waiting for it would hold memory without bound, and
+   * a graceful close would queue behind the backlog, so the connection is cut; the session then
+   * ends as if the network had failed, and the client's reconnect logic takes over.
+   */
+  private void overflow() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    LOG.warnf(
+        "connection %s: more than %d bytes waiting to be sent; disconnecting the slow client",
+        remote, maxOutboundQueue);
+    connection.close();
+  }
+
+  @Override
+  public void close() {
+    if (!ws.isClosed()) {
+      ws.close();
+    }
+  }
+
+  @Override
+  public String describe() {
+    return remote;
+  }
+}
