@@ -1,0 +1,103 @@
+package io.quarkbar.wamp.router;
+
+import io.quarkbar.wamp.protocol.message.Abort;
+import io.quarkbar.wamp.protocol.message.Call;
+import io.quarkbar.wamp.protocol.message.Cancel;
+import io.quarkbar.wamp.protocol.message.Error;
+import io.quarkbar.wamp.protocol.message.Goodbye;
+import io.quarkbar.wamp.protocol.message.Hello;
+import io.quarkbar.wamp.protocol.message.Invocation;
+import io.quarkbar.wamp.protocol.message.Publish;
+import io.quarkbar.wamp.protocol.message.Register;
+import io.quarkbar.wamp.protocol.message.Subscribe;
+import io.quarkbar.wamp.protocol.message.Unregister;
+import io.quarkbar.wamp.protocol.message.Unsubscribe;
+import io.quarkbar.wamp.protocol.message.WampMessage;
+import io.quarkbar.wamp.protocol.message.Yield;
+import io.quarkbar.wamp.protocol.uri.UriValidator;
+import io.quarkbar.wamp.router.auth.Authorizer;
+import io.quarkbar.wamp.router.broker.Broker;
+import io.quarkbar.wamp.router.config.RealmConfig;
+import io.quarkbar.wamp.router.dealer.Dealer;
+import io.quarkbar.wamp.router.session.Session;
+import io.quarkbar.wamp.router.session.SessionListener;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A routing namespace: its sessions, its broker and dealer, and its authorization. Messages of open
+ * sessions are dispatched here to the broker or the dealer, the way the specification splits them.
+ */
+public final class Realm implements SessionListener {
+
+  private final String name;
+  private final Optional<String> anonymousRole;
+  private final Authorizer authorizer;
+  private final Broker broker;
+  private final Dealer dealer;
+  private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
+
+  Realm(RealmConfig config, UriValidator uris) {
+    this.name = config.name();
+    this.anonymousRole = config.anonymousRole();
+    this.authorizer = new Authorizer(config.roles());
+    this.broker = new Broker(authorizer, uris);
+    this.dealer = new Dealer(authorizer, uris);
+  }
+
+  /** Routes one message of an open session. */
+  @Override
+  public void message(Session session, WampMessage message) {
+    switch (message) {
+      case Publish m -> broker.processPublish(session, m);
+      case Subscribe m -> broker.processSubscribe(session, m);
+      case Unsubscribe m -> broker.processUnsubscribe(session, m);
+      case Call m -> dealer.processCall(session, m);
+      case Register m -> dealer.processRegister(session, m);
+      case Unregister m -> dealer.processUnregister(session, m);
+      case Yield m -> dealer.processYield(session, m);
+      case Error m when m.requestType() == Invocation.CODE ->
+          dealer.processInvocationError(session, m);
+      case Goodbye m -> session.goodbyeReceived(m);
+      case Abort m -> session.end();
+      // Call canceling is not announced yet; a client that cancels anyway gets its result later.
+      case Cancel m -> {}
+      case Hello m -> session.protocolViolation("HELLO on a session that is already open");
+      default ->
+          session.protocolViolation(
+              message.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT)
+                  + " is not a message a client sends to a router");
+    }
+  }
+
+  /** Adds a session that has been welcomed; false if its ID is taken (astronomically unlikely). */
+  boolean add(Session session, long id) {
+    return sessions.putIfAbsent(id, session) == null;
+  }
+
+  /** Removes an ended session and everything it had registered or subscribed. */
+  @Override
+  public void closed(Session session) {
+    sessions.remove(session.id(), session);
+    broker.removeSession(session);
+    dealer.removeSession(session);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Optional<String> anonymousRole() {
+    return anonymousRole;
+  }
+
+  public Authorizer authorizer() {
+    return authorizer;
+  }
+
+  public Collection<Session> sessions() {
+    return sessions.values();
+  }
+}

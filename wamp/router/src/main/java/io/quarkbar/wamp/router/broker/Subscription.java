@@ -1,0 +1,65 @@
+package io.quarkbar.wamp.router.broker;
+
+import io.quarkbar.wamp.router.config.MatchPolicy;
+import io.quarkbar.wamp.router.session.Session;
+import java.util.Arrays;
+
+/**
+ * One subscription: a topic pattern and every session subscribed to it. All of them share its ID,
+ * which is what lets the broker encode an EVENT once for all of them.
+ *
+ * <p>The subscriber array is replaced, never changed in place, so publishers read it without a
+ * lock; changes happen under the broker's lock.
+ */
+final class Subscription {
+
+  final long id;
+  final String uri;
+  final MatchPolicy match;
+  private volatile Session[] subscribers = new Session[0];
+
+  Subscription(long id, String uri, MatchPolicy match) {
+    this.id = id;
+    this.uri = uri;
+    this.match = match;
+  }
+
+  Session[] subscribers() {
+    return subscribers;
+  }
+
+  boolean contains(Session session) {
+    for (Session s : subscribers) {
+      if (s == session) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void add(Session session) {
+    Session[] old = subscribers;
+    Session[] copy = Arrays.copyOf(old, old.length + 1);
+    copy[old.length] = session;
+    subscribers = copy;
+  }
+
+  /** Removes {@code session}; returns whether it was there. */
+  boolean remove(Session session) {
+    Session[] old = subscribers;
+    for (int i = 0; i < old.length; i++) {
+      if (old[i] == session) {
+        Session[] copy = new Session[old.length - 1];
+        System.arraycopy(old, 0, copy, 0, i);
+        System.arraycopy(old, i + 1, copy, i, old.length - i - 1);
+        subscribers = copy;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  boolean isEmpty() {
+    return subscribers.length == 0;
+  }
+}

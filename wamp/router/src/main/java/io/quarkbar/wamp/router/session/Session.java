@@ -1,0 +1,201 @@
+package io.quarkbar.wamp.router.session;
+
+import io.quarkbar.wamp.protocol.id.IdSequence;
+import io.quarkbar.wamp.protocol.message.Abort;
+import io.quarkbar.wamp.protocol.message.Error;
+import io.quarkbar.wamp.protocol.message.Goodbye;
+import io.quarkbar.wamp.protocol.message.Hello;
+import io.quarkbar.wamp.protocol.message.WampMessage;
+import io.quarkbar.wamp.protocol.message.Welcome;
+import io.quarkbar.wamp.protocol.uri.WampUris;
+import io.quarkbar.wamp.router.transport.OutgoingMessage;
+import io.quarkbar.wamp.router.transport.Transport;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+
+/**
+ * The router's side of one client session, from HELLO to its end.
+ *
+ * <p>Threads: a transport delivers a session's incoming messages one at a time, in order ({@link
+ * #receive}, {@link #transportClosed}); other sessions' threads may send to it at the same time,
+ * and the router may end it from any thread. So its state changes by compare-and-set, and whatever
+ * another session's thread touches is thread-safe.
+ */
+public final class Session {
+
+  private static final Logger LOG = Logger.getLogger(Session.class);
+
+  /** Where a session is in its life. */
+  public enum State {
+    /** Connected, waiting for HELLO. */
+    ESTABLISHING,
+    /** WELCOME sent; the session is attached to its realm. */
+    OPEN,
+    /** The router sent GOODBYE and waits for the client's reply. */
+    CLOSING,
+    /** Ended; nothing more is sent or processed. */
+    CLOSED
+  }
+
+  private final Transport transport;
+  private final JoinHandler joinHandler;
+  private volatile SessionListener listener;
+  private final AtomicReference<State> state = new AtomicReference<>(State.ESTABLISHING);
+  private final IdSequence outgoingRequests = new IdSequence();
+  private volatile SessionIdentity identity;
+
+  public Session(Transport transport, JoinHandler joinHandler) {
+    this.transport = transport;
+    this.joinHandler = joinHandler;
+  }
+
+  /** Handles one message from the client. */
+  public void receive(WampMessage message) {
+    switch (state.get()) {
+      case ESTABLISHING -> {
+        if (message instanceof Hello hello) {
+          joinHandler.hello(this, hello);
+        } else {
+          protocolViolation("the first message must be HELLO, got " + name(message));
+        }
+      }
+      case OPEN, CLOSING -> listener.message(this, message);
+      case CLOSED -> {}
+    }
+  }
+
+  /**
+   * The client sent something that is not a valid WAMP message: ABORT and close this session only.
+   */
+  public void protocolViolation(String why) {
+    LOG.debugf("session %s (%s): protocol violation: %s", idText(), transport.describe(), why);
+    abort(WampUris.PROTOCOL_VIOLATION, why);
+  }
+
+  /** The connection is gone (closed by the client, the network or the transport's own limits). */
+  public void transportClosed() {
+    end();
+  }
+
+  /**
+   * Marks the session open under {@code identity}, hands its further messages to {@code realm}, and
+   * sends WELCOME with {@code details}. False if the session ended in the meantime.
+   */
+  public boolean open(
+      SessionIdentity identity, SessionListener realm, Map<String, Object> welcomeDetails) {
+    this.identity = identity;
+    this.listener = realm;
+    if (!state.compareAndSet(State.ESTABLISHING, State.OPEN)) {
+      return false;
+    }
+    send(new Welcome(identity.sessionId(), welcomeDetails));
+    return true;
+  }
+
+  /** Sends ABORT with {@code reason} and a human-readable {@code message}, then closes. */
+  public void abort(String reason, String message) {
+    State before = state.getAndSet(State.CLOSED);
+    if (before == State.CLOSED) {
+      return;
+    }
+    transport.send(
+        new OutgoingMessage(new Abort(Map.of("message", message), reason, List.of(), Map.of())));
+    transport.close();
+    if (before != State.ESTABLISHING) {
+      listener.closed(this);
+    }
+  }
+
+  /** The client said GOODBYE: answer it (unless this was the answer to ours) and close. */
+  public void goodbyeReceived(Goodbye goodbye) {
+    State before = state.getAndSet(State.CLOSED);
+    if (before == State.CLOSED) {
+      return;
+    }
+    if (before == State.OPEN) {
+      transport.send(new OutgoingMessage(new Goodbye(Map.of(), WampUris.GOODBYE_AND_OUT)));
+    }
+    transport.close();
+    listener.closed(this);
+  }
+
+  /** The router ends the session (shutdown, kill): GOODBYE now, close when the client answers. */
+  public void goodbye(String reason, String message) {
+    if (state.compareAndSet(State.OPEN, State.CLOSING)) {
+      transport.send(new OutgoingMessage(new Goodbye(Map.of("message", message), reason)));
+    }
+  }
+
+  /** Ends the session without another word: the client aborted, or its connection is gone. */
+  public void end() {
+    State before = state.getAndSet(State.CLOSED);
+    if (before == State.CLOSED) {
+      return;
+    }
+    transport.close();
+    if (before != State.ESTABLISHING) {
+      listener.closed(this);
+    }
+  }
+
+  /** Queues one message for the client, unless the session has ended. */
+  public void send(WampMessage message) {
+    if (isAlive()) {
+      transport.send(new OutgoingMessage(message));
+    }
+  }
+
+  /** Queues one message that is shared with other sessions (and encoded once per serializer). */
+  public void send(OutgoingMessage message) {
+    if (isAlive()) {
+      transport.send(message);
+    }
+  }
+
+  /**
+   * Answers a request with ERROR {@code uri}; {@code message} says in words what went wrong and
+   * goes as the first positional argument, as Crossbar and Autobahn do.
+   */
+  public void error(int requestType, long request, String uri, String message) {
+    send(new Error(requestType, request, Map.of(), uri, List.of(message), Map.of()));
+  }
+
+  /** The next request ID for a message the router starts towards this client (INVOCATION). */
+  public long nextRequestId() {
+    return outgoingRequests.next();
+  }
+
+  public boolean isAlive() {
+    State s = state.get();
+    return s == State.OPEN || s == State.CLOSING;
+  }
+
+  public State state() {
+    return state.get();
+  }
+
+  /** Who the session is; {@code null} before WELCOME. */
+  public SessionIdentity identity() {
+    return identity;
+  }
+
+  /** The session ID, 0 before WELCOME. */
+  public long id() {
+    SessionIdentity i = identity;
+    return i == null ? 0 : i.sessionId();
+  }
+
+  public Transport transport() {
+    return transport;
+  }
+
+  private String idText() {
+    return identity == null ? "-" : Long.toString(identity.sessionId());
+  }
+
+  static String name(WampMessage message) {
+    return message.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,24 @@
+package io.quarkbar.wamp.router.transport;
+
+/**
+ * A connection from the router to one client, as the router core sees it: WebSocket in
+ * router-service, an in-memory pipe in tests ({@link LocalTransport}).
+ *
+ * <p>Both methods may be called from any thread and must never block: the router calls them while
+ * it routes other sessions' messages on an event loop. Messages handed to {@link #send} go out in
+ * the order they were handed in from any one thread.
+ */
+public interface Transport {
+
+  /**
+   * Queues one message. A transport bounds what it queues for a slow client: past its bound it
+   * closes the connection rather than grow without limit (and the router then ends the session).
+   */
+  void send(OutgoingMessage message);
+
+  /** Closes the connection once what was queued before has gone out. */
+  void close();
+
+  /** A short description of the peer for logs, e.g. its remote address. */
+  String describe();
+}
