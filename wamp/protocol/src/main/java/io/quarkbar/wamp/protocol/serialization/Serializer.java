@@ -76,7 +76,7 @@ public enum Serializer {
   /** Decodes the wire list of one message without interpreting it. */
   public List<Object> decodeList(byte[] bytes, int offset, int length) {
     try (JsonParser parser = factory.createParser(bytes, offset, length)) {
-      return new ValueReader(parser, this == JSON).readMessage();
+      return new ValueReader(parser, this == JSON, bytes, offset, length).readMessage();
     } catch (IOException | RuntimeException e) {
       if (e instanceof ProtocolViolationException pve) {
         throw pve;

@@ -2,7 +2,6 @@ package io.quarkbar.wamp.protocol.serialization;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.io.JsonEOFException;
 import io.quarkbar.wamp.protocol.codec.ProtocolViolationException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -10,6 +9,8 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageUnpacker;
 import org.msgpack.jackson.dataformat.MessagePackParser;
 
 /**
@@ -29,10 +30,16 @@ final class ValueReader {
 
   private final JsonParser parser;
   private final boolean json;
+  private final byte[] input;
+  private final int offset;
+  private final int length;
 
-  ValueReader(JsonParser parser, boolean json) {
+  ValueReader(JsonParser parser, boolean json, byte[] input, int offset, int length) {
     this.parser = parser;
     this.json = json;
+    this.input = input;
+    this.offset = offset;
+    this.length = length;
   }
 
   List<Object> readMessage() throws IOException {
@@ -41,7 +48,7 @@ final class ValueReader {
       throw new ProtocolViolationException("a WAMP message must be a list, got " + kind(first));
     }
     List<Object> message = readList();
-    if (tokenAfterMessage() != null) {
+    if (hasTrailingData()) {
       throw new ProtocolViolationException("unexpected data after the message");
     }
     return message;
@@ -63,19 +70,19 @@ final class ValueReader {
   }
 
   /**
-   * The token after the message, {@code null} at the end of the input. The msgpack parser throws
-   * "Unexpected EOF" there instead of returning {@code null} as Jackson's own parsers do; after a
-   * complete top-level value nothing is pending, so for it that exception means the input ended.
+   * Whether bytes follow the message. Jackson's own parsers return {@code null} at the end of the
+   * input; the msgpack parser throws instead, and reports no byte offset, so msgpack input is
+   * checked by skipping one value with msgpack-core: a cheap second pass, where an exception per
+   * message would cost more than the decoding itself.
    */
-  private JsonToken tokenAfterMessage() throws IOException {
-    try {
-      return parser.nextToken();
-    } catch (JsonEOFException e) {
-      if (parser instanceof MessagePackParser) {
-        return null;
+  private boolean hasTrailingData() throws IOException {
+    if (parser instanceof MessagePackParser) {
+      try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(input, offset, length)) {
+        unpacker.skipValue();
+        return unpacker.hasNext();
       }
-      throw e;
     }
+    return parser.nextToken() != null;
   }
 
   private Object read(JsonToken token) throws IOException {
