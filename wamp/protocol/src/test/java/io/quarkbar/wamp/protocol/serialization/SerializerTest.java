@@ -284,7 +284,8 @@ class SerializerTest {
   @Test
   void anIncompleteValueAfterTheMessageIsAViolation() {
     assertViolation(Serializer.JSON, utf8("[35,1] tru"), "invalid JSON");
-    assertViolation(Serializer.MSGPACK, bytes("922301" + "cb3ff0"), "unexpected data after the message");
+    assertViolation(
+        Serializer.MSGPACK, bytes("922301" + "cb3ff0"), "unexpected data after the message");
     assertViolation(Serializer.CBOR, bytes("821823" + "01" + "19"), "invalid CBOR");
   }
 
