@@ -90,6 +90,11 @@ public final class Broker {
         bySession.computeIfAbsent(session, s -> ConcurrentHashMap.newKeySet()).add(sub);
       }
     }
+    // The session may have been ended from another thread (shutdown, kill) while this ran, after
+    // its clean-up: then this subscription would outlive it.
+    if (!session.isAlive()) {
+      removeSession(session);
+    }
   }
 
   public void processUnsubscribe(Session session, Unsubscribe msg) {

@@ -112,6 +112,11 @@ public final class Dealer {
       byId.put(reg.id(), reg);
       bySession.computeIfAbsent(callee, s -> ConcurrentHashMap.newKeySet()).add(reg);
     }
+    // The session may have been ended from another thread (shutdown, kill) while this ran, after
+    // its clean-up: then this registration would outlive it and block the URI.
+    if (!callee.isAlive()) {
+      removeSession(callee);
+    }
   }
 
   public void processUnregister(Session callee, Unregister msg) {
