@@ -3,6 +3,7 @@ package io.quarkbar.wamp.protocol.codec;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** Typed, checked access to the elements of one wire list; every failure names the element. */
 final class Fields {
@@ -69,10 +70,25 @@ final class Fields {
     if (v instanceof Map<?, ?> m) {
       @SuppressWarnings("unchecked")
       Map<String, Object> dict = (Map<String, Object>) m;
+      // An option that is null (CBOR "undefined" from wampy, JSON null) means "not set", like an
+      // absent key; decoded dicts are ours to change.
+      if (hasNullValue(dict)) {
+        dict.values().removeIf(Objects::isNull);
+      }
       OptionsValidator.validate(name, dict);
       return dict;
     }
     throw wrongType(name, "a dict", v);
+  }
+
+  /** Without {@code containsValue(null)}, which immutable maps refuse. */
+  private static boolean hasNullValue(Map<String, Object> dict) {
+    for (Object v : dict.values()) {
+      if (v == null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   Map<String, Object> optionalDict(int index, String name) {

@@ -282,6 +282,16 @@ class SerializerTest {
   }
 
   @Test
+  void cborUndefinedOrNullOptionValuesMeanNotSet() {
+    // wampy's CBOR encoder writes unset options as "undefined" (f7): SUBSCRIBE [32, 2,
+    // {"match": undefined}, "t"]; the router must read it as if match were absent.
+    byte[] undefinedMatch = bytes("84" + "1820" + "02" + "a1" + "656d61746368" + "f7" + "6174");
+    assertThat(Serializer.CBOR.decode(undefinedMatch)).isEqualTo(new Subscribe(2, Map.of(), "t"));
+    assertThat(Serializer.JSON.decode(utf8("[64,3,{\"invoke\":null},\"p\"]")))
+        .isEqualTo(new Register(3, Map.of(), "p"));
+  }
+
+  @Test
   void anIncompleteValueAfterTheMessageIsAViolation() {
     assertViolation(Serializer.JSON, utf8("[35,1] tru"), "invalid JSON");
     assertViolation(
