@@ -42,7 +42,8 @@ public final class RouterConfigFactory {
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(
-          "invalid router configuration (see the README for the keys; a file is passed with -Dquarkus.config.locations=FILE):\n  - " + String.join("\n  - ", problems));
+          "invalid router configuration (see the README for the keys; a file is passed with -Dquarkus.config.locations=FILE):\n  - "
+              + String.join("\n  - ", problems));
     }
     return new RouterConfig(realms, uris);
   }

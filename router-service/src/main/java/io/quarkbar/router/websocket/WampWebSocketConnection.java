@@ -15,6 +15,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -155,11 +156,17 @@ final class WampWebSocketConnection implements Transport {
     if (closed) {
       return;
     }
-    if (ws.writeQueueFull()) {
-      overflow();
-      return;
+    try {
+      if (ws.writeQueueFull()) {
+        overflow();
+        return;
+      }
+      write(message.encoded(serializer));
+    } catch (IllegalStateException e) {
+      // Vert.x throws once the WebSocket is closing, which it learns on this connection's thread
+      // just before our close handler runs. The message has nowhere to go, and the session that
+      // sent it (routing on another thread) must not be aborted for it.
     }
-    write(message.encoded(serializer));
   }
 
   private void writeNow(Abort abort) {
@@ -188,7 +195,15 @@ final class WampWebSocketConnection implements Transport {
     LOG.warnf(
         "connection %s: more than %d bytes waiting to be sent; disconnecting the slow client",
         remote, maxOutboundQueue);
-    connection.close();
+    // HttpConnection.close() (and Channel.close(), which Vert.x's handler turns into it) closes the
+    // WebSocket gracefully: its close frame would wait behind the very backlog this client does not
+    // read, so nothing would end until the client caught up. Closing from Vert.x's own handler
+    // context skips that handler, drops the backlog and ends the session now.
+    if (connection instanceof ConnectionBase base) {
+      base.channelHandlerContext().close();
+    } else {
+      connection.close();
+    }
   }
 
   @Override
