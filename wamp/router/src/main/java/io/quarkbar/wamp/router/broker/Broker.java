@@ -12,6 +12,7 @@ import io.quarkbar.wamp.protocol.message.Unsubscribed;
 import io.quarkbar.wamp.protocol.uri.UriValidator;
 import io.quarkbar.wamp.protocol.uri.WampUris;
 import io.quarkbar.wamp.router.auth.Authorizer;
+import io.quarkbar.wamp.router.auth.Refusal;
 import io.quarkbar.wamp.router.config.Action;
 import io.quarkbar.wamp.router.config.Disclose;
 import io.quarkbar.wamp.router.config.MatchPolicy;
@@ -57,24 +58,9 @@ public final class Broker {
   public void processSubscribe(Session session, Subscribe msg) {
     MatchPolicy match = MatchPolicy.fromWamp(msg.options().get("match"));
     String topic = msg.topic();
-    if (!uris.isValidPattern(topic, match.wampName())) {
-      session.error(Subscribe.CODE, msg.request(), WampUris.INVALID_URI, "invalid topic " + topic);
-      return;
-    }
-    if (UriValidator.isReserved(topic)) {
-      session.error(
-          Subscribe.CODE,
-          msg.request(),
-          WampUris.NOT_AUTHORIZED,
-          "topics under wamp. are reserved");
-      return;
-    }
-    if (!authorizer.isAllowed(session.identity().authrole(), topic, Action.SUBSCRIBE)) {
-      session.error(
-          Subscribe.CODE,
-          msg.request(),
-          WampUris.NOT_AUTHORIZED,
-          "role " + session.identity().authrole() + " may not subscribe to " + topic);
+    Refusal refusal = Refusal.forPattern(session, topic, match, Action.SUBSCRIBE, uris, authorizer);
+    if (refusal != null) {
+      session.error(Subscribe.CODE, msg.request(), refusal.error(), refusal.message());
       return;
     }
     synchronized (this) {

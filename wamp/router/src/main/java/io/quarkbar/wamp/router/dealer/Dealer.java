@@ -13,6 +13,7 @@ import io.quarkbar.wamp.protocol.message.Yield;
 import io.quarkbar.wamp.protocol.uri.UriValidator;
 import io.quarkbar.wamp.protocol.uri.WampUris;
 import io.quarkbar.wamp.router.auth.Authorizer;
+import io.quarkbar.wamp.router.auth.Refusal;
 import io.quarkbar.wamp.router.config.Action;
 import io.quarkbar.wamp.router.config.Disclose;
 import io.quarkbar.wamp.router.config.MatchPolicy;
@@ -61,25 +62,10 @@ public final class Dealer {
     MatchPolicy match = MatchPolicy.fromWamp(msg.options().get("match"));
     String procedure = msg.procedure();
     Object invoke = msg.options().getOrDefault("invoke", "single");
-    if (!uris.isValidPattern(procedure, match.wampName())) {
-      callee.error(
-          Register.CODE, msg.request(), WampUris.INVALID_URI, "invalid procedure " + procedure);
-      return;
-    }
-    if (UriValidator.isReserved(procedure)) {
-      callee.error(
-          Register.CODE,
-          msg.request(),
-          WampUris.NOT_AUTHORIZED,
-          "procedures under wamp. are reserved");
-      return;
-    }
-    if (!authorizer.isAllowed(callee.identity().authrole(), procedure, Action.REGISTER)) {
-      callee.error(
-          Register.CODE,
-          msg.request(),
-          WampUris.NOT_AUTHORIZED,
-          "role " + callee.identity().authrole() + " may not register " + procedure);
+    Refusal refusal =
+        Refusal.forPattern(callee, procedure, match, Action.REGISTER, uris, authorizer);
+    if (refusal != null) {
+      callee.error(Register.CODE, msg.request(), refusal.error(), refusal.message());
       return;
     }
     if (!"single".equals(invoke)) {
