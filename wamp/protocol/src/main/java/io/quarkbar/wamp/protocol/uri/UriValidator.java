@@ -1,33 +1,36 @@
 package io.quarkbar.wamp.protocol.uri;
 
-import java.util.regex.Pattern;
-
 /**
  * URI checks of the specification (rfc/text/basic/building_blocks.md). Components are separated by
  * dots; a component is never empty except in wildcard patterns, and never holds {@code .}, {@code
  * #} or whitespace. The strict form also limits components to {@code [0-9a-z_]}.
+ *
+ * <p>The checks run on every publish and call, so they scan the characters once instead of running
+ * the specification's regular expressions, which they match exactly (the tests hold them side by
+ * side).
  */
 public enum UriValidator {
   /** {@code ^([^\s\.#]+\.)*([^\s\.#]+)$}: what most routers accept. */
-  LOOSE(
-      Pattern.compile("^([^\\s.#]+\\.)*([^\\s.#]+)$"),
-      Pattern.compile("^(([^\\s.#]+\\.)|\\.)*([^\\s.#]+)?$")),
+  LOOSE {
+    @Override
+    boolean isComponentChar(char c) {
+      return c != '.' && c != '#' && c != ' ' && (c < '\t' || c > '\r');
+    }
+  },
   /** {@code ^([0-9a-z_]+\.)*([0-9a-z_]+)$}: recommended by the specification. */
-  STRICT(
-      Pattern.compile("^([0-9a-z_]+\\.)*([0-9a-z_]+)$"),
-      Pattern.compile("^(([0-9a-z_]+\\.)|\\.)*([0-9a-z_]+)?$"));
+  STRICT {
+    @Override
+    boolean isComponentChar(char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    }
+  };
 
-  private final Pattern exact;
-  private final Pattern wildcard;
-
-  UriValidator(Pattern exact, Pattern wildcard) {
-    this.exact = exact;
-    this.wildcard = wildcard;
-  }
+  /** Whether {@code c} may stand in a URI component. */
+  abstract boolean isComponentChar(char c);
 
   /** Whether {@code uri} is a valid concrete URI (for a realm, topic, procedure or error). */
   public boolean isValid(String uri) {
-    return uri != null && exact.matcher(uri).matches();
+    return uri != null && scan(uri, false);
   }
 
   /**
@@ -40,8 +43,10 @@ public enum UriValidator {
       return false;
     }
     return switch (match) {
-      case "prefix" -> uri.isEmpty() || isValid(uri.endsWith(".") ? uri + "x" : uri);
-      case "wildcard" -> wildcard.matcher(uri).matches();
+      case "prefix" ->
+          uri.isEmpty()
+              || scan(uri.endsWith(".") ? uri.substring(0, uri.length() - 1) : uri, false);
+      case "wildcard" -> scan(uri, true);
       default -> isValid(uri);
     };
   }
@@ -49,5 +54,27 @@ public enum UriValidator {
   /** Whether {@code uri} lies under the prefix {@code wamp.} that only the router may use. */
   public static boolean isReserved(String uri) {
     return uri.startsWith(WampUris.RESERVED_PREFIX);
+  }
+
+  private boolean scan(String uri, boolean emptyComponents) {
+    int n = uri.length();
+    if (n == 0) {
+      return emptyComponents;
+    }
+    int componentLength = 0;
+    for (int i = 0; i < n; i++) {
+      char c = uri.charAt(i);
+      if (c == '.') {
+        if (componentLength == 0 && !emptyComponents) {
+          return false;
+        }
+        componentLength = 0;
+      } else if (isComponentChar(c)) {
+        componentLength++;
+      } else {
+        return false;
+      }
+    }
+    return componentLength > 0 || emptyComponents;
   }
 }

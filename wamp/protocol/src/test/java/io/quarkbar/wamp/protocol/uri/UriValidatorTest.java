@@ -2,6 +2,8 @@ package io.quarkbar.wamp.protocol.uri;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Random;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -117,5 +119,35 @@ class UriValidatorTest {
     assertThat(UriValidator.isReserved("com.wamp.topic")).isFalse();
     assertThat(UriValidator.isReserved("WAMP.session.get")).isFalse();
     assertThat(UriValidator.isReserved("")).isFalse();
+  }
+
+  /** The character scan must agree with the specification's regular expressions on any input. */
+  @Test
+  void agreesWithTheSpecificationsRegularExpressions() {
+    Pattern loose = Pattern.compile("^([^\\s\\.#]+\\.)*([^\\s\\.#]+)$");
+    Pattern strict = Pattern.compile("^([0-9a-z_]+\\.)*([0-9a-z_]+)$");
+    Pattern looseWildcard = Pattern.compile("^(([^\\s\\.#]+\\.)|\\.)*([^\\s\\.#]+)?$");
+    Pattern strictWildcard = Pattern.compile("^(([0-9a-z_]+\\.)|\\.)*([0-9a-z_]+)?$");
+    char[] alphabet = {'a', 'z', '0', '_', '.', '.', '#', ' ', '\t', '\n', 'A', '-', '\u00e9'};
+    Random random = new Random(42);
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder uri = new StringBuilder();
+      for (int n = random.nextInt(7); n > 0; n--) {
+        uri.append(alphabet[random.nextInt(alphabet.length)]);
+      }
+      String u = uri.toString();
+      assertThat(UriValidator.LOOSE.isValid(u))
+          .as("loose %s", u)
+          .isEqualTo(loose.matcher(u).matches());
+      assertThat(UriValidator.STRICT.isValid(u))
+          .as("strict %s", u)
+          .isEqualTo(strict.matcher(u).matches());
+      assertThat(UriValidator.LOOSE.isValidPattern(u, "wildcard"))
+          .as("loose wildcard %s", u)
+          .isEqualTo(looseWildcard.matcher(u).matches());
+      assertThat(UriValidator.STRICT.isValidPattern(u, "wildcard"))
+          .as("strict wildcard %s", u)
+          .isEqualTo(strictWildcard.matcher(u).matches());
+    }
   }
 }
