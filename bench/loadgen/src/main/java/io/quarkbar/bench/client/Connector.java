@@ -1,0 +1,158 @@
+package io.quarkbar.bench.client;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.quarkbar.bench.target.Target;
+import io.quarkbar.wamp.protocol.message.Abort;
+import io.quarkbar.wamp.protocol.message.Error;
+import io.quarkbar.wamp.protocol.message.Hello;
+import io.quarkbar.wamp.protocol.message.Register;
+import io.quarkbar.wamp.protocol.message.Registered;
+import io.quarkbar.wamp.protocol.message.Subscribe;
+import io.quarkbar.wamp.protocol.message.Subscribed;
+import io.quarkbar.wamp.protocol.message.WampMessage;
+import io.quarkbar.wamp.protocol.message.Welcome;
+import io.quarkbar.wamp.protocol.serialization.Serializer;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Opens peers on a target: for a WAMP router a session in {@code realm1} (HELLO, WELCOME), for the
+ * raw relay a member of a channel. Registering and subscribing likewise are real WAMP exchanges
+ * with a router and nothing with the relay, whose channel already is the "subscription"; so the
+ * scenarios drive both kinds of target with the same code.
+ */
+public final class Connector implements AutoCloseable {
+
+  private static final Map<String, Object> NO_FEATURES = Map.of("features", Map.of());
+
+  /**
+   * Every client role: jawampa refuses a HELLO without roles or with a role it does not know
+   * ({@code wamp.error.no_such_role}); all four are known to every router here.
+   */
+  private static final Map<String, Object> HELLO_DETAILS =
+      Map.of(
+          "agent",
+          "quarkbar-bench",
+          "roles",
+          Map.of(
+              "caller", NO_FEATURES,
+              "callee", NO_FEATURES,
+              "publisher", NO_FEATURES,
+              "subscriber", NO_FEATURES));
+
+  private final Target target;
+  private final Context context;
+  private final WebSocketClient client;
+  private final AtomicLong setupRequests = new AtomicLong();
+
+  public Connector(Vertx vertx, Context context, Target target) {
+    this.target = target;
+    this.context = context;
+    this.client =
+        vertx.createWebSocketClient(
+            new WebSocketClientOptions()
+                // The default of 50 per host would queue the sessions scenario's connections.
+                .setMaxConnections(100_000)
+                .setConnectTimeout(30_000)
+                .setTcpNoDelay(true)
+                .setMaxFrameSize(1 << 20)
+                .setMaxMessageSize(1 << 22));
+  }
+
+  /**
+   * A session (or relay channel member) for {@code channel}: the procedure or topic it will use.
+   * Fails with the router's reason when the router does not welcome it.
+   */
+  public Future<Peer> join(Serializer serializer, String channel) {
+    URI url = target.url();
+    String path = url.getPath();
+    if (!target.routesWamp()) {
+      path += "?channel=" + URLEncoder.encode(channel, StandardCharsets.UTF_8);
+    }
+    WebSocketConnectOptions options =
+        new WebSocketConnectOptions()
+            .setHost(url.getHost())
+            .setPort(url.getPort())
+            .setURI(path)
+            .setSubProtocols(List.of(serializer.subprotocol()))
+            .setAllowOriginHeader(false)
+            .setTimeout(30_000);
+    Future<Peer> connected =
+        Future.<Peer>future(
+            p ->
+                context.runOnContext(
+                    v ->
+                        client
+                            .connect(options)
+                            .map(ws -> new Peer(ws, serializer, context, target.routesWamp()))
+                            .onComplete(p)));
+    if (!target.routesWamp()) {
+      return connected;
+    }
+    return connected.compose(
+        peer ->
+            peer.request(new Hello("realm1", HELLO_DETAILS))
+                .compose(reply -> expect(peer, reply, Welcome.CODE, "HELLO"))
+                .map(peer));
+  }
+
+  /** Registers {@code procedure} for {@code callee}; nothing to do on the relay. */
+  public Future<Void> register(Peer callee, String procedure) {
+    if (!callee.isWamp()) {
+      return Future.succeededFuture();
+    }
+    long request = setupRequests.incrementAndGet();
+    return callee
+        .request(new Register(request, Map.of(), procedure))
+        .compose(reply -> expect(callee, reply, Registered.CODE, "REGISTER " + procedure));
+  }
+
+  /** Subscribes {@code subscriber} to {@code topic}; nothing to do on the relay. */
+  public Future<Void> subscribe(Peer subscriber, String topic) {
+    if (!subscriber.isWamp()) {
+      return Future.succeededFuture();
+    }
+    long request = setupRequests.incrementAndGet();
+    return subscriber
+        .request(new Subscribe(request, Map.of(), topic))
+        .compose(reply -> expect(subscriber, reply, Subscribed.CODE, "SUBSCRIBE " + topic));
+  }
+
+  private static Future<Void> expect(Peer peer, ByteBuf reply, int code, String what) {
+    long type = Wire.intAt(peer.serializer(), reply, 0);
+    if (type == code) {
+      return Future.succeededFuture();
+    }
+    return Future.failedFuture(what + " answered with " + describe(peer.serializer(), reply));
+  }
+
+  /** The reply in words, for failures: ABORT and ERROR with their reason. */
+  private static String describe(Serializer serializer, ByteBuf reply) {
+    try {
+      WampMessage m = serializer.decode(ByteBufUtil.getBytes(reply));
+      return switch (m) {
+        case Abort a -> "ABORT " + a.reason() + " " + a.arguments();
+        case Error e -> "ERROR " + e.error() + " " + e.arguments();
+        default -> m.toString();
+      };
+    } catch (RuntimeException undecodable) {
+      return "an undecodable message: " + ByteBufUtil.hexDump(reply);
+    }
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

@@ -1,0 +1,34 @@
+package io.quarkbar.bench.scenario;
+
+import io.quarkbar.bench.target.Target;
+import java.util.List;
+
+/**
+ * One kind of load, measured on any {@link Target}. The suite asks it for the cases that apply to a
+ * target (serializers, sizes), runs each once unmeasured to warm both JVMs, then {@link #reps}
+ * times, and reports median and spread. A scenario through the platform's services later is one
+ * more implementation: it joins peers through {@link Harness#connector()} like these do.
+ */
+public interface Scenario {
+
+  /** Short name, e.g. {@code rpc}; one table in the results. */
+  String name();
+
+  /** What one operation is, plural, e.g. {@code calls}. */
+  String unit();
+
+  /** One sentence for the results: what runs and what counts as an error. */
+  String description();
+
+  /** The cases to measure on {@code target}; empty when the scenario does not apply to it. */
+  List<Case> cases(Target target);
+
+  /** How many measured runs each case gets. */
+  int reps();
+
+  /**
+   * Runs {@code c} once against the started target and measures it. A warm-up run may be shorter or
+   * smaller; its sample is thrown away.
+   */
+  Sample run(Case c, Harness harness, boolean warmup) throws Exception;
+}
