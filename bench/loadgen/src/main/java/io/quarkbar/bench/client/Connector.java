@@ -2,7 +2,7 @@ package io.quarkbar.bench.client;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.quarkbar.bench.target.Target;
+import io.quarkbar.bench.targets.Target;
 import io.quarkbar.wamp.protocol.message.Abort;
 import io.quarkbar.wamp.protocol.message.Error;
 import io.quarkbar.wamp.protocol.message.Hello;

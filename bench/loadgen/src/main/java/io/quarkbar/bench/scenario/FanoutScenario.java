@@ -5,7 +5,7 @@ import io.quarkbar.bench.client.Peer;
 import io.quarkbar.bench.client.Template;
 import io.quarkbar.bench.client.Wire;
 import io.quarkbar.bench.probe.Proc;
-import io.quarkbar.bench.target.Target;
+import io.quarkbar.bench.targets.Target;
 import io.quarkbar.wamp.protocol.message.Event;
 import io.quarkbar.wamp.protocol.message.Publish;
 import io.quarkbar.wamp.protocol.serialization.Serializer;

@@ -5,7 +5,7 @@ import io.quarkbar.bench.client.Connector;
 import io.quarkbar.bench.client.Peer;
 import io.quarkbar.bench.probe.JvmHeap;
 import io.quarkbar.bench.probe.Proc;
-import io.quarkbar.bench.target.Target;
+import io.quarkbar.bench.targets.Target;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

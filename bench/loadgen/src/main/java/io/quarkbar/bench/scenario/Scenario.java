@@ -1,6 +1,6 @@
 package io.quarkbar.bench.scenario;
 
-import io.quarkbar.bench.target.Target;
+import io.quarkbar.bench.targets.Target;
 import java.util.List;
 
 /**

@@ -2,7 +2,7 @@ package io.quarkbar.bench.scenario;
 
 import io.quarkbar.bench.SuiteConfig;
 import io.quarkbar.bench.client.Peer;
-import io.quarkbar.bench.target.Target;
+import io.quarkbar.bench.targets.Target;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import java.time.Duration;
 import java.util.Collections;
