@@ -1,6 +1,5 @@
 package io.quarkbar.router.websocket;
 
-import io.netty.buffer.Unpooled;
 import io.quarkbar.wamp.protocol.codec.ProtocolViolationException;
 import io.quarkbar.wamp.protocol.message.Abort;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
@@ -13,8 +12,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
-import io.vertx.core.http.WebSocketFrameType;
-import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +22,8 @@ import org.jboss.logging.Logger;
  * router's {@link Session} on this connection's event loop; messages out, encoded once per
  * serializer and written as single frames.
  *
- * <p>Reads run on the connection's event loop. Writes come from any session's event loop; Vert.x
- * hands writes from other threads to this connection's loop in order, and writes made while the
- * loop reads are flushed together when the read completes.
+ * <p>Reads run on the connection's event loop. Writes come from any session's event loop and go
+ * through {@link FrameWriter}, which keeps their order and flushes them in batches.
  */
 final class WampWebSocketConnection implements Transport {
 
@@ -43,6 +39,7 @@ final class WampWebSocketConnection implements Transport {
   private final int maxOutboundQueue;
   private final String remote;
   private final Session session;
+  private final FrameWriter writer;
 
   /** A message arriving in several frames, gathered here (event loop only). */
   private Buffer fragments;
@@ -64,6 +61,11 @@ final class WampWebSocketConnection implements Transport {
     this.remote = String.valueOf(ws.remoteAddress()) + "/" + serializer.subprotocol();
     this.session = router.attach(this);
     ws.setWriteQueueMaxSize(maxOutboundQueue);
+    this.writer =
+        new FrameWriter(
+            ((ConnectionBase) connection).channelHandlerContext(),
+            serializer.isBinary(),
+            maxOutboundQueue);
     ws.frameHandler(this::onFrame);
     ws.closeHandler(v -> onClosed());
     ws.exceptionHandler(e -> LOG.debugf("connection %s: %s", remote, e.toString()));
@@ -156,30 +158,13 @@ final class WampWebSocketConnection implements Transport {
     if (closed) {
       return;
     }
-    try {
-      if (ws.writeQueueFull()) {
-        overflow();
-        return;
-      }
-      write(message.encoded(serializer));
-    } catch (IllegalStateException e) {
-      // Vert.x throws once the WebSocket is closing, which it learns on this connection's thread
-      // just before our close handler runs. The message has nowhere to go, and the session that
-      // sent it (routing on another thread) must not be aborted for it.
+    if (!writer.write(message.encoded(serializer))) {
+      overflow();
     }
   }
 
   private void writeNow(Abort abort) {
-    write(serializer.encode(abort));
-  }
-
-  private void write(byte[] bytes) {
-    // The Buffer-based frame factories copy or re-encode; wrapping the encoded bytes does neither.
-    ws.writeFrame(
-        new WebSocketFrameImpl(
-            serializer.isBinary() ? WebSocketFrameType.BINARY : WebSocketFrameType.TEXT,
-            Unpooled.wrappedBuffer(bytes),
-            true));
+    writer.write(serializer.encode(abort));
   }
 
   /**
@@ -199,11 +184,7 @@ final class WampWebSocketConnection implements Transport {
     // WebSocket gracefully: its close frame would wait behind the very backlog this client does not
     // read, so nothing would end until the client caught up. Closing from Vert.x's own handler
     // context skips that handler, drops the backlog and ends the session now.
-    if (connection instanceof ConnectionBase base) {
-      base.channelHandlerContext().close();
-    } else {
-      connection.close();
-    }
+    ((ConnectionBase) connection).channelHandlerContext().close();
   }
 
   @Override
