@@ -72,6 +72,16 @@ final class FrameWriter {
     return true;
   }
 
+  /**
+   * Closes the connection at once, dropping what waits to be sent. A WebSocket close through Vert.x
+   * (HttpConnection.close(), or Channel.close(), which Vert.x's handler turns into it) is graceful:
+   * its close frame would wait behind the very backlog a slow client does not read. Closing from
+   * Vert.x's handler context skips that handler.
+   */
+  void cut() {
+    ctx.close();
+  }
+
   private void drain() {
     drainScheduled.set(false);
     byte[] bytes;

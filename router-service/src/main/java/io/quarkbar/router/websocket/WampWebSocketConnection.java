@@ -1,7 +1,6 @@
 package io.quarkbar.router.websocket;
 
 import io.quarkbar.wamp.protocol.codec.ProtocolViolationException;
-import io.quarkbar.wamp.protocol.message.Abort;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.quarkbar.wamp.protocol.uri.WampUris;
 import io.quarkbar.wamp.router.Router;
@@ -13,8 +12,6 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.net.impl.ConnectionBase;
-import java.util.List;
-import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,7 +30,6 @@ final class WampWebSocketConnection implements Transport {
   private static final String RUNTIME_ERROR = "wamp.error.runtime_error";
 
   private final ServerWebSocket ws;
-  private final HttpConnection connection;
   private final Serializer serializer;
   private final int maxMessageSize;
   private final int maxOutboundQueue;
@@ -54,12 +50,12 @@ final class WampWebSocketConnection implements Transport {
       int maxMessageSize,
       int maxOutboundQueue) {
     this.ws = ws;
-    this.connection = connection;
     this.serializer = serializer;
     this.maxMessageSize = maxMessageSize;
     this.maxOutboundQueue = maxOutboundQueue;
     this.remote = String.valueOf(ws.remoteAddress()) + "/" + serializer.subprotocol();
     this.session = router.attach(this);
+    // Sets the channel's write-buffer watermark, which FrameWriter reads as "the client is behind".
     ws.setWriteQueueMaxSize(maxOutboundQueue);
     this.writer =
         new FrameWriter(
@@ -133,18 +129,10 @@ final class WampWebSocketConnection implements Transport {
     }
     fragments = null;
     LOG.debugf("connection %s: message of %d bytes over the limit", remote, size);
-    if (session.isAlive() || session.state() == Session.State.ESTABLISHING) {
-      session.abort(
-          WampUris.PAYLOAD_SIZE_EXCEEDED,
-          "message of "
-              + size
-              + " bytes or more exceeds the limit of "
-              + maxMessageSize
-              + " bytes");
-    } else {
-      writeNow(new Abort(Map.of(), WampUris.PAYLOAD_SIZE_EXCEEDED, List.of(), Map.of()));
-      close();
-    }
+    // Does nothing when the session has already ended: it said its last word then.
+    session.abort(
+        WampUris.PAYLOAD_SIZE_EXCEEDED,
+        "message of " + size + " bytes or more exceeds the limit of " + maxMessageSize + " bytes");
     return false;
   }
 
@@ -163,10 +151,6 @@ final class WampWebSocketConnection implements Transport {
     }
   }
 
-  private void writeNow(Abort abort) {
-    writer.write(serializer.encode(abort));
-  }
-
   /**
    * The client reads slower than it is sent to. Waiting for it would hold memory without bound, and
    * a graceful close would queue behind the backlog, so the connection is cut; the session then
@@ -180,11 +164,7 @@ final class WampWebSocketConnection implements Transport {
     LOG.warnf(
         "connection %s: more than %d bytes waiting to be sent; disconnecting the slow client",
         remote, maxOutboundQueue);
-    // HttpConnection.close() (and Channel.close(), which Vert.x's handler turns into it) closes the
-    // WebSocket gracefully: its close frame would wait behind the very backlog this client does not
-    // read, so nothing would end until the client caught up. Closing from Vert.x's own handler
-    // context skips that handler, drops the backlog and ends the session now.
-    ((ConnectionBase) connection).channelHandlerContext().close();
+    writer.cut();
   }
 
   @Override
