@@ -93,10 +93,6 @@ public final class Realm implements SessionListener {
     return anonymousRole;
   }
 
-  public Authorizer authorizer() {
-    return authorizer;
-  }
-
   public Collection<Session> sessions() {
     return sessions.values();
   }

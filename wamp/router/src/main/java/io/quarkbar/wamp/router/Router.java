@@ -59,11 +59,6 @@ public final class Router implements JoinHandler {
     return !shuttingDown;
   }
 
-  /** The realm named {@code name}, if configured. */
-  public Optional<Realm> realm(String name) {
-    return Optional.ofNullable(realms.get(name));
-  }
-
   /** The number of open sessions over all realms. */
   public int sessionCount() {
     return realms.values().stream().mapToInt(r -> r.sessions().size()).sum();

@@ -13,14 +13,4 @@ public record SessionIdentity(
     String authid,
     String authrole,
     String authmethod,
-    Map<String, Object> clientRoles) {
-
-  /**
-   * Whether the client announced {@code feature} for {@code role} (e.g. callee, call_canceling).
-   */
-  public boolean hasFeature(String role, String feature) {
-    return clientRoles.get(role) instanceof Map<?, ?> r
-        && r.get("features") instanceof Map<?, ?> f
-        && Boolean.TRUE.equals(f.get(feature));
-  }
-}
+    Map<String, Object> clientRoles) {}
