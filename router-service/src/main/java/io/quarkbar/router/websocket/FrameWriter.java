@@ -6,6 +6,8 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,8 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * flushed by a task that runs after the loop has handled the current batch of reads, and frames
  * from other loops are queued and written and flushed together by one task on the connection's
  * loop. Order is kept: frames from one thread reach the channel in the order they were sent.
+ *
+ * <p>Public for one other user: the benchmark's raw relay writes through this class too, so that
+ * the ceiling it measures has the same write path as the router.
  */
-final class FrameWriter {
+public final class FrameWriter {
 
   private final ChannelHandlerContext ctx;
   private final EventLoop loop;
@@ -41,7 +46,7 @@ final class FrameWriter {
   /** Only touched on the connection's event loop. */
   private boolean flushScheduled;
 
-  FrameWriter(ChannelHandlerContext ctx, boolean binary, long maxQueued) {
+  private FrameWriter(ChannelHandlerContext ctx, boolean binary, long maxQueued) {
     this.ctx = ctx;
     this.loop = ctx.channel().eventLoop();
     this.binary = binary;
@@ -49,10 +54,22 @@ final class FrameWriter {
   }
 
   /**
+   * A writer for the WebSocket on {@code connection}, sending binary or text frames. The Netty
+   * channel context comes from a Vert.x internal ({@link ConnectionBase}): there is no public way
+   * to write to the channel without Vert.x's per-frame flush. Revisit on a Vert.x 5 upgrade.
+   *
+   * @param maxQueued bytes a client may have waiting before {@link #write} refuses more
+   */
+  public static FrameWriter of(HttpConnection connection, boolean binary, long maxQueued) {
+    return new FrameWriter(
+        ((ConnectionBase) connection).channelHandlerContext(), binary, maxQueued);
+  }
+
+  /**
    * Sends one frame; false, having sent nothing, when the client has more than {@code maxQueued}
    * bytes waiting already (the caller then cuts it).
    */
-  boolean write(byte[] bytes) {
+  public boolean write(byte[] bytes) {
     if (!ctx.channel().isWritable() || handedOverBytes.get() > maxQueued) {
       return false;
     }
@@ -78,7 +95,7 @@ final class FrameWriter {
    * its close frame would wait behind the very backlog a slow client does not read. Closing from
    * Vert.x's handler context skips that handler.
    */
-  void cut() {
+  public void cut() {
     ctx.close();
   }
 

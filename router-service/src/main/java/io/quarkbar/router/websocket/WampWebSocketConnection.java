@@ -11,7 +11,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
-import io.vertx.core.net.impl.ConnectionBase;
 import org.jboss.logging.Logger;
 
 /**
@@ -57,11 +56,7 @@ final class WampWebSocketConnection implements Transport {
     this.session = router.attach(this);
     // Sets the channel's write-buffer watermark, which FrameWriter reads as "the client is behind".
     ws.setWriteQueueMaxSize(maxOutboundQueue);
-    this.writer =
-        new FrameWriter(
-            ((ConnectionBase) connection).channelHandlerContext(),
-            serializer.isBinary(),
-            maxOutboundQueue);
+    this.writer = FrameWriter.of(connection, serializer.isBinary(), maxOutboundQueue);
     ws.frameHandler(this::onFrame);
     ws.closeHandler(v -> onClosed());
     ws.exceptionHandler(e -> LOG.debugf("connection %s: %s", remote, e.toString()));
