@@ -40,12 +40,26 @@ public final class RouterConfigFactory {
     if (realms.isEmpty()) {
       problems.add("router.realms: no realm is configured, so no client could join");
     }
+    checkWebSocket(settings.websocket(), problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(
           "invalid router configuration (see the README for the keys; a file is passed with -Dquarkus.config.locations=FILE):\n  - "
               + String.join("\n  - ", problems));
     }
     return new RouterConfig(realms, uris);
+  }
+
+  private static void checkWebSocket(
+      RouterServiceConfig.WebSocketSettings websocket, List<String> problems) {
+    if (websocket.maxMessageSize() <= 0) {
+      problems.add("router.websocket.max-message-size: must be a positive number of bytes");
+    }
+    if (websocket.maxOutboundQueue() <= 0) {
+      problems.add("router.websocket.max-outbound-queue: must be a positive number of bytes");
+    }
+    if (websocket.pingInterval().isNegative()) {
+      problems.add("router.websocket.ping-interval: must be 0 (no pings) or longer");
+    }
   }
 
   private static RealmConfig realm(

@@ -2,6 +2,7 @@ package io.quarkbar.router.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,6 +106,15 @@ public interface RouterServiceConfig {
      */
     @WithDefault("4194304")
     int maxOutboundQueue();
+
+    /**
+     * After this long without anything from a client, the router sends it a WebSocket ping; after
+     * twice this long, it closes the connection, which ends the session. Every WebSocket stack
+     * answers pings on its own, so a live client, however quiet, stays connected. {@code 0}
+     * disables pings, and then nothing closes a quiet connection, however long it stays silent.
+     */
+    @WithDefault("30s")
+    Duration pingInterval();
 
     /**
      * Origins (e.g. {@code https://forum.example.com}) whose web pages may open a WAMP connection.

@@ -88,14 +88,16 @@ public class WampWebSocketEndpoint implements HttpServerOptionsCustomizer {
     request
         .toWebSocket()
         .onSuccess(
-            ws ->
-                new WampWebSocketConnection(
-                    ws,
-                    connection,
-                    Serializer.forSubprotocol(ws.subProtocol()).orElse(serializer.get()),
-                    router,
-                    config.websocket().maxMessageSize(),
-                    config.websocket().maxOutboundQueue()))
+            ws -> {
+              KeepAlive.install(connection, config.websocket().pingInterval());
+              new WampWebSocketConnection(
+                  ws,
+                  connection,
+                  Serializer.forSubprotocol(ws.subProtocol()).orElse(serializer.get()),
+                  router,
+                  config.websocket().maxMessageSize(),
+                  config.websocket().maxOutboundQueue());
+            })
         .onFailure(e -> LOG.debugf("WebSocket handshake failed: %s", e.toString()));
   }
 

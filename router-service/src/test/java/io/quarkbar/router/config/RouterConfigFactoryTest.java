@@ -10,9 +10,11 @@ import io.quarkbar.wamp.router.config.MatchPolicy;
 import io.quarkbar.wamp.router.config.Permission;
 import io.quarkbar.wamp.router.config.RealmConfig;
 import io.quarkbar.wamp.router.config.RouterConfig;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -104,6 +106,33 @@ class RouterConfigFactoryTest {
             "router.realms.realm1.anonymous-role: names role 'ghost', which the realm does not"
                 + " define")
         .doesNotContain(ANON + "[1].uri", ANON + "[0].uri", ANON + "[3].uri");
+  }
+
+  @Test
+  void webSocketLimitsMustBePositive() {
+    RouterServiceConfig settings =
+        settings(
+            Map.of(
+                "router.realms.realm1.anonymous-role",
+                "anonymous",
+                ANON + "[0].match",
+                "prefix",
+                ANON + "[0].allow",
+                "call",
+                "router.websocket.max-message-size",
+                "0",
+                "router.websocket.max-outbound-queue",
+                "-1",
+                "router.websocket.ping-interval",
+                "-5s"));
+
+    assertThatThrownBy(() -> RouterConfigFactory.create(settings))
+        .isInstanceOf(IllegalArgumentException.class)
+        .message()
+        .contains(
+            "router.websocket.max-message-size: must be a positive number of bytes",
+            "router.websocket.max-outbound-queue: must be a positive number of bytes",
+            "router.websocket.ping-interval: must be 0 (no pings) or longer");
   }
 
   @Test
@@ -202,6 +231,8 @@ class RouterConfigFactoryTest {
     SmallRyeConfig config =
         new SmallRyeConfigBuilder()
             .withMapping(RouterServiceConfig.class)
+            // Durations as Quarkus reads them ("30s"), not only ISO-8601 ("PT30S").
+            .withConverter(Duration.class, 100, new DurationConverter())
             .withSources(new PropertiesConfigSource(properties, "test", 500))
             .build();
     return config.getConfigMapping(RouterServiceConfig.class);
