@@ -105,7 +105,8 @@ final class ValueReader {
   }
 
   private List<Object> readList() throws IOException {
-    List<Object> list = new ArrayList<>();
+    // Room for a whole WAMP message, the largest list most messages hold, without regrowing.
+    List<Object> list = new ArrayList<>(7);
     JsonToken t;
     while ((t = parser.nextToken()) != JsonToken.END_ARRAY) {
       Object v = read(t);
@@ -115,9 +116,13 @@ final class ValueReader {
   }
 
   private Map<String, Object> readDict() throws IOException {
+    JsonToken t = parser.nextToken();
+    if (t == JsonToken.END_OBJECT) {
+      // Most Options and Details dicts are empty: one shared immutable map, nothing allocated.
+      return Map.of();
+    }
     Map<String, Object> dict = new LinkedHashMap<>();
-    JsonToken t;
-    while ((t = parser.nextToken()) != JsonToken.END_OBJECT) {
+    for (; t != JsonToken.END_OBJECT; t = parser.nextToken()) {
       if (t != JsonToken.FIELD_NAME) {
         throw new ProtocolViolationException("dict keys must be strings");
       }

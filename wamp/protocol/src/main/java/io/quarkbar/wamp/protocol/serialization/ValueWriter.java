@@ -27,15 +27,30 @@ final class ValueWriter {
   }
 
   void write(Object value) throws IOException {
+    // The frequent types first, as plain instanceof tests: on this per-value path they cost less
+    // than the type switch (an invokedynamic dispatch) that handles the rest.
+    if (value instanceof String s) {
+      generator.writeString(s);
+    } else if (value instanceof Long l) {
+      generator.writeNumber(l);
+    } else if (value instanceof Map<?, ?> m) {
+      writeDict(m);
+    } else if (value instanceof List<?> l) {
+      writeList(l);
+    } else if (value instanceof Boolean b) {
+      generator.writeBoolean(b);
+    } else if (value instanceof Integer i) {
+      generator.writeNumber(i);
+    } else if (value == null) {
+      generator.writeNull();
+    } else {
+      writeOther(value);
+    }
+  }
+
+  private void writeOther(Object value) throws IOException {
     switch (value) {
-      case null -> generator.writeNull();
-      case String s -> generator.writeString(s);
-      case Long l -> generator.writeNumber(l);
-      case Integer i -> generator.writeNumber(i);
-      case Boolean b -> generator.writeBoolean(b);
       case Double d -> generator.writeNumber(d);
-      case Map<?, ?> m -> writeDict(m);
-      case List<?> l -> writeList(l);
       case byte[] b -> writeBinary(b);
       case Short s -> generator.writeNumber(s);
       case Byte b -> generator.writeNumber(b);
