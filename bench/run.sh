@@ -11,8 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
+# The JDK's major version; empty for a JDK that does not run (e.g. JDK_JAVA_OPTIONS it rejects).
 java_major() {
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 |
+  { "$1/bin/java" -XshowSettings:properties -version 2>&1 || true; } |
     sed -n 's/^ *java.specification.version = //p' | head -n1
 }
 

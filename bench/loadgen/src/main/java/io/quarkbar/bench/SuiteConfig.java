@@ -11,7 +11,7 @@ import java.util.List;
  * @param reps measured runs per case (median and spread are over these)
  * @param warmup length of an unmeasured warm-up run
  * @param warmupRuns warm-up runs before each case's measured ones
- * @param freshWarmupRuns warm-up runs before the first case after a target (re)started: a fresh
+ * @param freshWarmupRuns runs of {@code rpc} at full load a target gets when it (re)starts: a fresh
  *     JVM's JIT compiler shares the target's one core with the work
  * @param ramp load before each measured window starts, so it measures steady state
  * @param drain longest wait for answers in flight after the window
@@ -65,18 +65,18 @@ public record SuiteConfig(
         4,
         Duration.ofMillis(500),
         Duration.ofSeconds(10),
-        Duration.ofSeconds(2),
+        Duration.ofSeconds(1),
         8,
         16,
         10_000,
-        Duration.ofSeconds(2),
-        Duration.ofSeconds(2),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(1),
         List.of(10, 100, 1000),
         32,
-        Duration.ofSeconds(8),
+        Duration.ofSeconds(5),
         100,
         4096,
-        List.of(1000, 10_000),
+        List.of(10_000),
         128,
         Duration.ofSeconds(3));
   }
