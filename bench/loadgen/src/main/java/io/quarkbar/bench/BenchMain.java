@@ -1,5 +1,6 @@
 package io.quarkbar.bench;
 
+import io.quarkbar.bench.inprocess.WampWorkProbe;
 import io.quarkbar.bench.probe.Proc;
 import io.quarkbar.bench.profile.JfrTopFrames;
 import io.quarkbar.bench.report.Machine;
@@ -88,6 +89,7 @@ public final class BenchMain {
     Suite suite = new Suite(config, env, targets, scenarios, serializers, log);
     List<CaseResult> results = suite.run();
     machine.put("loadAverageAtEnd", Proc.loadAverage());
+    Map<String, Double> wampWork = wampWork(config, targets, scenarios, serializers, log);
 
     Map<String, Object> runInfo = new LinkedHashMap<>();
     runInfo.put("startedAt", started.toString());
@@ -96,6 +98,7 @@ public final class BenchMain {
     runInfo.put("machine", machine);
     runInfo.put("notes", notes(config, env, routerCpus));
     runInfo.put("config", config);
+    runInfo.put("wampWorkUsPerCall", wampWork);
     Report report = new Report(results, runInfo, Suite.scenarios(config), config);
     report.write(out);
     log.printf("results: %s and %s%n", out.resolve("results.md"), out.resolve("results.json"));
@@ -116,6 +119,35 @@ public final class BenchMain {
       return 1;
     }
     return 0;
+  }
+
+  /**
+   * Router CPU per call without sockets ({@link WampWorkProbe}), per serializer, when quarkbar's
+   * rpc runs: with the raw relay's CPU per call it splits quarkbar's into transport and WAMP work.
+   * It runs here, after the targets have stopped, on the load generator's core.
+   */
+  private static Map<String, Double> wampWork(
+      SuiteConfig config,
+      List<String> targets,
+      Set<String> scenarios,
+      Set<Serializer> serializers,
+      PrintStream log) {
+    Map<String, Double> usPerCall = new LinkedHashMap<>();
+    if (!targets.contains("quarkbar") || !(scenarios.isEmpty() || scenarios.contains("rpc"))) {
+      return usPerCall;
+    }
+    for (Serializer s : Serializer.values()) {
+      if (serializers.isEmpty() || serializers.contains(s)) {
+        double ns =
+            WampWorkProbe.nanosPerCall(
+                s, config.quick() ? 20_000 : 300_000, config.quick() ? 1 : 5);
+        String name = s.name().toLowerCase(Locale.ROOT);
+        usPerCall.put(name, ns / 1000);
+        log.printf(
+            Locale.ROOT, "quarkbar  wamp-work    %-7s in-process %.2f µs/call%n", name, ns / 1000);
+      }
+    }
+    return usPerCall;
   }
 
   private static List<String> notes(SuiteConfig config, TargetEnv env, Optional<String> cpus) {
@@ -139,25 +171,29 @@ public final class BenchMain {
             + ") over the measured window, divided by the operations in it; \"router sys %\" is"
             + " the stime (kernel, mostly socket I/O) share of it");
     notes.add(
-        "each target is started once and runs every scenario (again if it dies); each case gets "
+        "every target is started once and stays up (it is started again if it dies); each case"
+            + " runs on every target in turn: "
             + config.warmupRuns()
             + " unmeasured warm-up run(s) of "
             + config.warmup().toMillis()
-            + " ms (the first case after a start: "
+            + " ms each (before its first case, a target that just started gets "
             + config.freshWarmupRuns()
-            + "), then "
+            + " runs of rpc at full load, so that its JIT compiler sees the busy paths), then "
             + config.reps()
             + " measured run(s) (fanout-slow: 1, sessions: "
             + (config.quick() ? 1 : 2)
-            + "); tables show medians, ± is half the range of throughput in % of the median");
+            + "), one target at a time in alternating order (A B C, C B A, …), each once the"
+            + " targets' CPU use has settled; tables show medians, ± is half the range of"
+            + " throughput in % of the median");
     notes.add(
         "\"other load %\" is CPU that other processes took on the target's core during the"
             + " window (100 = a whole core): above a few %, the machine was shared and the figures"
             + " are noisy");
     notes.add(
-        "raw-relay: no WAMP at all; it forwards each frame to the other members of a channel."
-            + " An RPC through it is 4 frames like a routed call, so compare frames/s; its"
-            + " sessions are bare WebSocket upgrades");
+        "raw-relay: no WAMP at all; it forwards each frame to the other members of a channel,"
+            + " writing through router-service's own FrameWriter (batched flushes). An RPC through"
+            + " it is 4 frames like a routed call, so compare frames/s; its sessions are bare"
+            + " WebSocket upgrades");
     notes.add(
         "latencies are from writing the CALL to reading the RESULT; closed loop (a new call goes"
             + " out when one comes back) except in rpc-paced, which sends a 1 ms tick's calls at"

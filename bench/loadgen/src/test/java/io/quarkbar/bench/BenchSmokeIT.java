@@ -95,6 +95,14 @@ class BenchSmokeIT {
         }
       }
     }
+    if (targets.contains("quarkbar")) {
+      for (String serializer : List.of("json", "msgpack", "cbor")) {
+        JsonNode us = results.path("wampWorkUsPerCall").path(serializer);
+        if (!(us.asDouble() > 0)) {
+          problems.add("wamp-work " + serializer + ": no in-process measure (" + us + ")");
+        }
+      }
+    }
     assertThat(problems).as("suite output:%n%s", output).isEmpty();
     assertThat(status).as("exit status; suite output:%n%s", output).isZero();
   }
