@@ -1,9 +1,9 @@
 package io.quarkbar.router.websocket;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkbar.router.support.RawWebSocket;
+import io.quarkbar.router.support.RouterHealth;
 import io.quarkbar.router.support.WampTestClient;
 import io.quarkbar.wamp.protocol.message.Hello;
 import io.quarkbar.wamp.protocol.message.Subscribe;
@@ -66,15 +66,17 @@ class KeepAliveTest {
 
   @Test
   void peerThatAnswersNothingIsClosedAndItsSessionEnds() throws IOException {
-    int before = sessions();
+    int before = RouterHealth.sessions();
     try (RawWebSocket peer = joined()) {
-      assertThat(sessions()).isEqualTo(before + 1);
+      assertThat(RouterHealth.sessions()).isEqualTo(before + 1);
       RawWebSocket.Frame frame = peer.readFrame();
       assertThat(frame.opcode()).isEqualTo(PING);
       // No pong: one more second of silence and the router gives up on the peer.
       assertThat(peer.drainUntilEof(5_000)).as("connection closed by the router").isTrue();
     }
-    assertThat(sessions()).isEqualTo(before);
+    assertThat(RouterHealth.awaitSessions(before, Duration.ofSeconds(5)))
+        .as("router sessions after the silent peer was closed")
+        .isEqualTo(before);
   }
 
   private RawWebSocket joined() throws IOException {
@@ -95,14 +97,5 @@ class KeepAliveTest {
     assertThat(frame).isNotNull();
     assertThat(frame.opcode()).isEqualTo(RawWebSocket.TEXT);
     return Serializer.JSON.decode(frame.payload());
-  }
-
-  private static int sessions() {
-    return given()
-        .get("/q/health/ready")
-        .then()
-        .statusCode(200)
-        .extract()
-        .path("checks.find { it.name == 'wamp-router' }.data.sessions");
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.quarkbar.router.support.RouterHealth;
 import io.quarkbar.router.support.WampTestClient;
 import io.quarkbar.router.support.WampTestClient.Closed;
 import io.quarkbar.router.support.WampTestClient.Frame;
@@ -73,7 +74,7 @@ class SlowConsumerTest {
       publisher.join("realm1");
       subscribe(slow, topic);
       subscribe(healthy, topic);
-      int sessionsBefore = sessions();
+      int sessionsBefore = RouterHealth.sessions();
       slow.pause();
 
       // The publisher runs at the pace of the healthy subscriber (which is what makes it healthy:
@@ -101,11 +102,7 @@ class SlowConsumerTest {
 
       // The router ends the slow session on its own, while the client still does not read: it
       // must not wait for the client to take the backlog (or a close frame queued behind it).
-      long sessionDeadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (sessions() != sessionsBefore - 1 && System.nanoTime() < sessionDeadline) {
-        sleep(50);
-      }
-      assertThat(sessions())
+      assertThat(RouterHealth.awaitSessions(sessionsBefore - 1, Duration.ofSeconds(5)))
           .as("router sessions while the slow client is paused")
           .isEqualTo(sessionsBefore - 1);
 
@@ -134,28 +131,10 @@ class SlowConsumerTest {
     }
   }
 
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
   private static void subscribe(WampTestClient c, String topic) {
     long request = c.nextRequest();
     c.send(new Subscribe(request, Map.of(), topic));
     assertThat(c.expect(Subscribed.class).request()).isEqualTo(request);
-  }
-
-  private static int sessions() {
-    return given()
-        .get("/q/health/ready")
-        .then()
-        .statusCode(200)
-        .extract()
-        .path("checks.find { it.name == 'wamp-router' }.data.sessions");
   }
 
   private static Duration remaining(long deadline) {
