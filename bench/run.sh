@@ -40,7 +40,7 @@ if [[ "${SKIP_BUILD:-}" != 1 ]]; then
   # The router and the protocol library into the local repository, then the bench modules, which
   # build from bench/pom.xml whether or not the root pom lists them.
   ./mvnw -B -q install -Dmaven.test.skip=true -Dspotless.check.skip=true \
-    -pl wamp/protocol,wamp/router,router-service
+    -pl wamp/protocol,wamp/router,router-service -am
   ./mvnw -B -q package -DskipTests -Dspotless.check.skip=true -f bench/pom.xml
   if [[ ! -f bench/node_modules/.package-lock.json || bench/package-lock.json -nt bench/node_modules/.package-lock.json ]]; then
     (cd bench && npm ci --ignore-scripts --no-audit --no-fund)
