@@ -48,6 +48,23 @@ public final class MessageCodec {
 
   private MessageCodec() {}
 
+  /**
+   * Where a message of type {@code code} has its {@code Arguments|list} in the wire list, with
+   * {@code ArgumentsKw|dict} after it; -1 for a type that carries no payload.
+   */
+  public static int payloadIndex(long code) {
+    if (code == Call.CODE
+        || code == Publish.CODE
+        || code == Event.CODE
+        || code == Invocation.CODE) {
+      return 4;
+    }
+    if (code == Yield.CODE || code == Result.CODE || code == Abort.CODE) {
+      return 3;
+    }
+    return code == Error.CODE ? 5 : -1;
+  }
+
   /** Builds the message that the wire list {@code wire} stands for. */
   public static WampMessage fromList(List<?> wire) {
     if (wire.isEmpty()) {

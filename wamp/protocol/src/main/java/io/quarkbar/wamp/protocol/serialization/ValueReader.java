@@ -2,6 +2,7 @@ package io.quarkbar.wamp.protocol.serialization;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.quarkbar.wamp.protocol.codec.MessageCodec;
 import io.quarkbar.wamp.protocol.codec.ProtocolViolationException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessageUnpacker;
-import org.msgpack.jackson.dataformat.MessagePackParser;
 
 /**
  * Reads one serialized value into plain Java: {@link List}, {@link LinkedHashMap} with string keys,
@@ -29,14 +29,19 @@ final class ValueReader {
   private static final Object UNDEFINED = new Object();
 
   private final JsonParser parser;
+  private final Serializer serializer;
   private final boolean json;
+  private final boolean msgpack;
+
   private final byte[] input;
   private final int offset;
   private final int length;
 
-  ValueReader(JsonParser parser, boolean json, byte[] input, int offset, int length) {
+  ValueReader(JsonParser parser, Serializer serializer, byte[] input, int offset, int length) {
     this.parser = parser;
-    this.json = json;
+    this.serializer = serializer;
+    this.json = serializer == Serializer.JSON;
+    this.msgpack = serializer == Serializer.MSGPACK;
     this.input = input;
     this.offset = offset;
     this.length = length;
@@ -47,11 +52,135 @@ final class ValueReader {
     if (first != JsonToken.START_ARRAY) {
       throw new ProtocolViolationException("a WAMP message must be a list, got " + kind(first));
     }
-    List<Object> message = readList();
-    if (hasTrailingData()) {
+    List<Object> message = new ArrayList<>(7);
+    int payloadAt = -1;
+    JsonToken t;
+    while ((t = parser.nextToken()) != JsonToken.END_ARRAY) {
+      int index = message.size();
+      Object v;
+      // Jackson's JSON and CBOR parsers report byte offsets; the msgpack one does not, and its
+      // payload's bytes are found by the trailing-data check instead.
+      if (payloadAt > 0 && (index == payloadAt || index == payloadAt + 1) && !msgpack) {
+        v = readPayload(t);
+      } else {
+        v = read(t);
+        if (index == 0 && v instanceof Long code) {
+          payloadAt = MessageCodec.payloadIndex(code);
+        }
+      }
+      message.add(v == UNDEFINED ? null : v);
+    }
+    if (hasTrailingData(message, payloadAt)) {
       throw new ProtocolViolationException("unexpected data after the message");
     }
     return message;
+  }
+
+  /** One value, alone in the input: a payload decoded on first use ({@link Encoded}). */
+  Object readValue() throws IOException {
+    Object v = read(parser.nextToken());
+    return v == UNDEFINED ? null : v;
+  }
+
+  /**
+   * A payload element (JSON or CBOR) that starts with {@code token}, with its bytes. A JSON list or
+   * dict is only skipped over here and decoded if someone looks into it, which the router does not:
+   * skipping checks what decoding would (syntax, escapes, UTF-8, nesting), except the base64 of
+   * binary strings, so a payload with an escaped NUL character anywhere is decoded at once.
+   */
+  private Object readPayload(JsonToken token) throws IOException {
+    int start = tokenStart();
+    if (!json || (token != JsonToken.START_ARRAY && token != JsonToken.START_OBJECT)) {
+      Object v = read(token);
+      return withBytes(v, start, position() - start);
+    }
+    boolean list = token == JsonToken.START_ARRAY;
+    int size = skipContainer();
+    if (size == 0) {
+      return list ? List.of() : Map.of();
+    }
+    Encoded.Bytes bytes = new Encoded.Bytes(serializer, input, start, position() - start);
+    if (hasNulEscape(bytes)) {
+      return withBytes(serializer.decodeValue(bytes), bytes);
+    }
+    return list ? new EncodedList(size, bytes) : new EncodedMap(bytes);
+  }
+
+  /**
+   * Where in {@link #input} the current token starts. Jackson's JSON parser counts from the start
+   * of the range it was given, its CBOR parser from the start of the array.
+   */
+  private int tokenStart() {
+    return (json ? offset : 0) + (int) parser.currentTokenLocation().getByteOffset();
+  }
+
+  /** Where in {@link #input} the parser is: just after the current token, if it is complete. */
+  private int position() {
+    return (json ? offset : 0) + (int) parser.currentLocation().getByteOffset();
+  }
+
+  /**
+   * Skips the rest of the list or dict whose start token was just read; returns its number of
+   * elements, or of values for a dict.
+   */
+  private int skipContainer() throws IOException {
+    int depth = 0;
+    int size = 0;
+    while (true) {
+      JsonToken t = parser.nextToken();
+      if (t == null) {
+        throw new ProtocolViolationException("the message ends inside a list or dict");
+      }
+      if (t.isStructEnd()) {
+        if (depth == 0) {
+          return size;
+        }
+        depth--;
+      } else {
+        if (depth == 0 && t != JsonToken.FIELD_NAME) {
+          size++;
+        }
+        if (t.isStructStart()) {
+          depth++;
+        }
+      }
+    }
+  }
+
+  /** Whether JSON text holds an escaped NUL character, which starts a binary string. */
+  private static boolean hasNulEscape(Encoded.Bytes bytes) {
+    byte[] b = bytes.buffer();
+    for (int i = bytes.offset(), end = i + bytes.length() - 5; i < end; i++) {
+      if (b[i] == '\\'
+          && b[i + 1] == 'u'
+          && b[i + 2] == '0'
+          && b[i + 3] == '0'
+          && b[i + 4] == '0'
+          && b[i + 5] == '0') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@link #withBytes(Object, Encoded.Bytes)} for the {@code length} bytes at {@code start}. */
+  private Object withBytes(Object v, int start, int length) {
+    return length > 0 ? withBytes(v, new Encoded.Bytes(serializer, input, start, length)) : v;
+  }
+
+  /**
+   * The payload value {@code v} with the bytes it was read from, when it is a non-empty list or
+   * dict (the ones worth forwarding as bytes); else {@code v}.
+   */
+  @SuppressWarnings("unchecked")
+  private static Object withBytes(Object v, Encoded.Bytes bytes) {
+    if (v instanceof List<?> l && !l.isEmpty()) {
+      return new EncodedList((List<Object>) l, bytes);
+    }
+    if (v instanceof Map<?, ?> m && !m.isEmpty()) {
+      return new EncodedMap((Map<String, Object>) m, bytes);
+    }
+    return v;
   }
 
   /** What a top-level token that is not a list stands for, in the words of the codec's messages. */
@@ -72,17 +201,25 @@ final class ValueReader {
   /**
    * Whether bytes follow the message. Jackson's own parsers return {@code null} at the end of the
    * input; the msgpack parser throws instead, and reports no byte offset, so msgpack input is
-   * checked by skipping one value with msgpack-core: a cheap second pass, where an exception per
-   * message would cost more than the decoding itself.
+   * walked element by element with msgpack-core: a cheap second pass, where an exception per
+   * message would cost more than the decoding itself. The walk also finds the payload's bytes.
    */
-  private boolean hasTrailingData() throws IOException {
-    if (parser instanceof MessagePackParser) {
-      try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(input, offset, length)) {
-        unpacker.skipValue();
-        return unpacker.hasNext();
-      }
+  private boolean hasTrailingData(List<Object> message, int payloadAt) throws IOException {
+    if (!msgpack) {
+      return parser.nextToken() != null;
     }
-    return parser.nextToken() != null;
+    try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(input, offset, length)) {
+      int n = unpacker.unpackArrayHeader();
+      for (int i = 0; i < n; i++) {
+        int start = offset + (int) unpacker.getTotalReadBytes();
+        unpacker.skipValue();
+        if (payloadAt > 0 && (i == payloadAt || i == payloadAt + 1)) {
+          int end = offset + (int) unpacker.getTotalReadBytes();
+          message.set(i, withBytes(message.get(i), start, end - start));
+        }
+      }
+      return unpacker.hasNext();
+    }
   }
 
   private Object read(JsonToken token) throws IOException {
