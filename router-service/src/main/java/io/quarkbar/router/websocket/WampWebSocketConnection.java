@@ -107,6 +107,7 @@ final class WampWebSocketConnection implements Transport {
       return;
     }
     try {
+      // A copy, not the frame's pooled buffer: the message keeps its payload's bytes to forward.
       session.receive(serializer.decode(bytes.getBytes()));
     } catch (ProtocolViolationException e) {
       session.protocolViolation(e.getMessage());

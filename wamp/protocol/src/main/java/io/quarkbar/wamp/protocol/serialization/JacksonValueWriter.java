@@ -38,7 +38,7 @@ final class JacksonValueWriter extends ValueWriter {
   @Override
   void startMessage(int n) throws IOException {
     if (json) {
-      out.write('[');
+      generator.writeRaw('[');
     } else if (n < 24) {
       out.write(0x80 | n);
     } else if (n < 0x10000) {

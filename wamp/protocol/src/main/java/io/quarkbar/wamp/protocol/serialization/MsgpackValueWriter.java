@@ -17,7 +17,10 @@ final class MsgpackValueWriter extends ValueWriter {
   private static final MessagePack.PackerConfig CONFIG =
       new MessagePack.PackerConfig().withBufferSize(256);
 
-  private final MessageBufferPacker packer = CONFIG.newBufferPacker();
+  /** After a message larger than this, the packer, which keeps its last buffer, is replaced. */
+  private static final int KEPT = 64 * 1024;
+
+  private MessageBufferPacker packer = CONFIG.newBufferPacker();
 
   MsgpackValueWriter() {
     super(Serializer.MSGPACK);
@@ -37,8 +40,12 @@ final class MsgpackValueWriter extends ValueWriter {
   @Override
   byte[] finish() throws IOException {
     byte[] bytes = packer.toByteArray();
-    // Keeps the packer's last buffer for the next message, drops the others.
-    packer.clear();
+    if (bytes.length > KEPT) {
+      packer = CONFIG.newBufferPacker();
+    } else {
+      // Keeps the packer's last buffer for the next message, drops the others.
+      packer.clear();
+    }
     return bytes;
   }
 

@@ -22,6 +22,9 @@ import org.msgpack.core.MessageUnpacker;
  * directly, a JSON string that starts with {@code \0} by the specification's base64 convention.
  * Unknown msgpack extension types (wampy writes JavaScript {@code undefined} as extension type 0)
  * mean "no value": the key is left out of a dict, and the element is {@code null} in a list.
+ *
+ * <p>A message's payload, its {@code Arguments|list} and {@code ArgumentsKw|dict}, is read with the
+ * bytes it came in ({@link Encoded}), so that the router can send it on as it is.
  */
 final class ValueReader {
 

@@ -55,7 +55,10 @@ public final class LocalTransport implements Transport {
     session.receive(received);
   }
 
-  /** Sends raw bytes from the client, as a socket would deliver them. */
+  /**
+   * Sends raw bytes from the client, as a socket would deliver them. The router may forward parts
+   * of them as they are (a message's payload), so they must not change afterwards.
+   */
   public synchronized void sendBytesToRouter(byte[] bytes) {
     try {
       session.receive(serializer.decode(bytes));
