@@ -42,6 +42,8 @@ import java.util.Set;
  * --event-loops N         event loops of quarkbar and the raw relay (default: their own, one
  *                         per CPU each may run on)
  * --profile               record quarkbar with JFR and summarize its hottest frames
+ * --jvm-options "A B"     more options for the JVM targets (quarkbar, jawampa, raw-relay), after
+ *                         the defaults, e.g. "-XX:+PrintCompilation"
  * </pre>
  */
 public final class BenchMain {
@@ -73,7 +75,7 @@ public final class BenchMain {
             javaHome,
             absolute(opts.getOrDefault("classpath", System.getProperty("java.class.path"))),
             routerCpus,
-            TargetEnv.DEFAULT_JVM_OPTIONS,
+            jvmOptions(opts.get("jvm-options")),
             eventLoops(opts.get("event-loops")),
             opts.containsKey("profile"));
     List<String> targets = list(opts.get("targets"), Targets.ALL);
@@ -243,6 +245,14 @@ public final class BenchMain {
         Arrays.stream(classpath.split(File.pathSeparator))
             .map(e -> Path.of(e).toAbsolutePath().toString())
             .toList());
+  }
+
+  private static List<String> jvmOptions(String extra) {
+    List<String> options = new ArrayList<>(TargetEnv.DEFAULT_JVM_OPTIONS);
+    if (extra != null) {
+      options.addAll(Arrays.stream(extra.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList());
+    }
+    return options;
   }
 
   private static List<String> list(String csv, List<String> fallback) {

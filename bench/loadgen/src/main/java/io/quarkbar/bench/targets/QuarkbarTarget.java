@@ -75,7 +75,7 @@ final class QuarkbarTarget extends ProcessTarget {
           source
               + " holds no quarkus-run.jar: package router-service first"
               + " (./mvnw -B -q install -Dmaven.test.skip=true -pl"
-              + " wamp/protocol,wamp/router,router-service)");
+              + " wamp/protocol,wamp/router,router-service -am)");
     }
     Path target = env.workDir().resolve("quarkbar-app");
     deleteTree(target);
