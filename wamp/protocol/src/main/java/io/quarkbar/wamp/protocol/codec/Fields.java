@@ -106,11 +106,13 @@ final class Fields {
       return List.of();
     }
     Object v = wire.get(index);
+    if (v != null && index == wire.size() - 1 && Payloads.isTransparent(dict)) {
+      // One opaque value, whatever its type: a list of one element must not lose its brackets
+      // when it is written back unwrapped.
+      return List.of(v);
+    }
     if (v instanceof List<?> l) {
       return (List<Object>) l;
-    }
-    if (v != null && index == wire.size() - 1 && Payloads.isTransparent(dict)) {
-      return List.of(v);
     }
     throw wrongType("Arguments", "a list", v);
   }

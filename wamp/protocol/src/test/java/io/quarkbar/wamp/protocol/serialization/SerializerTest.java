@@ -457,6 +457,23 @@ class SerializerTest {
     assertThat(serializer.decode(bytes)).usingRecursiveComparison().isEqualTo(publish);
   }
 
+  @ParameterizedTest
+  @EnumSource(Serializer.class)
+  void transparentPayloadThatIsAListIsForwardedWhole(Serializer serializer) {
+    // With ppt_serializer "native" the opaque payload may be any value, a list of one too.
+    Map<String, Object> options = Map.of("ppt_scheme", "mqtt", "ppt_serializer", "native");
+    byte[] bytes =
+        serializer.encodeList(List.of(Publish.CODE, 1, options, "com.t", List.of("only")));
+
+    Publish decoded = (Publish) serializer.decode(bytes);
+    byte[] forwarded =
+        serializer.encode(new Event(2, 3, options, decoded.arguments(), decoded.argumentsKw()));
+
+    List<Object> wire = serializer.decodeList(forwarded, 0, forwarded.length);
+    assertThat(wire).hasSize(5);
+    assertThat(wire.get(4)).isEqualTo(List.of("only"));
+  }
+
   // --- IDs ---
 
   @ParameterizedTest
