@@ -1,6 +1,11 @@
 package io.quarkbar.wamp.protocol.serialization;
 
 import static io.quarkbar.wamp.protocol.WireValues.normalize;
+import static io.quarkbar.wamp.protocol.serialization.WireBytes.bytes;
+import static io.quarkbar.wamp.protocol.serialization.WireBytes.hex;
+import static io.quarkbar.wamp.protocol.serialization.WireBytes.hexOf;
+import static io.quarkbar.wamp.protocol.serialization.WireBytes.text;
+import static io.quarkbar.wamp.protocol.serialization.WireBytes.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,9 +15,7 @@ import io.quarkbar.wamp.protocol.message.Invocation;
 import io.quarkbar.wamp.protocol.message.Published;
 import io.quarkbar.wamp.protocol.message.Result;
 import io.quarkbar.wamp.protocol.message.WampMessage;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -244,25 +247,5 @@ class PayloadPassthroughTest {
     call[prefix.length + 1] = (byte) 0x41;
     System.arraycopy(suffix, 0, call, prefix.length + 2, suffix.length);
     return call;
-  }
-
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static String text(byte[] bytes) {
-    return new String(bytes, StandardCharsets.UTF_8);
-  }
-
-  private static byte[] bytes(String hex) {
-    return HexFormat.of().parseHex(hex);
-  }
-
-  private static String hex(byte[] bytes) {
-    return HexFormat.of().formatHex(bytes);
-  }
-
-  private static String hexOf(String text) {
-    return hex(utf8(text));
   }
 }

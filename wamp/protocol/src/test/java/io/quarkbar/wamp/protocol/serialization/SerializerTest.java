@@ -1,6 +1,10 @@
 package io.quarkbar.wamp.protocol.serialization;
 
 import static io.quarkbar.wamp.protocol.WireValues.normalize;
+import static io.quarkbar.wamp.protocol.serialization.WireBytes.bytes;
+import static io.quarkbar.wamp.protocol.serialization.WireBytes.hex;
+import static io.quarkbar.wamp.protocol.serialization.WireBytes.hexOf;
+import static io.quarkbar.wamp.protocol.serialization.WireBytes.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,7 +39,6 @@ import io.quarkbar.wamp.protocol.message.WithPayload;
 import io.quarkbar.wamp.protocol.message.Yield;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -527,21 +530,5 @@ class SerializerTest {
           .isEqualTo(normalize(Serializer.JSON.decodeList(bytes, 0, bytes.length)));
     }
     return new String(bytes, StandardCharsets.UTF_8);
-  }
-
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static byte[] bytes(String hex) {
-    return HexFormat.of().parseHex(hex);
-  }
-
-  private static String hex(byte[] bytes) {
-    return HexFormat.of().formatHex(bytes);
-  }
-
-  private static String hexOf(String text) {
-    return hex(utf8(text));
   }
 }
