@@ -36,12 +36,26 @@ final class ValueReader {
   private final boolean json;
   private final boolean msgpack;
 
+  /** Whether the parser is a non-blocking one that takes one message after another. */
+  private final boolean fed;
+
   private final byte[] input;
   private final int offset;
   private final int length;
 
-  ValueReader(JsonParser parser, Serializer serializer, byte[] input, int offset, int length) {
+  /** What to add to the parser's byte offsets to get positions in {@link #input}. */
+  private final long locationBase;
+
+  ValueReader(
+      JsonParser parser,
+      Serializer serializer,
+      byte[] input,
+      int offset,
+      int length,
+      long locationBase) {
     this.parser = parser;
+    this.fed = parser.canParseAsync();
+    this.locationBase = locationBase;
     this.serializer = serializer;
     this.json = serializer == Serializer.JSON;
     this.msgpack = serializer == Serializer.MSGPACK;
@@ -52,13 +66,16 @@ final class ValueReader {
 
   List<Object> readMessage() throws IOException {
     JsonToken first = parser.nextToken();
+    if (first == JsonToken.NOT_AVAILABLE) {
+      first = null;
+    }
     if (first != JsonToken.START_ARRAY) {
       throw new ProtocolViolationException("a WAMP message must be a list, got " + kind(first));
     }
     List<Object> message = new ArrayList<>(7);
     int payloadAt = -1;
     JsonToken t;
-    while ((t = parser.nextToken()) != JsonToken.END_ARRAY) {
+    while ((t = next()) != JsonToken.END_ARRAY) {
       int index = message.size();
       Object v;
       // Jackson's JSON and CBOR parsers report byte offsets; the msgpack one does not, and its
@@ -81,7 +98,7 @@ final class ValueReader {
 
   /** One value, alone in the input: a payload decoded on first use ({@link Encoded}). */
   Object readValue() throws IOException {
-    Object v = read(parser.nextToken());
+    Object v = read(next());
     return v == UNDEFINED ? null : v;
   }
 
@@ -110,16 +127,16 @@ final class ValueReader {
   }
 
   /**
-   * Where in {@link #input} the current token starts. Jackson's JSON parser counts from the start
-   * of the range it was given, its CBOR parser from the start of the array.
+   * Where in {@link #input} the current token starts. Jackson's non-blocking parser reports the
+   * byte after a token's first byte (it notes the location once it has read that byte).
    */
   private int tokenStart() {
-    return (json ? offset : 0) + (int) parser.currentTokenLocation().getByteOffset();
+    return (int) (locationBase + parser.currentTokenLocation().getByteOffset()) - (fed ? 1 : 0);
   }
 
   /** Where in {@link #input} the parser is: just after the current token, if it is complete. */
   private int position() {
-    return (json ? offset : 0) + (int) parser.currentLocation().getByteOffset();
+    return (int) (locationBase + parser.currentLocation().getByteOffset());
   }
 
   /**
@@ -130,7 +147,7 @@ final class ValueReader {
     int depth = 0;
     int size = 0;
     while (true) {
-      JsonToken t = parser.nextToken();
+      JsonToken t = next();
       if (t == null) {
         throw new ProtocolViolationException("the message ends inside a list or dict");
       }
@@ -186,6 +203,18 @@ final class ValueReader {
     return v;
   }
 
+  /**
+   * The next token. A fed parser answers "not available" where the input ends before the value
+   * does; a message is one whole frame, so that is the end of the message.
+   */
+  private JsonToken next() throws IOException {
+    JsonToken t = parser.nextToken();
+    if (t == JsonToken.NOT_AVAILABLE) {
+      throw new ProtocolViolationException("invalid JSON: the message ends inside a list or dict");
+    }
+    return t;
+  }
+
   /** What a top-level token that is not a list stands for, in the words of the codec's messages. */
   private static String kind(JsonToken token) {
     return switch (token) {
@@ -208,6 +237,17 @@ final class ValueReader {
    * message would cost more than the decoding itself. The walk also finds the payload's bytes.
    */
   private boolean hasTrailingData(List<Object> message, int payloadAt) throws IOException {
+    if (fed) {
+      // Only white space may follow, and the parser must take it now: the next message is fed
+      // to it next, and anything else left over would be taken as that message's start.
+      for (int i = position(), end = offset + length; i < end; i++) {
+        byte b = input[i];
+        if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+          return true;
+        }
+      }
+      return parser.nextToken() != JsonToken.NOT_AVAILABLE;
+    }
     if (!msgpack) {
       return parser.nextToken() != null;
     }
@@ -248,7 +288,7 @@ final class ValueReader {
     // Room for a whole WAMP message, the largest list most messages hold, without regrowing.
     List<Object> list = new ArrayList<>(7);
     JsonToken t;
-    while ((t = parser.nextToken()) != JsonToken.END_ARRAY) {
+    while ((t = next()) != JsonToken.END_ARRAY) {
       Object v = read(t);
       list.add(v == UNDEFINED ? null : v);
     }
@@ -256,18 +296,18 @@ final class ValueReader {
   }
 
   private Map<String, Object> readDict() throws IOException {
-    JsonToken t = parser.nextToken();
+    JsonToken t = next();
     if (t == JsonToken.END_OBJECT) {
       // Most Options and Details dicts are empty: one shared immutable map, nothing allocated.
       return Map.of();
     }
     Map<String, Object> dict = new LinkedHashMap<>();
-    for (; t != JsonToken.END_OBJECT; t = parser.nextToken()) {
+    for (; t != JsonToken.END_OBJECT; t = next()) {
       if (t != JsonToken.FIELD_NAME) {
         throw new ProtocolViolationException("dict keys must be strings");
       }
       String key = parser.currentName();
-      Object v = read(parser.nextToken());
+      Object v = read(next());
       if (v != UNDEFINED) {
         dict.put(key, v);
       }

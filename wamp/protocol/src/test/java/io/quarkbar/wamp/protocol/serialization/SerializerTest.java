@@ -302,6 +302,33 @@ class SerializerTest {
     assertViolation(Serializer.CBOR, bytes("821823" + "01" + "19"), "invalid CBOR");
   }
 
+  /** JSON is read by a parser that takes one message after another on each thread. */
+  @Test
+  void aBadJsonMessageDoesNotSpoilTheNextOne() {
+    List<String> bad =
+        List.of("[35,1", "[35,1] tru", "[35,1] [36", "42", "[35,\"", "[35,1]]", "", " ");
+    for (String b : bad) {
+      assertThatThrownBy(() -> Serializer.JSON.decode(utf8(b)))
+          .as(b)
+          .isInstanceOf(ProtocolViolationException.class);
+      assertThat(Serializer.JSON.decode(utf8(" [33, 1, 2] ")))
+          .as("after " + b)
+          .isEqualTo(new Subscribed(1, 2));
+    }
+  }
+
+  @Test
+  void aJsonMessageMayStartWithAByteOrderMark() {
+    byte[] bom = {(byte) 0xef, (byte) 0xbb, (byte) 0xbf};
+    byte[] message = utf8("[33,1,2]");
+    byte[] withBom = Arrays.copyOf(bom, bom.length + message.length);
+    System.arraycopy(message, 0, withBom, bom.length, message.length);
+
+    for (int i = 0; i < 2; i++) {
+      assertThat(Serializer.JSON.decode(withBom)).isEqualTo(new Subscribed(1, 2));
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Serializer.class)
   void decodesOnlyTheGivenRangeOfTheBuffer(Serializer serializer) {
