@@ -221,7 +221,7 @@ public enum Serializer {
    */
   private static StreamReadConstraints readConstraints() {
     return StreamReadConstraints.builder()
-        .maxNestingDepth(200)
+        .maxNestingDepth(ValueReader.MAX_NESTING)
         .maxStringLength(Integer.MAX_VALUE)
         .build();
   }

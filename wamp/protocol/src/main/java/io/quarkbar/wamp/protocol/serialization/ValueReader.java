@@ -28,6 +28,9 @@ import org.msgpack.core.MessageUnpacker;
  */
 final class ValueReader {
 
+  /** How deep lists and dicts may nest, the message's own list included. */
+  static final int MAX_NESTING = 200;
+
   /** Marks a value that is to be left out (an unknown extension type). */
   private static final Object UNDEFINED = new Object();
 
@@ -45,6 +48,9 @@ final class ValueReader {
 
   /** What to add to the parser's byte offsets to get positions in {@link #input}. */
   private final long locationBase;
+
+  /** Lists and dicts open around the current value. */
+  private int depth;
 
   ValueReader(
       JsonParser parser,
@@ -73,6 +79,7 @@ final class ValueReader {
       throw new ProtocolViolationException("a WAMP message must be a list, got " + kind(first));
     }
     List<Object> message = new ArrayList<>(7);
+    depth = 1;
     int payloadAt = -1;
     JsonToken t;
     while ((t = next()) != JsonToken.END_ARRAY) {
@@ -285,6 +292,7 @@ final class ValueReader {
   }
 
   private List<Object> readList() throws IOException {
+    enter();
     // Room for a whole WAMP message, the largest list most messages hold, without regrowing.
     List<Object> list = new ArrayList<>(7);
     JsonToken t;
@@ -292,12 +300,15 @@ final class ValueReader {
       Object v = read(t);
       list.add(v == UNDEFINED ? null : v);
     }
+    depth--;
     return list;
   }
 
   private Map<String, Object> readDict() throws IOException {
+    enter();
     JsonToken t = next();
     if (t == JsonToken.END_OBJECT) {
+      depth--;
       // Most Options and Details dicts are empty: one shared immutable map, nothing allocated.
       return Map.of();
     }
@@ -312,7 +323,20 @@ final class ValueReader {
         dict.put(key, v);
       }
     }
+    depth--;
     return dict;
+  }
+
+  /**
+   * One level deeper into lists and dicts. Jackson's JSON and CBOR parsers stop at {@link
+   * #MAX_NESTING} themselves; the msgpack one does not, and a message of nested lists would take
+   * this reader's recursion past the end of the thread's stack.
+   */
+  private void enter() {
+    if (++depth > MAX_NESTING) {
+      throw new ProtocolViolationException(
+          "invalid " + serializer.name() + ": nesting depth exceeds " + MAX_NESTING);
+    }
   }
 
   private Object readString() throws IOException {

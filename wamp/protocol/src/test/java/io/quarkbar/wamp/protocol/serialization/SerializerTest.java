@@ -302,6 +302,25 @@ class SerializerTest {
     assertViolation(Serializer.CBOR, bytes("821823" + "01" + "19"), "invalid CBOR");
   }
 
+  @ParameterizedTest
+  @EnumSource(Serializer.class)
+  void deepNestingIsAViolationNotAStackOverflow(Serializer serializer) {
+    // [48, 1, {}, "p", [[[...]]]], 100,000 lists deep: 100 kB, well under the size limit.
+    int depth = 100_000;
+    byte[] call =
+        switch (serializer) {
+          case JSON -> utf8("[48,1,{},\"p\",[" + "[".repeat(depth) + "]".repeat(depth) + "]]");
+          case MSGPACK -> bytes("95" + "30" + "01" + "80" + "a170" + "91".repeat(depth) + "90");
+          case CBOR -> bytes("85" + "1830" + "01" + "a0" + "6170" + "81".repeat(depth) + "80");
+        };
+
+    assertThatThrownBy(() -> serializer.decode(call))
+        .isInstanceOf(ProtocolViolationException.class)
+        .hasMessageContaining("nesting depth");
+    assertThat(serializer.decode(serializer.encode(new Subscribed(1, 2))))
+        .isEqualTo(new Subscribed(1, 2));
+  }
+
   /** JSON is read by a parser that takes one message after another on each thread. */
   @Test
   void aBadJsonMessageDoesNotSpoilTheNextOne() {
