@@ -160,7 +160,6 @@ final class JacksonValueWriter extends ValueWriter {
   private static final class Output extends OutputStream {
 
     private static final int INITIAL = 256;
-    private static final int KEPT = 64 * 1024;
 
     private byte[] buf = new byte[INITIAL];
     private int count;
@@ -184,7 +183,7 @@ final class JacksonValueWriter extends ValueWriter {
 
     void clear() {
       count = 0;
-      if (buf.length > KEPT) {
+      if (buf.length > Serializer.KEPT_BYTES) {
         buf = new byte[INITIAL];
       }
     }

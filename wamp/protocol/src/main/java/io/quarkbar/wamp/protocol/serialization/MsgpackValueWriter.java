@@ -17,9 +17,6 @@ final class MsgpackValueWriter extends ValueWriter {
   private static final MessagePack.PackerConfig CONFIG =
       new MessagePack.PackerConfig().withBufferSize(256);
 
-  /** After a message larger than this, the packer, which keeps its last buffer, is replaced. */
-  private static final int KEPT = 64 * 1024;
-
   private MessageBufferPacker packer = CONFIG.newBufferPacker();
 
   MsgpackValueWriter() {
@@ -40,7 +37,8 @@ final class MsgpackValueWriter extends ValueWriter {
   @Override
   byte[] finish() throws IOException {
     byte[] bytes = packer.toByteArray();
-    if (bytes.length > KEPT) {
+    if (bytes.length > Serializer.KEPT_BYTES) {
+      // The packer keeps its last buffer, as large as the message's largest part: a new one.
       packer = CONFIG.newBufferPacker();
     } else {
       // Keeps the packer's last buffer for the next message, drops the others.

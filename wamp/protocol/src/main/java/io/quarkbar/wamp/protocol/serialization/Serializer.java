@@ -39,8 +39,11 @@ public enum Serializer {
    */
   private final ThreadLocal<ValueWriter> writers = ThreadLocal.withInitial(this::newWriter);
 
-  /** A message larger than this does not leave its parser's grown buffers with the thread. */
-  private static final int LARGE = 64 * 1024;
+  /**
+   * The per-thread readers and writers keep their buffers from message to message, but not after a
+   * message larger than this: a thread holds at most about this much for each of them.
+   */
+  static final int KEPT_BYTES = 64 * 1024;
 
   /** JSON only: one non-blocking parser per thread, fed one message after another. */
   private final ThreadLocal<JsonParser> fedParsers = ThreadLocal.withInitial(FedJson::newParser);
@@ -141,7 +144,7 @@ public enum Serializer {
           .feedInput(bytes, offset, offset + length);
       List<Object> message =
           new ValueReader(parser, this, bytes, offset, length, offset - fedBefore).readMessage();
-      if (length > LARGE) {
+      if (length > KEPT_BYTES) {
         // Its text buffer has grown to the message's longest string; let it go with it.
         fedParsers.remove();
       }

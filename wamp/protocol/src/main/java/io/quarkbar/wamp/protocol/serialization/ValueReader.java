@@ -87,7 +87,7 @@ final class ValueReader {
       Object v;
       // Jackson's JSON and CBOR parsers report byte offsets; the msgpack one does not, and its
       // payload's bytes are found by the trailing-data check instead.
-      if (payloadAt > 0 && (index == payloadAt || index == payloadAt + 1) && !msgpack) {
+      if (isPayload(index, payloadAt) && !msgpack) {
         v = readPayload(t);
       } else {
         v = read(t);
@@ -101,6 +101,14 @@ final class ValueReader {
       throw new ProtocolViolationException("unexpected data after the message");
     }
     return message;
+  }
+
+  /**
+   * Whether element {@code index} of a message whose Arguments are at {@code payloadAt} ({@link
+   * MessageCodec#payloadIndex}) is its Arguments or ArgumentsKw.
+   */
+  private static boolean isPayload(int index, int payloadAt) {
+    return payloadAt > 0 && (index == payloadAt || index == payloadAt + 1);
   }
 
   /** One value, alone in the input: a payload decoded on first use ({@link Encoded}). */
@@ -263,7 +271,7 @@ final class ValueReader {
       for (int i = 0; i < n; i++) {
         int start = offset + (int) unpacker.getTotalReadBytes();
         unpacker.skipValue();
-        if (payloadAt > 0 && (i == payloadAt || i == payloadAt + 1)) {
+        if (isPayload(i, payloadAt)) {
           int end = offset + (int) unpacker.getTotalReadBytes();
           message.set(i, withBytes(message.get(i), start, end - start));
         }

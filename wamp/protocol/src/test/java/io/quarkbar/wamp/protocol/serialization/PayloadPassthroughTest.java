@@ -15,6 +15,7 @@ import io.quarkbar.wamp.protocol.message.Invocation;
 import io.quarkbar.wamp.protocol.message.Published;
 import io.quarkbar.wamp.protocol.message.Result;
 import io.quarkbar.wamp.protocol.message.WampMessage;
+import io.quarkbar.wamp.protocol.message.WithPayload;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -149,6 +150,29 @@ class PayloadPassthroughTest {
     assertThat(decoded.argumentsKw()).isEqualTo(kwargs).containsKey("k").hasSize(1);
     assertThatThrownBy(() -> decoded.argumentsKw().put("k", "other"))
         .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  /**
+   * The reader finds the payload by MessageCodec.payloadIndex, a second statement of the layouts
+   * that MessageCodec.fromList reads: every message type with a payload must agree.
+   */
+  @ParameterizedTest
+  @EnumSource(Serializer.class)
+  void everyMessageTypeWithAPayloadKeepsItsBytes(Serializer serializer) {
+    for (WampMessage message : SerializerTest.everyMessageType()) {
+      if (!(message instanceof WithPayload sent)) {
+        continue;
+      }
+      WithPayload received = (WithPayload) serializer.decode(serializer.encode(message));
+      String type = message.getClass().getSimpleName();
+      if (!sent.arguments().isEmpty()) {
+        assertThat(received.arguments()).as(type).isInstanceOf(Encoded.class);
+        assertThat(((Encoded) received.arguments()).bytes().serializer()).isEqualTo(serializer);
+      }
+      if (!sent.argumentsKw().isEmpty()) {
+        assertThat(received.argumentsKw()).as(type).isInstanceOf(Encoded.class);
+      }
+    }
   }
 
   @ParameterizedTest
