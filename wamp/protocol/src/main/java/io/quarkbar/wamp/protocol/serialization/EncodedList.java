@@ -42,8 +42,8 @@ final class EncodedList extends AbstractList<Object> implements Encoded, RandomA
   }
 
   @Override
-  public Bytes bytes() {
-    return bytes;
+  public Bytes bytesIn(Serializer serializer) {
+    return bytes.serializer() == serializer ? bytes : null;
   }
 
   @SuppressWarnings("unchecked")

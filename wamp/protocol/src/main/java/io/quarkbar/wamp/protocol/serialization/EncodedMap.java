@@ -55,8 +55,8 @@ final class EncodedMap extends AbstractMap<String, Object> implements Encoded {
   }
 
   @Override
-  public Bytes bytes() {
-    return bytes;
+  public Bytes bytesIn(Serializer serializer) {
+    return bytes.serializer() == serializer ? bytes : null;
   }
 
   @SuppressWarnings("unchecked")

@@ -178,13 +178,31 @@ public enum Serializer {
       writer.writeMessage(wire);
       return writer.finish();
     } catch (IOException | RuntimeException e) {
-      // The writer may have stopped in the middle of a value; the next message gets a new one.
-      writers.remove();
-      if (e instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new UncheckedIOException((IOException) e);
+      throw writerFailed(e);
     }
+  }
+
+  /**
+   * Encodes one value alone, not as a message: what {@link SharedDict} keeps. With a writer of its
+   * own, not this thread's: it is called while that one is in the middle of a message.
+   */
+  byte[] encodeValue(Object value) {
+    try {
+      ValueWriter writer = newWriter();
+      writer.write(value);
+      return writer.finish();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Drops this thread's writer, which may have stopped in the middle of a value (the next message
+   * gets a new one), and gives what to throw.
+   */
+  private RuntimeException writerFailed(Exception e) {
+    writers.remove();
+    return e instanceof RuntimeException re ? re : new UncheckedIOException((IOException) e);
   }
 
   private ValueWriter newWriter() {

@@ -37,8 +37,9 @@ abstract sealed class ValueWriter permits JacksonValueWriter, MsgpackValueWriter
     for (int i = 0; i < n; i++) {
       startElement(i);
       Object element = wire.get(i);
-      if (element instanceof Encoded e && e.bytes().serializer() == serializer) {
-        writeEncoded(e.bytes());
+      Encoded.Bytes bytes;
+      if (element instanceof Encoded e && (bytes = e.bytesIn(serializer)) != null) {
+        writeEncoded(bytes);
       } else {
         write(element);
       }

@@ -167,7 +167,7 @@ class PayloadPassthroughTest {
       String type = message.getClass().getSimpleName();
       if (!sent.arguments().isEmpty()) {
         assertThat(received.arguments()).as(type).isInstanceOf(Encoded.class);
-        assertThat(((Encoded) received.arguments()).bytes().serializer()).isEqualTo(serializer);
+        assertThat(((Encoded) received.arguments()).bytesIn(serializer)).as(type).isNotNull();
       }
       if (!sent.argumentsKw().isEmpty()) {
         assertThat(received.argumentsKw()).as(type).isInstanceOf(Encoded.class);

@@ -180,18 +180,15 @@ public final class Broker {
 
   private static Map<String, Object> eventDetails(
       Subscription sub, Session publisher, Publish msg, boolean disclose) {
-    if (!disclose && sub.match == MatchPolicy.EXACT && !isPassthru(msg)) {
-      return Map.of();
+    if (sub.match == MatchPolicy.EXACT && !isPassthru(msg)) {
+      return disclose ? publisher.publisherDetails() : Map.of();
     }
     Map<String, Object> details = new HashMap<>(8);
     if (sub.match != MatchPolicy.EXACT) {
       details.put("topic", msg.topic());
     }
     if (disclose) {
-      SessionIdentity who = publisher.identity();
-      details.put("publisher", who.sessionId());
-      details.put("publisher_authid", who.authid());
-      details.put("publisher_authrole", who.authrole());
+      details.putAll(publisher.publisherDetails());
     }
     for (String key : new String[] {"ppt_scheme", "ppt_serializer", "ppt_cipher", "ppt_keyid"}) {
       Object v = msg.options().get(key);

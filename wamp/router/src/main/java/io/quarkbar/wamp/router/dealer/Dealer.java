@@ -177,7 +177,7 @@ public final class Dealer {
         new Invocation(
             invocationId,
             reg.id(),
-            invocationDetails(reg, who, procedure, receiveProgress, disclose),
+            invocationDetails(reg, caller, procedure, receiveProgress, disclose),
             msg.arguments(),
             msg.argumentsKw()));
   }
@@ -253,12 +253,12 @@ public final class Dealer {
 
   private static Map<String, Object> invocationDetails(
       Registration reg,
-      SessionIdentity caller,
+      Session caller,
       String procedure,
       boolean receiveProgress,
       boolean disclose) {
-    if (!disclose && !receiveProgress && reg.match() == MatchPolicy.EXACT) {
-      return Map.of();
+    if (!receiveProgress && reg.match() == MatchPolicy.EXACT) {
+      return disclose ? caller.callerDetails() : Map.of();
     }
     Map<String, Object> details = new HashMap<>(8);
     if (reg.match() != MatchPolicy.EXACT) {
@@ -268,9 +268,7 @@ public final class Dealer {
       details.put("receive_progress", true);
     }
     if (disclose) {
-      details.put("caller", caller.sessionId());
-      details.put("caller_authid", caller.authid());
-      details.put("caller_authrole", caller.authrole());
+      details.putAll(caller.callerDetails());
     }
     return details;
   }

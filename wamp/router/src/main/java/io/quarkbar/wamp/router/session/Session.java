@@ -7,9 +7,11 @@ import io.quarkbar.wamp.protocol.message.Goodbye;
 import io.quarkbar.wamp.protocol.message.Hello;
 import io.quarkbar.wamp.protocol.message.WampMessage;
 import io.quarkbar.wamp.protocol.message.Welcome;
+import io.quarkbar.wamp.protocol.serialization.SharedDict;
 import io.quarkbar.wamp.protocol.uri.WampUris;
 import io.quarkbar.wamp.router.transport.OutgoingMessage;
 import io.quarkbar.wamp.router.transport.Transport;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -45,6 +47,11 @@ public final class Session {
   private final AtomicReference<State> state = new AtomicReference<>(State.ESTABLISHING);
   private final IdSequence outgoingRequests = new IdSequence();
   private volatile SessionIdentity identity;
+
+  /** {@link #callerDetails()} and {@link #publisherDetails()}, once built. */
+  private volatile Map<String, Object> callerDetails;
+
+  private volatile Map<String, Object> publisherDetails;
 
   public Session(Transport transport, JoinHandler joinHandler) {
     this.transport = transport;
@@ -179,6 +186,41 @@ public final class Session {
   /** Who the session is; {@code null} before WELCOME. */
   public SessionIdentity identity() {
     return identity;
+  }
+
+  /**
+   * The Details that disclose this session to a callee: {@code caller}, {@code caller_authid} and
+   * {@code caller_authrole}. Built on first use and kept, encoded once per serializer ({@link
+   * SharedDict}): a session calling a disclosing callee sends the same three keys with every call.
+   */
+  public Map<String, Object> callerDetails() {
+    Map<String, Object> d = callerDetails;
+    if (d == null) {
+      d = disclosure("caller");
+      callerDetails = d;
+    }
+    return d;
+  }
+
+  /**
+   * As {@link #callerDetails()}, to subscribers: {@code publisher}, {@code publisher_authid}, ...
+   */
+  public Map<String, Object> publisherDetails() {
+    Map<String, Object> d = publisherDetails;
+    if (d == null) {
+      d = disclosure("publisher");
+      publisherDetails = d;
+    }
+    return d;
+  }
+
+  private Map<String, Object> disclosure(String role) {
+    SessionIdentity i = identity;
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put(role, i.sessionId());
+    d.put(role + "_authid", i.authid());
+    d.put(role + "_authrole", i.authrole());
+    return SharedDict.of(d);
   }
 
   /** The session ID, 0 before WELCOME. */
