@@ -7,6 +7,7 @@ import io.quarkbar.bench.client.Template;
 import io.quarkbar.bench.client.Wire;
 import io.quarkbar.wamp.protocol.message.Call;
 import io.quarkbar.wamp.protocol.message.Hello;
+import io.quarkbar.wamp.protocol.message.Invocation;
 import io.quarkbar.wamp.protocol.message.Register;
 import io.quarkbar.wamp.protocol.message.Result;
 import io.quarkbar.wamp.protocol.message.Yield;
@@ -34,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 public final class WampWorkProbe {
 
   private static final String PROCEDURE = "bench.echo";
-  private static final List<Object> ARGS = List.of("bench-payload-0123456789", 42, true);
+  private static final List<Object> ARGS = List.of("bench-payload-0123456789", 42L, true);
 
   private WampWorkProbe() {}
 
@@ -66,9 +67,17 @@ public final class WampWorkProbe {
           check += Wire.intAt(serializer, caller.lastSent(), 1);
         }
         long routed = System.nanoTime() - start;
-        if (Wire.intAt(serializer, caller.lastSent(), 0) != Result.CODE) {
+        // Whole messages, decoded: a router that wrote broken bytes would otherwise look fast.
+        if (!(serializer.decode(callee.lastSent.clone()) instanceof Invocation sent)
+            || !sent.arguments().equals(ARGS)) {
           throw new IllegalStateException(
-              "the router answered a call with something else than a RESULT: "
+              "the router sent the callee something else than the INVOCATION: "
+                  + serializer.decode(callee.lastSent.clone()));
+        }
+        if (!(serializer.decode(caller.lastSent.clone()) instanceof Result result)
+            || !result.arguments().equals(ARGS)) {
+          throw new IllegalStateException(
+              "the router answered a call with something else than its RESULT: "
                   + serializer.decode(caller.lastSent.clone()));
         }
         // The same client-side steps, on the last INVOCATION and RESULT, without the router.
