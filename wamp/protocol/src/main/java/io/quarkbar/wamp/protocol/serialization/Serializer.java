@@ -14,23 +14,25 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
-import org.msgpack.jackson.dataformat.MessagePackFactory;
 
 /**
- * The three standard WAMP serializers, named by their WebSocket subprotocol. Each is a Jackson
- * streaming parser plus our own tree reader ({@link ValueReader}), and a writer of ours ({@link
- * ValueWriter}) over Jackson's generators for JSON and CBOR and msgpack-core's packer for msgpack.
- * Jackson's data binding would lose what WAMP cares about (msgpack {@code bin} versus {@code str},
- * the JSON {@code "\0"+base64} convention for binary, unknown msgpack extension types) and costs
- * more per message. The factories are thread-safe and shared.
+ * The three standard WAMP serializers, named by their WebSocket subprotocol. JSON and CBOR are read
+ * by a Jackson streaming parser and our own tree reader ({@link ValueReader}), msgpack by
+ * msgpack-core's unpacker ({@link MsgpackValueReader}); all three are written by a writer of ours
+ * ({@link ValueWriter}) over Jackson's generators for JSON and CBOR and msgpack-core's packer for
+ * msgpack. Jackson's data binding would lose what WAMP cares about (msgpack {@code bin} versus
+ * {@code str}, the JSON {@code "\0"+base64} convention for binary, unknown msgpack extension types)
+ * and costs more per message. The factories are thread-safe and shared.
  */
 public enum Serializer {
   JSON("wamp.2.json", false, jsonFactory()),
-  MSGPACK("wamp.2.msgpack", true, new MessagePackFactory()),
+  MSGPACK("wamp.2.msgpack", true, null),
   CBOR("wamp.2.cbor", true, cborFactory());
 
   private final String subprotocol;
   private final boolean binary;
+
+  /** The Jackson factory of JSON and CBOR; {@code null} for msgpack, read with msgpack-core. */
   private final JsonFactory factory;
 
   /**
@@ -47,6 +49,10 @@ public enum Serializer {
 
   /** JSON only: one non-blocking parser per thread, fed one message after another. */
   private final ThreadLocal<JsonParser> fedParsers = ThreadLocal.withInitial(FedJson::newParser);
+
+  /** msgpack only: one reader per thread, reset for each message. */
+  private final ThreadLocal<MsgpackValueReader> msgpackReaders =
+      ThreadLocal.withInitial(MsgpackValueReader::new);
 
   Serializer(String subprotocol, boolean binary, JsonFactory factory) {
     this.subprotocol = subprotocol;
@@ -95,9 +101,11 @@ public enum Serializer {
 
   /** Decodes the wire list of one message without interpreting it. */
   public List<Object> decodeList(byte[] bytes, int offset, int length) {
-    return this == JSON
-        ? readFed(bytes, offset, length)
-        : read(bytes, offset, length, ValueReader::readMessage);
+    return switch (this) {
+      case JSON -> readFed(bytes, offset, length);
+      case MSGPACK -> readMsgpack(bytes, offset, length, MsgpackValueReader::readMessage);
+      case CBOR -> read(bytes, offset, length, ValueReader::readMessage);
+    };
   }
 
   /**
@@ -106,7 +114,26 @@ public enum Serializer {
    * @throws ProtocolViolationException when the bytes are not valid after all
    */
   Object decodeValue(Encoded.Bytes bytes) {
-    return read(bytes.buffer(), bytes.offset(), bytes.length(), ValueReader::readValue);
+    return this == MSGPACK
+        ? readMsgpack(bytes.buffer(), bytes.offset(), bytes.length(), MsgpackValueReader::readValue)
+        : read(bytes.buffer(), bytes.offset(), bytes.length(), ValueReader::readValue);
+  }
+
+  private <T> T readMsgpack(byte[] bytes, int offset, int length, MsgpackReading<T> reading) {
+    try {
+      return reading.read(msgpackReaders.get(), bytes, offset, length);
+    } catch (IOException | RuntimeException e) {
+      throw violation(e);
+    } finally {
+      if (length > KEPT_BYTES) {
+        // It holds on to the message's array until the next one; let both go.
+        msgpackReaders.remove();
+      }
+    }
+  }
+
+  private interface MsgpackReading<T> {
+    T read(MsgpackValueReader reader, byte[] bytes, int offset, int length) throws IOException;
   }
 
   private <T> T read(byte[] bytes, int offset, int length, Reading<T> reading) {

@@ -10,18 +10,17 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.msgpack.core.MessagePack;
-import org.msgpack.core.MessageUnpacker;
 
 /**
- * Reads one serialized value into plain Java: {@link List}, {@link LinkedHashMap} with string keys,
- * {@link String}, {@link Long} (or {@link java.math.BigInteger} beyond it), {@link Double}, {@link
- * Boolean}, {@code byte[]} and {@code null}.
+ * Reads one JSON or CBOR value, through a Jackson parser, into plain Java: {@link List}, {@link
+ * LinkedHashMap} with string keys, {@link String}, {@link Long} (or {@link java.math.BigInteger}
+ * beyond it), {@link Double}, {@link Boolean}, {@code byte[]} and {@code null}.
  *
  * <p>Binary is {@code byte[]} whatever the serializer: msgpack {@code bin} and CBOR byte strings
  * directly, a JSON string that starts with {@code \0} by the specification's base64 convention.
  * Unknown msgpack extension types (wampy writes JavaScript {@code undefined} as extension type 0)
  * mean "no value": the key is left out of a dict, and the element is {@code null} in a list.
+ * msgpack has a reader of its own, {@link MsgpackValueReader}, which reads the same values.
  *
  * <p>A message's payload, its {@code Arguments|list} and {@code ArgumentsKw|dict}, is read with the
  * bytes it came in ({@link Encoded}), so that the router can send it on as it is.
@@ -31,13 +30,12 @@ final class ValueReader {
   /** How deep lists and dicts may nest, the message's own list included. */
   static final int MAX_NESTING = 200;
 
-  /** Marks a value that is to be left out (an unknown extension type). */
-  private static final Object UNDEFINED = new Object();
+  /** Marks a value that is to be left out (an unknown msgpack extension type). */
+  static final Object UNDEFINED = new Object();
 
   private final JsonParser parser;
   private final Serializer serializer;
   private final boolean json;
-  private final boolean msgpack;
 
   /** Whether the parser is a non-blocking one that takes one message after another. */
   private final boolean fed;
@@ -64,7 +62,6 @@ final class ValueReader {
     this.locationBase = locationBase;
     this.serializer = serializer;
     this.json = serializer == Serializer.JSON;
-    this.msgpack = serializer == Serializer.MSGPACK;
     this.input = input;
     this.offset = offset;
     this.length = length;
@@ -85,9 +82,7 @@ final class ValueReader {
     while ((t = next()) != JsonToken.END_ARRAY) {
       int index = message.size();
       Object v;
-      // Jackson's JSON and CBOR parsers report byte offsets; the msgpack one does not, and its
-      // payload's bytes are found by the trailing-data check instead.
-      if (isPayload(index, payloadAt) && !msgpack) {
+      if (isPayload(index, payloadAt)) {
         v = readPayload(t);
       } else {
         v = read(t);
@@ -97,7 +92,7 @@ final class ValueReader {
       }
       message.add(v == UNDEFINED ? null : v);
     }
-    if (hasTrailingData(message, payloadAt)) {
+    if (hasTrailingData()) {
       throw new ProtocolViolationException("unexpected data after the message");
     }
     return message;
@@ -107,7 +102,7 @@ final class ValueReader {
    * Whether element {@code index} of a message whose Arguments are at {@code payloadAt} ({@link
    * MessageCodec#payloadIndex}) is its Arguments or ArgumentsKw.
    */
-  private static boolean isPayload(int index, int payloadAt) {
+  static boolean isPayload(int index, int payloadAt) {
     return payloadAt > 0 && (index == payloadAt || index == payloadAt + 1);
   }
 
@@ -208,7 +203,7 @@ final class ValueReader {
    * dict (the ones worth forwarding as bytes); else {@code v}.
    */
   @SuppressWarnings("unchecked")
-  private static Object withBytes(Object v, Encoded.Bytes bytes) {
+  static Object withBytes(Object v, Encoded.Bytes bytes) {
     if (v instanceof List<?> l && !l.isEmpty()) {
       return new EncodedList((List<Object>) l, bytes);
     }
@@ -246,12 +241,9 @@ final class ValueReader {
   }
 
   /**
-   * Whether bytes follow the message. Jackson's own parsers return {@code null} at the end of the
-   * input; the msgpack parser throws instead, and reports no byte offset, so msgpack input is
-   * walked element by element with msgpack-core: a cheap second pass, where an exception per
-   * message would cost more than the decoding itself. The walk also finds the payload's bytes.
+   * Whether bytes follow the message. Jackson's parsers return {@code null} at the end of input.
    */
-  private boolean hasTrailingData(List<Object> message, int payloadAt) throws IOException {
+  private boolean hasTrailingData() throws IOException {
     if (fed) {
       // Only white space may follow, and the parser must take it now: the next message is fed
       // to it next, and anything else left over would be taken as that message's start.
@@ -263,21 +255,7 @@ final class ValueReader {
       }
       return parser.nextToken() != JsonToken.NOT_AVAILABLE;
     }
-    if (!msgpack) {
-      return parser.nextToken() != null;
-    }
-    try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(input, offset, length)) {
-      int n = unpacker.unpackArrayHeader();
-      for (int i = 0; i < n; i++) {
-        int start = offset + (int) unpacker.getTotalReadBytes();
-        unpacker.skipValue();
-        if (isPayload(i, payloadAt)) {
-          int end = offset + (int) unpacker.getTotalReadBytes();
-          message.set(i, withBytes(message.get(i), start, end - start));
-        }
-      }
-      return unpacker.hasNext();
-    }
+    return parser.nextToken() != null;
   }
 
   private Object read(JsonToken token) throws IOException {
@@ -337,8 +315,7 @@ final class ValueReader {
 
   /**
    * One level deeper into lists and dicts. Jackson's JSON and CBOR parsers stop at {@link
-   * #MAX_NESTING} themselves; the msgpack one does not, and a message of nested lists would take
-   * this reader's recursion past the end of the thread's stack.
+   * #MAX_NESTING} themselves; this check keeps the recursion bounded whatever the parser does.
    */
   private void enter() {
     if (++depth > MAX_NESTING) {

@@ -212,6 +212,70 @@ class SerializerTest {
   }
 
   @Test
+  void msgpackDictKeysThatAreNumbersBooleansOrBinaryAreTheirText() {
+    // [36, 1, 2, {}, [], {7: "a", true: "b", bin "k": "c", 1.5: "d", -1: "e"}]
+    byte[] bytes =
+        bytes(
+            "9624010280"
+                + "90"
+                + "85"
+                + "07a161"
+                + "c3a162"
+                + "c4016ba163"
+                + "cb3ff8000000000000a164"
+                + "ffa165");
+
+    Event event = (Event) Serializer.MSGPACK.decode(bytes);
+
+    assertThat(event.argumentsKw())
+        .containsExactly(
+            Map.entry("7", "a"),
+            Map.entry("true", "b"),
+            Map.entry("k", "c"),
+            Map.entry("1.5", "d"),
+            Map.entry("-1", "e"));
+  }
+
+  @Test
+  void msgpackNilOrListAsADictKeyIsAViolation() {
+    assertViolation(Serializer.MSGPACK, bytes("9624010280" + "90" + "81" + "c0" + "01"), "keys");
+    assertViolation(Serializer.MSGPACK, bytes("9624010280" + "90" + "81" + "90" + "01"), "keys");
+  }
+
+  @Test
+  void msgpackUint64BeyondALongIsABigInteger() {
+    // [36, 1, 2, {}, [2^64 - 1, 5 as uint64, -2 as int64]]
+    byte[] bytes =
+        bytes(
+            "9524010280"
+                + "93"
+                + "cfffffffffffffffff"
+                + "cf0000000000000005"
+                + "d3fffffffffffffffe");
+
+    Event event = (Event) Serializer.MSGPACK.decode(bytes);
+
+    assertThat(event.arguments())
+        .containsExactly(new java.math.BigInteger("18446744073709551615"), 5L, -2L);
+  }
+
+  @Test
+  void msgpackStringWithInvalidUtf8HasTheBadBytesReplaced() {
+    // [36, 1, 2, {}, [str c3 28]]: a lead byte followed by one that cannot continue it.
+    byte[] bytes = bytes("9524010280" + "91" + "a2c328");
+
+    Event event = (Event) Serializer.MSGPACK.decode(bytes);
+
+    assertThat(event.arguments()).containsExactly("\uFFFD(");
+  }
+
+  @Test
+  void msgpackTopLevelFloatOrBinaryIsNamedInTheViolation() {
+    assertViolation(Serializer.MSGPACK, bytes("cb3ff8000000000000"), "got a float");
+    assertViolation(Serializer.MSGPACK, bytes("c40100"), "got binary");
+  }
+
+  @Test
   void integralFloat64IdDecodesAsLong() {
     // [33, 1.0, 2^40 as float64], as wampy writes integers of 2^32 and more.
     byte[] bytes = bytes("9321" + "cb3ff0000000000000" + "cb4270000000000000");

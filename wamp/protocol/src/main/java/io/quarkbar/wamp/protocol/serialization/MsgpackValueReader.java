@@ -1,0 +1,185 @@
+package io.quarkbar.wamp.protocol.serialization;
+
+import io.quarkbar.wamp.protocol.codec.MessageCodec;
+import io.quarkbar.wamp.protocol.codec.ProtocolViolationException;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.msgpack.core.MessageFormat;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.core.buffer.ArrayBufferInput;
+import org.msgpack.value.ValueType;
+
+/**
+ * Reads msgpack into the same plain Java values as {@link ValueReader}, with msgpack-core's
+ * unpacker, one per thread, reset for each message.
+ *
+ * <p>Why not msgpack-jackson's parser, which {@link ValueReader} used: it was created per message
+ * and reports no byte offsets, so a second pass over every message was needed to find a payload's
+ * bytes and any trailing data; the two cost more than routing the message. The unpacker counts the
+ * bytes it has read, which gives both in one pass. What that parser made of odd input is kept: map
+ * keys that are numbers, booleans or binary become their text, a string with invalid UTF-8 has the
+ * bad bytes replaced, and an unknown extension type means "no value".
+ */
+final class MsgpackValueReader {
+
+  private final ArrayBufferInput input = new ArrayBufferInput(new byte[0]);
+  private final MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(input);
+
+  private byte[] bytes;
+  private int offset;
+
+  /** Lists and dicts open around the current value. */
+  private int depth;
+
+  /** The message in {@code length} bytes of {@code bytes} at {@code offset}, as its wire list. */
+  List<Object> readMessage(byte[] bytes, int offset, int length) throws IOException {
+    start(bytes, offset, length);
+    if (!unpacker.hasNext() || unpacker.getNextFormat().getValueType() != ValueType.ARRAY) {
+      throw new ProtocolViolationException(
+          "a WAMP message must be a list, got " + (unpacker.hasNext() ? kind() : "nothing"));
+    }
+    int n = unpacker.unpackArrayHeader();
+    List<Object> message = new ArrayList<>(Math.min(n, 7));
+    depth = 1;
+    int payloadAt = -1;
+    for (int index = 0; index < n; index++) {
+      int start = position();
+      Object v = read();
+      if (index == 0 && v instanceof Long code) {
+        payloadAt = MessageCodec.payloadIndex(code);
+      } else if (ValueReader.isPayload(index, payloadAt)) {
+        v =
+            ValueReader.withBytes(
+                v, new Encoded.Bytes(Serializer.MSGPACK, bytes, start, position() - start));
+      }
+      message.add(v == ValueReader.UNDEFINED ? null : v);
+    }
+    if (unpacker.hasNext()) {
+      throw new ProtocolViolationException("unexpected data after the message");
+    }
+    return message;
+  }
+
+  /** One value, alone in the input ({@link Serializer#decodeValue}). */
+  Object readValue(byte[] bytes, int offset, int length) throws IOException {
+    start(bytes, offset, length);
+    depth = 0;
+    Object v = read();
+    return v == ValueReader.UNDEFINED ? null : v;
+  }
+
+  private void start(byte[] bytes, int offset, int length) throws IOException {
+    this.bytes = bytes;
+    this.offset = offset;
+    input.reset(bytes, offset, length);
+    unpacker.reset(input);
+  }
+
+  /** Where the unpacker is, as an index into the input array. */
+  private int position() {
+    return offset + (int) unpacker.getTotalReadBytes();
+  }
+
+  private Object read() throws IOException {
+    MessageFormat format = unpacker.getNextFormat();
+    return switch (format.getValueType()) {
+      case NIL -> {
+        unpacker.unpackNil();
+        yield null;
+      }
+      case BOOLEAN -> unpacker.unpackBoolean();
+      case INTEGER -> readInteger(format);
+      case FLOAT -> unpacker.unpackDouble();
+      case STRING -> unpacker.unpackString();
+      case BINARY -> unpacker.readPayload(unpacker.unpackBinaryHeader());
+      case ARRAY -> readList();
+      case MAP -> readDict();
+      case EXTENSION -> {
+        unpacker.skipValue();
+        yield ValueReader.UNDEFINED;
+      }
+    };
+  }
+
+  /** A {@link Long}, or a {@link BigInteger} for an unsigned 64-bit value beyond it. */
+  private Object readInteger(MessageFormat format) throws IOException {
+    if (format == MessageFormat.UINT64) {
+      BigInteger big = unpacker.unpackBigInteger();
+      return big.bitLength() < 64 ? (Object) big.longValue() : big;
+    }
+    return unpacker.unpackLong();
+  }
+
+  private List<Object> readList() throws IOException {
+    int n = unpacker.unpackArrayHeader();
+    enter();
+    List<Object> list = new ArrayList<>(Math.min(n, 7));
+    for (int i = 0; i < n; i++) {
+      Object v = read();
+      list.add(v == ValueReader.UNDEFINED ? null : v);
+    }
+    depth--;
+    return list;
+  }
+
+  private Map<String, Object> readDict() throws IOException {
+    int n = unpacker.unpackMapHeader();
+    enter();
+    if (n == 0) {
+      depth--;
+      // Most Options and Details dicts are empty: one shared immutable map, nothing allocated.
+      return Map.of();
+    }
+    Map<String, Object> dict = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      String key = readKey();
+      Object v = read();
+      if (v != ValueReader.UNDEFINED) {
+        dict.put(key, v);
+      }
+    }
+    depth--;
+    return dict;
+  }
+
+  /** A dict key: a string, or a number, boolean or binary as its text. */
+  private String readKey() throws IOException {
+    MessageFormat format = unpacker.getNextFormat();
+    return switch (format.getValueType()) {
+      case STRING -> unpacker.unpackString();
+      case INTEGER -> String.valueOf(readInteger(format));
+      case FLOAT -> String.valueOf(unpacker.unpackDouble());
+      case BOOLEAN -> String.valueOf(unpacker.unpackBoolean());
+      case BINARY ->
+          new String(unpacker.readPayload(unpacker.unpackBinaryHeader()), StandardCharsets.UTF_8);
+      default -> throw new ProtocolViolationException("dict keys must be strings");
+    };
+  }
+
+  private void enter() {
+    if (++depth > ValueReader.MAX_NESTING) {
+      throw new ProtocolViolationException(
+          "invalid MSGPACK: nesting depth exceeds " + ValueReader.MAX_NESTING);
+    }
+  }
+
+  /** What the next value is, in the words of the codec's messages. */
+  private String kind() throws IOException {
+    return switch (unpacker.getNextFormat().getValueType()) {
+      case NIL -> "null";
+      case BOOLEAN -> "a bool";
+      case INTEGER -> "an integer";
+      case FLOAT -> "a float";
+      case STRING -> "a string";
+      case BINARY, EXTENSION -> "binary";
+      case MAP -> "a dict";
+      case ARRAY -> "a list";
+    };
+  }
+}
