@@ -104,8 +104,17 @@ public enum Serializer {
     return switch (this) {
       case JSON -> readFed(bytes, offset, length);
       case MSGPACK -> readMsgpack(bytes, offset, length, MsgpackValueReader::readMessage);
-      case CBOR -> read(bytes, offset, length, ValueReader::readMessage);
+      case CBOR -> readCbor(bytes, offset, length);
     };
+  }
+
+  /** CBOR through our reader, or through Jackson's parser where ours gives up. */
+  private List<Object> readCbor(byte[] bytes, int offset, int length) {
+    try {
+      return CborValueReader.readMessage(bytes, offset, length);
+    } catch (CborValueReader.NotHandled e) {
+      return read(bytes, offset, length, ValueReader::readMessage);
+    }
   }
 
   /**

@@ -1,0 +1,185 @@
+package io.quarkbar.wamp.protocol.serialization;
+
+import static io.quarkbar.wamp.protocol.serialization.WireBytes.bytes;
+import static io.quarkbar.wamp.protocol.serialization.WireBytes.hex;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import io.quarkbar.wamp.protocol.message.WampMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Our CBOR reader answers only where Jackson's parser would give the same values, and leaves the
+ * rest to it: for every input, either it gives up, or both read the same list (and Jackson does not
+ * refuse the input).
+ */
+class CborValueReaderTest {
+
+  private static final CBORFactory JACKSON = new CBORFactory();
+
+  /** What Jackson's parser and {@link ValueReader} read, or the exception they throw. */
+  private static Object jackson(byte[] bytes) {
+    try (JsonParser parser = JACKSON.createParser(bytes)) {
+      return new ValueReader(parser, Serializer.CBOR, bytes, 0, bytes.length, 0).readMessage();
+    } catch (Exception e) {
+      return e;
+    }
+  }
+
+  /** Our reader's list, or {@code null} where it leaves the input to Jackson. */
+  private static List<Object> ours(byte[] bytes) {
+    try {
+      return CborValueReader.readMessage(bytes, 0, bytes.length);
+    } catch (CborValueReader.NotHandled e) {
+      return null;
+    }
+  }
+
+  private static void assertAgreesWithJackson(byte[] bytes) {
+    List<Object> ours = ours(bytes);
+    if (ours != null) {
+      assertThat(render(jackson(bytes)))
+          .as("Jackson reading %s", hex(bytes))
+          .isEqualTo(render(ours));
+    }
+  }
+
+  /** A value as text that shows every type and every byte, so that equal text is equal values. */
+  private static String render(Object value) {
+    return switch (value) {
+      case null -> "null";
+      case List<?> list -> list.stream().map(CborValueReaderTest::render).toList().toString();
+      case Map<?, ?> map ->
+          "{"
+              + String.join(
+                  ", ",
+                  map.entrySet().stream()
+                      .map(e -> render(e.getKey()) + "=" + render(e.getValue()))
+                      .toList())
+              + "}";
+      case byte[] b -> "bytes:" + hex(b);
+      case Exception e -> "refused: " + e;
+      default -> value.getClass().getSimpleName() + ":" + value;
+    };
+  }
+
+  static Stream<byte[]> everyMessageType() {
+    return SerializerTest.everyMessageType().stream().map(Serializer.CBOR::encode);
+  }
+
+  @ParameterizedTest
+  @MethodSource("everyMessageType")
+  void readsWhatOurWriterWritesAsJacksonDoes(byte[] bytes) {
+    assertThat(ours(bytes)).as("read by our reader").isNotNull();
+    assertAgreesWithJackson(bytes);
+  }
+
+  /** [1, x] for each x: the plain values it reads, and unusual ones it leaves to Jackson. */
+  @Test
+  void valuesAreReadAsJacksonReadsThem() {
+    String[] values = {
+      "00",
+      "17",
+      "1818",
+      "190100",
+      "1a00010000",
+      "1b0000000100000000", // unsigned, each width
+      "1b7fffffffffffffff",
+      "1bffffffffffffffff", // the largest long, and beyond it
+      "20",
+      "3bffffffffffffffff",
+      "3b7fffffffffffffff", // negative
+      "1801",
+      "190001", // non-minimal
+      "f4",
+      "f5",
+      "f6",
+      "f7", // false, true, null, undefined
+      "f93c00",
+      "f97c00",
+      "f90001",
+      "fa3fc00000",
+      "fb3ff8000000000000", // floats
+      "40",
+      "43010203",
+      "60",
+      "6161",
+      "63e282ac",
+      "64f09d849e", // byte and text strings
+      "80",
+      "8201a0",
+      "a0",
+      "a16161f7",
+      "a2616101616102", // lists and dicts
+    };
+    for (String value : values) {
+      byte[] bytes = bytes("8201" + value);
+      assertThat(ours(bytes)).as("reading %s", value).isNotNull();
+      assertAgreesWithJackson(bytes);
+    }
+  }
+
+  @Test
+  void whatItLeavesToJackson() {
+    String[] left = {
+      "8201c11a514b67b0", // a tag
+      "82019f01ff", // an indefinite-length list
+      "82017f6161ff", // an indefinite-length text string
+      "8201f0", // a simple value other than false, true, null, undefined
+      "8201a10161", // an integer dict key
+      "8201627a80", // text that is not UTF-8
+      "8201eda080", // a UTF-8 encoded surrogate
+      "82011c", // a reserved additional-information value
+      "8201", // cut short
+      "82010101", // a byte after the message
+      "a0", // not a list
+      "",
+    };
+    for (String hex : left) {
+      assertThat(ours(bytes(hex))).as("reading %s", hex).isNull();
+    }
+  }
+
+  @Test
+  void deepNestingIsLeftToJackson() {
+    byte[] bytes = new byte[300];
+    java.util.Arrays.fill(bytes, (byte) 0x81);
+    bytes[bytes.length - 1] = 0x01;
+    assertThat(ours(bytes)).isNull();
+  }
+
+  /**
+   * Random changes to every message type, and random bytes: wherever our reader answers, Jackson
+   * answers the same. A reader that took too much (a wrong length, a value it should have left
+   * alone) fails here.
+   */
+  @Test
+  void mutatedMessagesAreReadAsJacksonReadsThemOrLeftToIt() {
+    Random random = new Random(20261126);
+    List<byte[]> seeds = new ArrayList<>();
+    for (WampMessage message : SerializerTest.everyMessageType()) {
+      seeds.add(Serializer.CBOR.encode(message));
+    }
+    int answered = 0;
+    for (int i = 0; i < 20_000; i++) {
+      byte[] bytes = seeds.get(random.nextInt(seeds.size())).clone();
+      for (int changes = 1 + random.nextInt(3); changes > 0; changes--) {
+        bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
+      }
+      if (ours(bytes) != null) {
+        answered++;
+      }
+      assertAgreesWithJackson(bytes);
+    }
+    // The test means something only if the reader answered for a good part of the inputs.
+    assertThat(answered).isGreaterThan(2_000);
+  }
+}
