@@ -28,15 +28,6 @@ import java.util.Map;
  */
 final class CborValueReader {
 
-  /** Thrown where this reader leaves a message to Jackson; one instance, without a stack trace. */
-  static final class NotHandled extends RuntimeException {
-    static final NotHandled INSTANCE = new NotHandled();
-
-    private NotHandled() {
-      super("left to Jackson's CBOR parser", null, false, false);
-    }
-  }
-
   private final byte[] in;
   private final int end;
   private int pos;
@@ -53,7 +44,7 @@ final class CborValueReader {
   /**
    * The message in {@code length} bytes of {@code bytes} at {@code offset}, as its wire list.
    *
-   * @throws NotHandled where Jackson must read the message
+   * @throws LeftToJackson where Jackson must read the message
    */
   static List<Object> readMessage(byte[] bytes, int offset, int length) {
     return new CborValueReader(bytes, offset, length).message();
@@ -62,7 +53,7 @@ final class CborValueReader {
   private List<Object> message() {
     int initial = next();
     if (initial >>> 5 != 4) {
-      throw NotHandled.INSTANCE;
+      throw LeftToJackson.INSTANCE;
     }
     int n = length(initial);
     List<Object> message = new ArrayList<>(Math.min(n, 7));
@@ -79,7 +70,7 @@ final class CborValueReader {
       message.add(v);
     }
     if (pos != end) {
-      throw NotHandled.INSTANCE; // trailing data
+      throw LeftToJackson.INSTANCE; // trailing data
     }
     return message;
   }
@@ -94,7 +85,7 @@ final class CborValueReader {
       case 4 -> list(length(initial));
       case 5 -> dict(length(initial));
       case 7 -> simple(initial);
-      default -> throw NotHandled.INSTANCE; // a tag
+      default -> throw LeftToJackson.INSTANCE; // a tag
     };
   }
 
@@ -143,7 +134,7 @@ final class CborValueReader {
           .decode(ByteBuffer.wrap(in, start, length))
           .toString();
     } catch (CharacterCodingException e) {
-      throw NotHandled.INSTANCE;
+      throw LeftToJackson.INSTANCE;
     }
   }
 
@@ -170,7 +161,7 @@ final class CborValueReader {
       int initial = next();
       if (initial >>> 5 != 3) {
         // Jackson turns integer keys into text and refuses others; rare, so left to it.
-        throw NotHandled.INSTANCE;
+        throw LeftToJackson.INSTANCE;
       }
       String key = text(length(initial));
       dict.put(key, read());
@@ -190,13 +181,13 @@ final class CborValueReader {
       case 25 -> (double) Float.float16ToFloat((short) fixed(2));
       case 26 -> (double) Float.intBitsToFloat((int) fixed(4));
       case 27 -> Double.longBitsToDouble(fixed(8));
-      default -> throw NotHandled.INSTANCE;
+      default -> throw LeftToJackson.INSTANCE;
     };
   }
 
   private void enter() {
     if (++depth > ValueReader.MAX_NESTING) {
-      throw NotHandled.INSTANCE;
+      throw LeftToJackson.INSTANCE;
     }
   }
 
@@ -204,7 +195,7 @@ final class CborValueReader {
   private int length(int initial) {
     long n = argument(initial);
     if (n < 0 || n > Integer.MAX_VALUE) {
-      throw NotHandled.INSTANCE;
+      throw LeftToJackson.INSTANCE;
     }
     return (int) n;
   }
@@ -220,7 +211,7 @@ final class CborValueReader {
       case 25 -> fixed(2);
       case 26 -> fixed(4);
       case 27 -> fixed(8);
-      default -> throw NotHandled.INSTANCE; // reserved, or an indefinite length
+      default -> throw LeftToJackson.INSTANCE; // reserved, or an indefinite length
     };
   }
 
@@ -241,7 +232,7 @@ final class CborValueReader {
 
   private void need(int n) {
     if (end - pos < n) {
-      throw NotHandled.INSTANCE;
+      throw LeftToJackson.INSTANCE;
     }
   }
 }

@@ -16,11 +16,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The three standard WAMP serializers, named by their WebSocket subprotocol. JSON and CBOR are read
- * by a Jackson streaming parser and our own tree reader ({@link ValueReader}), msgpack by
- * msgpack-core's unpacker ({@link MsgpackValueReader}); all three are written by a writer of ours
- * ({@link ValueWriter}) over Jackson's generators for JSON and CBOR and msgpack-core's packer for
- * msgpack. Jackson's data binding would lose what WAMP cares about (msgpack {@code bin} versus
+ * The three standard WAMP serializers, named by their WebSocket subprotocol. msgpack is read by
+ * msgpack-core's unpacker ({@link MsgpackValueReader}). JSON and CBOR are read by readers of ours
+ * for the plain input that clients send ({@link JsonValueReader}, {@link CborValueReader}), which
+ * leave everything else to a Jackson streaming parser and our tree reader over it ({@link
+ * ValueReader}), the reference for values and error messages. All three are written by a writer of
+ * ours ({@link ValueWriter}) over Jackson's generators for JSON and CBOR and msgpack-core's packer
+ * for msgpack. Jackson's data binding would lose what WAMP cares about (msgpack {@code bin} versus
  * {@code str}, the JSON {@code "\0"+base64} convention for binary, unknown msgpack extension types)
  * and costs more per message. The factories are thread-safe and shared.
  */
@@ -102,17 +104,26 @@ public enum Serializer {
   /** Decodes the wire list of one message without interpreting it. */
   public List<Object> decodeList(byte[] bytes, int offset, int length) {
     return switch (this) {
-      case JSON -> readFed(bytes, offset, length);
+      case JSON -> readJson(bytes, offset, length);
       case MSGPACK -> readMsgpack(bytes, offset, length, MsgpackValueReader::readMessage);
       case CBOR -> readCbor(bytes, offset, length);
     };
+  }
+
+  /** JSON through our reader, or through this thread's Jackson parser where ours gives up. */
+  private List<Object> readJson(byte[] bytes, int offset, int length) {
+    try {
+      return JsonValueReader.readMessage(bytes, offset, length);
+    } catch (LeftToJackson e) {
+      return readFed(bytes, offset, length);
+    }
   }
 
   /** CBOR through our reader, or through Jackson's parser where ours gives up. */
   private List<Object> readCbor(byte[] bytes, int offset, int length) {
     try {
       return CborValueReader.readMessage(bytes, offset, length);
-    } catch (CborValueReader.NotHandled e) {
+    } catch (LeftToJackson e) {
       return read(bytes, offset, length, ValueReader::readMessage);
     }
   }
@@ -157,11 +168,12 @@ public enum Serializer {
   }
 
   /**
-   * A JSON message through this thread's non-blocking parser, which takes one message after
-   * another: creating a parser for each message cost about 0.1 µs and 700 bytes. A parser that
-   * fails is dropped, with whatever part of a message it holds, and the message is read again by a
-   * parser of its own, which gives the same verdict and words as ever (the non-blocking parser
-   * cannot tell a lone {@code 42} from the start of {@code 420}, say).
+   * A JSON message that {@link JsonValueReader} left to Jackson, through this thread's non-blocking
+   * parser, which takes one message after another: creating a parser for each message cost about
+   * 0.1 µs and 700 bytes. A parser that fails is dropped, with whatever part of a message it holds,
+   * and the message is read again by a parser of its own, which gives the same verdict and words as
+   * ever (the non-blocking parser cannot tell a lone {@code 42} from the start of {@code 420},
+   * say).
    */
   private List<Object> readFed(byte[] bytes, int offset, int length) {
     if (length >= 3

@@ -1,6 +1,7 @@
 package io.quarkbar.wamp.protocol.serialization;
 
 import static io.quarkbar.wamp.protocol.serialization.WireBytes.bytes;
+import static io.quarkbar.wamp.protocol.serialization.WireBytes.describe;
 import static io.quarkbar.wamp.protocol.serialization.WireBytes.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +10,6 @@ import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import io.quarkbar.wamp.protocol.message.WampMessage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,7 @@ class CborValueReaderTest {
   private static List<Object> ours(byte[] bytes) {
     try {
       return CborValueReader.readMessage(bytes, 0, bytes.length);
-    } catch (CborValueReader.NotHandled e) {
+    } catch (LeftToJackson e) {
       return null;
     }
   }
@@ -46,29 +46,10 @@ class CborValueReaderTest {
   private static void assertAgreesWithJackson(byte[] bytes) {
     List<Object> ours = ours(bytes);
     if (ours != null) {
-      assertThat(render(jackson(bytes)))
+      assertThat(describe(jackson(bytes)))
           .as("Jackson reading %s", hex(bytes))
-          .isEqualTo(render(ours));
+          .isEqualTo(describe(ours));
     }
-  }
-
-  /** A value as text that shows every type and every byte, so that equal text is equal values. */
-  private static String render(Object value) {
-    return switch (value) {
-      case null -> "null";
-      case List<?> list -> list.stream().map(CborValueReaderTest::render).toList().toString();
-      case Map<?, ?> map ->
-          "{"
-              + String.join(
-                  ", ",
-                  map.entrySet().stream()
-                      .map(e -> render(e.getKey()) + "=" + render(e.getValue()))
-                      .toList())
-              + "}";
-      case byte[] b -> "bytes:" + hex(b);
-      case Exception e -> "refused: " + e;
-      default -> value.getClass().getSimpleName() + ":" + value;
-    };
   }
 
   static Stream<byte[]> everyMessageType() {

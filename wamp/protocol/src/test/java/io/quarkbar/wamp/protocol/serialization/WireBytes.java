@@ -2,8 +2,10 @@ package io.quarkbar.wamp.protocol.serialization;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 
-/** Writing test messages as text and hex, and reading them back. */
+/** Writing test messages as text and hex, reading them back, and describing decoded values. */
 final class WireBytes {
 
   private WireBytes() {}
@@ -28,5 +30,37 @@ final class WireBytes {
   /** The UTF-8 bytes of {@code text}, in hex. */
   static String hexOf(String text) {
     return hex(utf8(text));
+  }
+
+  /**
+   * A decoded value as text that shows every type, every byte of binary and where a payload's bytes
+   * are, so that equal text means equal values: two readers of one input can be compared with it.
+   */
+  static String describe(Object value) {
+    String bytes = "";
+    if (value instanceof Encoded e) {
+      for (Serializer s : Serializer.values()) {
+        Encoded.Bytes b = e.bytesIn(s);
+        if (b != null) {
+          bytes = "@" + b.offset() + "+" + b.length();
+        }
+      }
+    }
+    return switch (value) {
+      case null -> "null";
+      case List<?> list -> list.stream().map(WireBytes::describe).toList() + bytes;
+      case Map<?, ?> map ->
+          "{"
+              + String.join(
+                  ", ",
+                  map.entrySet().stream()
+                      .map(e -> describe(e.getKey()) + "=" + describe(e.getValue()))
+                      .toList())
+              + "}"
+              + bytes;
+      case byte[] b -> "bytes:" + hex(b);
+      case Exception e -> "refused: " + e;
+      default -> value.getClass().getSimpleName() + ":" + value;
+    };
   }
 }
