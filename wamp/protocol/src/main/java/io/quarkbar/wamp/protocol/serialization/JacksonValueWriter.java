@@ -3,10 +3,8 @@ package io.quarkbar.wamp.protocol.serialization;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -21,7 +19,7 @@ import java.util.Base64;
  */
 final class JacksonValueWriter extends ValueWriter {
 
-  private final Output out = new Output();
+  private final OutputBuffer out = new OutputBuffer();
   private final JsonGenerator generator;
   private final boolean json;
 
@@ -151,47 +149,5 @@ final class JacksonValueWriter extends ValueWriter {
   @Override
   void endDict() throws IOException {
     generator.writeEndObject();
-  }
-
-  /**
-   * The output buffer: ByteArrayOutputStream without its locks (every write to it takes one),
-   * emptied after each message and shrunk after a large one.
-   */
-  private static final class Output extends OutputStream {
-
-    private static final int INITIAL = 256;
-
-    private byte[] buf = new byte[INITIAL];
-    private int count;
-
-    @Override
-    public void write(int b) {
-      ensureRoom(1);
-      buf[count++] = (byte) b;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      ensureRoom(len);
-      System.arraycopy(b, off, buf, count, len);
-      count += len;
-    }
-
-    byte[] toByteArray() {
-      return Arrays.copyOf(buf, count);
-    }
-
-    void clear() {
-      count = 0;
-      if (buf.length > Serializer.KEPT_BYTES) {
-        buf = new byte[INITIAL];
-      }
-    }
-
-    private void ensureRoom(int n) {
-      if (buf.length - count < n) {
-        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + n));
-      }
-    }
   }
 }

@@ -3,21 +3,26 @@ package io.quarkbar.wamp.protocol.serialization;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessagePacker;
 
 /**
  * Writes msgpack with msgpack-core's packer. Not through msgpack-jackson's generator: that one
  * builds a tree of nodes for every message before writing it, and cannot take a payload's bytes as
  * they are.
+ *
+ * <p>The packer writes into an {@link OutputBuffer} that is emptied after each message, as the JSON
+ * and CBOR writers do, rather than into msgpack-core's own buffer packer, whose list of buffers
+ * cost an allocation or two and a walk per message to turn into one array.
  */
 final class MsgpackValueWriter extends ValueWriter {
 
-  /** Room for most messages in the first buffer; a larger one gets more buffers as it grows. */
+  /** The packer's own buffer, which it hands to the output when full and at each message's end. */
   private static final MessagePack.PackerConfig CONFIG =
-      new MessagePack.PackerConfig().withBufferSize(256);
+      new MessagePack.PackerConfig().withBufferSize(512);
 
-  private MessageBufferPacker packer = CONFIG.newBufferPacker();
+  private final OutputBuffer out = new OutputBuffer();
+  private final MessagePacker packer = CONFIG.newPacker(out);
 
   MsgpackValueWriter() {
     super(Serializer.MSGPACK);
@@ -36,14 +41,9 @@ final class MsgpackValueWriter extends ValueWriter {
 
   @Override
   byte[] finish() throws IOException {
-    byte[] bytes = packer.toByteArray();
-    if (bytes.length > Serializer.KEPT_BYTES) {
-      // The packer keeps its last buffer, as large as the message's largest part: a new one.
-      packer = CONFIG.newBufferPacker();
-    } else {
-      // Keeps the packer's last buffer for the next message, drops the others.
-      packer.clear();
-    }
+    packer.flush();
+    byte[] bytes = out.toByteArray();
+    out.clear();
     return bytes;
   }
 
