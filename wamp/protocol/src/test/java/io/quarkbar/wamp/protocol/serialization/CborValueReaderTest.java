@@ -1,11 +1,8 @@
 package io.quarkbar.wamp.protocol.serialization;
 
 import static io.quarkbar.wamp.protocol.serialization.WireBytes.bytes;
-import static io.quarkbar.wamp.protocol.serialization.WireBytes.describe;
-import static io.quarkbar.wamp.protocol.serialization.WireBytes.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import io.quarkbar.wamp.protocol.message.WampMessage;
 import java.util.ArrayList;
@@ -23,33 +20,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CborValueReaderTest {
 
-  private static final CBORFactory JACKSON = new CBORFactory();
+  private static final AgainstJackson CHECK =
+      new AgainstJackson(Serializer.CBOR, new CBORFactory(), CborValueReader::readMessage);
 
-  /** What Jackson's parser and {@link ValueReader} read, or the exception they throw. */
-  private static Object jackson(byte[] bytes) {
-    try (JsonParser parser = JACKSON.createParser(bytes)) {
-      return new ValueReader(parser, Serializer.CBOR, bytes, 0, bytes.length, 0).readMessage();
-    } catch (Exception e) {
-      return e;
-    }
-  }
-
-  /** Our reader's list, or {@code null} where it leaves the input to Jackson. */
   private static List<Object> ours(byte[] bytes) {
-    try {
-      return CborValueReader.readMessage(bytes, 0, bytes.length);
-    } catch (LeftToJackson e) {
-      return null;
-    }
+    return CHECK.ours(bytes);
   }
 
   private static void assertAgreesWithJackson(byte[] bytes) {
-    List<Object> ours = ours(bytes);
-    if (ours != null) {
-      assertThat(describe(jackson(bytes)))
-          .as("Jackson reading %s", hex(bytes))
-          .isEqualTo(describe(ours));
-    }
+    CHECK.assertAgrees(bytes);
   }
 
   static Stream<byte[]> everyMessageType() {

@@ -1,13 +1,10 @@
 package io.quarkbar.wamp.protocol.serialization;
 
-import static io.quarkbar.wamp.protocol.serialization.WireBytes.describe;
 import static io.quarkbar.wamp.protocol.serialization.WireBytes.text;
 import static io.quarkbar.wamp.protocol.serialization.WireBytes.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.util.List;
 import java.util.Random;
@@ -23,46 +20,26 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class JsonValueReaderTest {
 
-  private static final JsonFactory JACKSON =
-      new JsonFactoryBuilder()
-          .streamReadConstraints(
-              StreamReadConstraints.builder()
-                  .maxNestingDepth(ValueReader.MAX_NESTING)
-                  .maxStringLength(Integer.MAX_VALUE)
-                  .build())
-          .build();
+  private static final AgainstJackson CHECK =
+      new AgainstJackson(
+          Serializer.JSON,
+          new JsonFactoryBuilder()
+              .streamReadConstraints(
+                  StreamReadConstraints.builder()
+                      .maxNestingDepth(ValueReader.MAX_NESTING)
+                      .maxStringLength(Integer.MAX_VALUE)
+                      .build())
+              .build(),
+          JsonValueReader::readMessage);
 
-  /** What Jackson's parser and {@link ValueReader} read, or the exception they throw. */
-  private static Object jackson(byte[] bytes) {
-    try (JsonParser parser = JACKSON.createParser(bytes)) {
-      return new ValueReader(parser, Serializer.JSON, bytes, 0, bytes.length, 0).readMessage();
-    } catch (Exception e) {
-      return e;
-    }
-  }
-
-  /** Our reader's list, or {@code null} where it leaves the input to Jackson. */
   private static List<Object> ours(byte[] bytes) {
-    try {
-      return JsonValueReader.readMessage(bytes, 0, bytes.length);
-    } catch (LeftToJackson e) {
-      return null;
-    }
+    return CHECK.ours(bytes);
   }
 
   private static void assertAgreesWithJackson(byte[] bytes) {
-    List<Object> ours = ours(bytes);
-    if (ours != null) {
-      assertThat(describe(jackson(bytes)))
-          .as("Jackson reading %s", text(bytes))
-          .isEqualTo(describe(ours));
-    }
+    CHECK.assertAgrees(bytes);
   }
 
-  /**
-   * Every message type in JSON, as our writer writes it, and again with its binary value as a plain
-   * string (binary is left to Jackson, so the first form alone would hardly reach the payload).
-   */
   static Stream<byte[]> everyMessageType() {
     return SerializerTest.everyMessageType().stream()
         .map(Serializer.JSON::encode)
