@@ -149,7 +149,7 @@ public final class Suite {
           r.fresh = false;
           errors += warmUpFresh(r);
         }
-        for (int i = 0; i < config.warmupRuns(); i++) {
+        for (int i = 0; i < scenario.warmupRuns(config.warmupRuns()); i++) {
           errors += scenario.run(c, r.harness, true).errors();
         }
       } catch (Exception e) {

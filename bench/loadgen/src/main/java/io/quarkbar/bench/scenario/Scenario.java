@@ -27,6 +27,13 @@ public interface Scenario {
   int reps();
 
   /**
+   * How many unmeasured warm-up runs each case gets, given the suite's {@code configured} count.
+   */
+  default int warmupRuns(int configured) {
+    return configured;
+  }
+
+  /**
    * Runs {@code c} once against the started target and measures it. A warm-up run may be shorter or
    * smaller; its sample is thrown away.
    */

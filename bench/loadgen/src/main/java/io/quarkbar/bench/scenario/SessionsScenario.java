@@ -59,6 +59,17 @@ public final class SessionsScenario implements Scenario {
     return config.quick() ? 1 : 2;
   }
 
+  /**
+   * Three: joins keep getting cheaper over the first runs of 10,000, on every JVM target, while the
+   * JIT compiles the handshake path (2026-11-26, six runs in a row, CPU per join: quarkbar 98, 90,
+   * 69, 49, 46, 44 µs; jawampa 101, 84, 64, 49, 52, 50; the raw relay 64, 56, 56, 33, 31, 31). With
+   * one warm-up, the two measured runs measured the compiler.
+   */
+  @Override
+  public int warmupRuns(int configured) {
+    return config.quick() ? configured : Math.max(configured, 3);
+  }
+
   /** Time for the router to finish what joins or closes left behind before the next reading. */
   private Duration settle() {
     return config.quick() ? Duration.ofMillis(200) : Duration.ofSeconds(1);
@@ -66,9 +77,8 @@ public final class SessionsScenario implements Scenario {
 
   @Override
   public Sample run(Case c, Harness h, boolean warmup) throws Exception {
-    // The warm-up opens as many sessions as a measured run: after one of 500, the first measured
-    // run of every target (fox-wamp's too) was 25 to 40% slower than the second, so the median of
-    // two measured the warming up.
+    // A warm-up opens as many sessions as a measured run: after one of 500, the first measured run
+    // of every target (fox-wamp's too) was 25 to 40% slower than the second.
     int sessions = c.size();
     OptionalLong heapBefore = h.routerLiveHeapKiB();
     long rssBefore = h.routerRssKiB();
