@@ -217,26 +217,7 @@ final class JsonValueReader {
     }
     int start = pos;
     boolean list = token == '[';
-    pos++;
-    enter();
-    int size = 0;
-    int close = list ? ']' : '}';
-    if (nextToken() == close) {
-      pos++;
-    } else {
-      do {
-        if (!list) {
-          if (nextToken() != '"') {
-            throw LeftToJackson.INSTANCE;
-          }
-          skipString();
-          colon();
-        }
-        skipValue();
-        size++;
-      } while (endOfElement(close));
-    }
-    depth--;
+    int size = skipContainer(list ? ']' : '}');
     if (size == 0) {
       return list ? List.of() : Map.of();
     }
@@ -256,9 +237,14 @@ final class JsonValueReader {
     }
   }
 
-  private void skipContainer(int close) {
+  /**
+   * A list or dict, at its opening bracket, up to {@code close}; returns its number of elements (of
+   * values, for a dict).
+   */
+  private int skipContainer(int close) {
     pos++;
     enter();
+    int size = 0;
     if (nextToken() == close) {
       pos++;
     } else {
@@ -271,9 +257,11 @@ final class JsonValueReader {
           colon();
         }
         skipValue();
+        size++;
       } while (endOfElement(close));
     }
     depth--;
+    return size;
   }
 
   /** A string with any escape but {@code \u0000}, at its opening quote. */
