@@ -2,17 +2,25 @@ package io.quarkbar.router.config;
 
 import io.quarkbar.wamp.protocol.uri.UriValidator;
 import io.quarkbar.wamp.router.config.Action;
+import io.quarkbar.wamp.router.config.AuthMethod;
+import io.quarkbar.wamp.router.config.AuthorizerConfig;
 import io.quarkbar.wamp.router.config.Disclose;
+import io.quarkbar.wamp.router.config.DynamicProcedure;
+import io.quarkbar.wamp.router.config.Limits;
 import io.quarkbar.wamp.router.config.MatchPolicy;
+import io.quarkbar.wamp.router.config.MethodConfig;
 import io.quarkbar.wamp.router.config.Permission;
+import io.quarkbar.wamp.router.config.Principal;
 import io.quarkbar.wamp.router.config.RealmConfig;
 import io.quarkbar.wamp.router.config.RouterConfig;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -40,13 +48,92 @@ public final class RouterConfigFactory {
     if (realms.isEmpty()) {
       problems.add("router.realms: no realm is configured, so no client could join");
     }
+    checkProcedureRealms(settings, problems);
     checkWebSocket(settings.websocket(), problems);
+    Limits limits = limits(settings.limits(), problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(
           "invalid router configuration (see the README for the keys; a file is passed with -Dquarkus.config.locations=FILE):\n  - "
               + String.join("\n  - ", problems));
     }
-    return new RouterConfig(realms, uris);
+    return new RouterConfig(realms, uris, limits);
+  }
+
+  private static Limits limits(RouterServiceConfig.LimitSettings l, List<String> problems) {
+    positive("router.limits.max-sessions", l.maxSessions(), problems);
+    positive("router.limits.max-sessions-per-address", l.maxSessionsPerAddress(), problems);
+    positive(
+        "router.limits.max-pending-calls-per-session", l.maxPendingCallsPerSession(), problems);
+    positive(
+        "router.limits.max-subscriptions-per-session", l.maxSubscriptionsPerSession(), problems);
+    positive(
+        "router.limits.max-registrations-per-session", l.maxRegistrationsPerSession(), problems);
+    if (l.maxNestingDepth() < 3) {
+      // HELLO itself is a list holding a dict of roles, each a dict of features.
+      problems.add("router.limits.max-nesting-depth: must be at least 3, or no client could join");
+    }
+    positive("router.limits.max-elements", l.maxElements(), problems);
+    if (l.helloTimeout().isNegative() || l.helloTimeout().isZero()) {
+      problems.add("router.limits.hello-timeout: must be longer than 0");
+    }
+    if (l.authFailureDelay().isNegative()) {
+      problems.add("router.limits.auth-failure-delay: must be 0 (no slow-down) or longer");
+    }
+    if (l.authFailureMaxDelay().compareTo(l.authFailureDelay()) < 0) {
+      problems.add("router.limits.auth-failure-max-delay: must be at least auth-failure-delay");
+    }
+    return new Limits(
+        l.maxSessions(),
+        l.maxSessionsPerAddress(),
+        l.maxPendingCallsPerSession(),
+        l.maxSubscriptionsPerSession(),
+        l.maxRegistrationsPerSession(),
+        l.helloTimeout(),
+        l.authFailureDelay(),
+        l.authFailureMaxDelay());
+  }
+
+  private static void positive(String key, int value, List<String> problems) {
+    if (value <= 0) {
+      problems.add(key + ": must be a positive number");
+    }
+  }
+
+  /** Authenticators and authorizers must live in a realm the router has. */
+  private static void checkProcedureRealms(RouterServiceConfig settings, List<String> problems) {
+    settings
+        .realms()
+        .forEach(
+            (name, realm) -> {
+              String key = "router.realms." + name;
+              RouterServiceConfig.AuthSettings auth = realm.auth();
+              Map<String, Optional<RouterServiceConfig.MethodSettings>> methods =
+                  Map.of(
+                      "ticket",
+                      auth.ticket(),
+                      "wampcra",
+                      auth.wampcra(),
+                      "cryptosign",
+                      auth.cryptosign());
+              methods.forEach(
+                  (method, m) ->
+                      m.flatMap(RouterServiceConfig.MethodSettings::authenticator)
+                          .flatMap(RouterServiceConfig.AuthenticatorSettings::realm)
+                          .filter(r -> !settings.realms().containsKey(r))
+                          .ifPresent(
+                              r ->
+                                  problems.add(
+                                      key
+                                          + ".auth."
+                                          + method
+                                          + ".authenticator.realm: no realm "
+                                          + r)));
+              realm
+                  .authorizer()
+                  .flatMap(RouterServiceConfig.AuthorizerSettings::realm)
+                  .filter(r -> !settings.realms().containsKey(r))
+                  .ifPresent(r -> problems.add(key + ".authorizer.realm: no realm " + r));
+            });
   }
 
   private static void checkWebSocket(
@@ -94,7 +181,103 @@ public final class RouterConfigFactory {
                         + ".anonymous-role: names role '"
                         + r
                         + "', which the realm does not define"));
-    return new RealmConfig(name, realm.anonymousRole(), roles);
+    Map<AuthMethod, MethodConfig> authentication = new EnumMap<>(AuthMethod.class);
+    RouterServiceConfig.AuthSettings auth = realm.auth();
+    auth.ticket()
+        .ifPresent(
+            m ->
+                authentication.put(
+                    AuthMethod.TICKET,
+                    method(
+                        name, key + ".auth.ticket", AuthMethod.TICKET, m, roles, uris, problems)));
+    auth.wampcra()
+        .ifPresent(
+            m ->
+                authentication.put(
+                    AuthMethod.WAMPCRA,
+                    method(
+                        name,
+                        key + ".auth.wampcra",
+                        AuthMethod.WAMPCRA,
+                        m,
+                        roles,
+                        uris,
+                        problems)));
+    auth.cryptosign()
+        .ifPresent(
+            m ->
+                authentication.put(
+                    AuthMethod.CRYPTOSIGN,
+                    method(
+                        name,
+                        key + ".auth.cryptosign",
+                        AuthMethod.CRYPTOSIGN,
+                        m,
+                        roles,
+                        uris,
+                        problems)));
+    Optional<AuthorizerConfig> authorizer =
+        realm
+            .authorizer()
+            .map(
+                a -> {
+                  checkProcedure(key + ".authorizer.procedure", a.procedure(), uris, problems);
+                  if (a.timeout().isNegative() || a.timeout().isZero()) {
+                    problems.add(key + ".authorizer.timeout: must be longer than 0");
+                  }
+                  if (a.cacheFor().isNegative()) {
+                    problems.add(key + ".authorizer.cache-for: must be 0 (no cache) or longer");
+                  }
+                  return new AuthorizerConfig(
+                      new DynamicProcedure(a.procedure(), a.realm().orElse(name), a.timeout()),
+                      a.cacheFor());
+                });
+    return new RealmConfig(name, realm.anonymousRole(), roles, authentication, authorizer);
+  }
+
+  private static MethodConfig method(
+      String realm,
+      String key,
+      AuthMethod method,
+      RouterServiceConfig.MethodSettings settings,
+      Map<String, List<Permission>> roles,
+      UriValidator uris,
+      List<String> problems) {
+    if (settings.authenticator().isPresent()) {
+      if (!settings.principals().isEmpty()) {
+        problems.add(key + ": give principals or an authenticator, not both");
+      }
+      RouterServiceConfig.AuthenticatorSettings a = settings.authenticator().get();
+      checkProcedure(key + ".authenticator.procedure", a.procedure(), uris, problems);
+      if (a.timeout().isNegative() || a.timeout().isZero()) {
+        problems.add(key + ".authenticator.timeout: must be longer than 0");
+      }
+      return MethodConfig.dynamic(
+          new DynamicProcedure(a.procedure(), a.realm().orElse(realm), a.timeout()));
+    }
+    if (settings.principals().isEmpty()) {
+      problems.add(key + ": needs principals or an authenticator, or no one could join by it");
+    }
+    Map<String, Principal> principals = new LinkedHashMap<>();
+    settings
+        .principals()
+        .forEach(
+            (authid, p) -> {
+              String at = key + ".principals." + authid;
+              if (!roles.containsKey(p.role())) {
+                problems.add(
+                    at + ".role: names role '" + p.role() + "', which the realm does not define");
+              }
+              principals.put(authid, PrincipalSettingsCheck.principal(at, method, p, problems));
+            });
+    return MethodConfig.of(principals);
+  }
+
+  private static void checkProcedure(
+      String key, String procedure, UriValidator uris, List<String> problems) {
+    if (!uris.isValid(procedure)) {
+      problems.add(key + ": '" + procedure + "' is not a valid URI");
+    }
   }
 
   private static Permission permission(

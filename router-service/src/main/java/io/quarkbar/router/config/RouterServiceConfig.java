@@ -28,6 +28,9 @@ public interface RouterServiceConfig {
   /** The WebSocket transport. */
   WebSocketSettings websocket();
 
+  /** The bounds on what one client or one address may take; see the README for each. */
+  LimitSettings limits();
+
   /** URI checking, as the specification defines it. */
   enum UriCheck {
     /** Components without dots, {@code #} or whitespace: what most clients and routers use. */
@@ -47,6 +50,166 @@ public interface RouterServiceConfig {
 
     /** The roles of this realm, by name. A role that is not listed may do nothing. */
     Map<String, RoleSettings> roles();
+
+    /**
+     * The authentication methods besides anonymous that the realm accepts. A client offering none
+     * of them (and no anonymous access) is refused with {@code wamp.error.no_matching_auth_method}.
+     */
+    AuthSettings auth();
+
+    /**
+     * A dynamic authorizer: a procedure the router asks {@code (session, uri, action)} about
+     * actions that no static permission of the session's role covers. Absent: those are denied.
+     */
+    Optional<AuthorizerSettings> authorizer();
+  }
+
+  /** The authentication methods of a realm; each one absent is refused. */
+  interface AuthSettings {
+
+    /** Ticket: the client sends a secret (a password or a login token) in AUTHENTICATE. */
+    Optional<MethodSettings> ticket();
+
+    /** WAMP-CRA: the client signs a challenge with HMAC-SHA256 keyed by a shared secret. */
+    Optional<MethodSettings> wampcra();
+
+    /** WAMP-Cryptosign: the client signs a challenge with its Ed25519 key. */
+    Optional<MethodSettings> cryptosign();
+  }
+
+  /** One authentication method: principals, or an authenticator; exactly one of the two. */
+  interface MethodSettings {
+
+    /** The principals, by authid. */
+    Map<String, PrincipalSettings> principals();
+
+    /** A procedure that decides about every authid instead of a list of principals. */
+    Optional<AuthenticatorSettings> authenticator();
+  }
+
+  /**
+   * One principal. Which keys apply depends on the method: {@code ticket} or {@code ticket-sha256}
+   * for ticket, {@code secret} (and {@code salt}, {@code iterations}, {@code keylen}) for wampcra,
+   * {@code pubkey} for cryptosign. Give secrets as {@code ${ENV_VAR}} references, never literally.
+   */
+  interface PrincipalSettings {
+
+    /** The role the principal's sessions get; one of the realm's roles. */
+    String role();
+
+    /** Ticket: the ticket itself. */
+    Optional<String> ticket();
+
+    /** Ticket: the SHA-256 of the ticket in hex, instead of the ticket (for random tickets). */
+    Optional<String> ticketSha256();
+
+    /**
+     * WAMP-CRA: the HMAC key, used as given. For a salted principal this is the key derived from
+     * the password (PBKDF2-HMAC-SHA256, base64), as Autobahn's {@code derive_key} computes it.
+     */
+    Optional<String> secret();
+
+    /** WAMP-CRA: the PBKDF2 salt; present, the client derives its key from its password. */
+    Optional<String> salt();
+
+    /** WAMP-CRA: the PBKDF2 iterations, with {@link #salt()}. */
+    @WithDefault("1000")
+    int iterations();
+
+    /** WAMP-CRA: the derived key's length in bytes, with {@link #salt()}. */
+    @WithDefault("32")
+    int keylen();
+
+    /** Cryptosign: the principal's Ed25519 public key, 64 hex digits. */
+    Optional<String> pubkey();
+  }
+
+  /** A dynamic authenticator: called with {@code (realm, authid, details)}. */
+  interface AuthenticatorSettings {
+
+    /** The procedure's URI. */
+    String procedure();
+
+    /** The realm it is registered in; absent, the realm being joined. */
+    Optional<String> realm();
+
+    /** How long the router waits for its answer before it refuses the join. */
+    @WithDefault("5s")
+    Duration timeout();
+  }
+
+  /** A dynamic authorizer: called with {@code (session, uri, action)}. */
+  interface AuthorizerSettings {
+
+    /** The procedure's URI. */
+    String procedure();
+
+    /** The realm it is registered in; absent, the realm it authorizes for. */
+    Optional<String> realm();
+
+    /** How long the router waits for its answer before it denies the action. */
+    @WithDefault("2s")
+    Duration timeout();
+
+    /** How long an answer is reused for the same session, URI and action; {@code 0}: never. */
+    @WithDefault("30s")
+    Duration cacheFor();
+  }
+
+  /** Bounds on sessions and their resources. */
+  interface LimitSettings {
+
+    /** Sessions (joined or joining) over all realms; past it, HELLO gets ABORT. */
+    @WithDefault("50000")
+    int maxSessions();
+
+    /**
+     * Sessions from one remote address. Behind a reverse proxy every client has the proxy's address
+     * unless {@code quarkus.http.proxy.proxy-address-forwarding} is on.
+     */
+    @WithDefault("1000")
+    int maxSessionsPerAddress();
+
+    /** Calls of one session that wait for their result; past it, CALL gets an ERROR. */
+    @WithDefault("1000")
+    int maxPendingCallsPerSession();
+
+    /** Subscriptions of one session; past it, SUBSCRIBE gets an ERROR. */
+    @WithDefault("10000")
+    int maxSubscriptionsPerSession();
+
+    /** Registrations of one session; past it, REGISTER gets an ERROR. */
+    @WithDefault("1000")
+    int maxRegistrationsPerSession();
+
+    /** How deep lists and dicts may nest in a message; deeper, the session is aborted. */
+    @WithDefault("64")
+    int maxNestingDepth();
+
+    /**
+     * How many values (list items, dict entries) one message may hold; more, the session is
+     * aborted.
+     */
+    @WithDefault("100000")
+    int maxElements();
+
+    /**
+     * How long a new connection may take to send HELLO, and a client to answer a CHALLENGE, before
+     * it is closed.
+     */
+    @WithDefault("10s")
+    Duration helloTimeout();
+
+    /**
+     * What a failed authentication costs the next attempt from the same address; it doubles with
+     * each further failure, and is forgotten after five minutes without one.
+     */
+    @WithDefault("200ms")
+    Duration authFailureDelay();
+
+    /** The most {@link #authFailureDelay()} grows to. */
+    @WithDefault("10s")
+    Duration authFailureMaxDelay();
   }
 
   /** One role: what its sessions may do. Everything not allowed is denied. */

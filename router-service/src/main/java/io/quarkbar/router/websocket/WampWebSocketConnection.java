@@ -33,6 +33,7 @@ final class WampWebSocketConnection implements Transport {
   private final int maxMessageSize;
   private final int maxOutboundQueue;
   private final String remote;
+  private final String address;
   private final Session session;
   private final FrameWriter writer;
 
@@ -53,6 +54,7 @@ final class WampWebSocketConnection implements Transport {
     this.maxMessageSize = maxMessageSize;
     this.maxOutboundQueue = maxOutboundQueue;
     this.remote = String.valueOf(ws.remoteAddress()) + "/" + serializer.subprotocol();
+    this.address = ws.remoteAddress() == null ? "unknown" : ws.remoteAddress().hostAddress();
     this.session = router.attach(this);
     // Sets the channel's write-buffer watermark, which FrameWriter reads as "the client is behind".
     ws.setWriteQueueMaxSize(maxOutboundQueue);
@@ -173,5 +175,10 @@ final class WampWebSocketConnection implements Transport {
   @Override
   public String describe() {
     return remote;
+  }
+
+  @Override
+  public String remoteAddress() {
+    return address;
   }
 }

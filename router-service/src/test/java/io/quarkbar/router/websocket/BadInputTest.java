@@ -203,7 +203,7 @@ class BadInputTest {
   void helloToRealmWithoutAnonymousRole(Serializer serializer) {
     WampTestClient c = connected(serializer);
     c.send(new Hello("closed", Map.of("roles", WampTestClient.ROLES)));
-    c.expectAbortAndClose(WampUris.NOT_AUTHORIZED);
+    c.expectAbortAndClose(WampUris.NO_MATCHING_AUTH_METHOD);
     bystanders.assertStillRoutes();
   }
 

@@ -15,16 +15,17 @@ import io.quarkbar.wamp.protocol.message.Unsubscribe;
 import io.quarkbar.wamp.protocol.message.WampMessage;
 import io.quarkbar.wamp.protocol.message.Yield;
 import io.quarkbar.wamp.protocol.uri.UriValidator;
-import io.quarkbar.wamp.router.auth.Authorizer;
+import io.quarkbar.wamp.router.authorization.Authorizer;
 import io.quarkbar.wamp.router.broker.Broker;
+import io.quarkbar.wamp.router.config.Limits;
 import io.quarkbar.wamp.router.config.RealmConfig;
 import io.quarkbar.wamp.router.dealer.Dealer;
 import io.quarkbar.wamp.router.session.Session;
 import io.quarkbar.wamp.router.session.SessionListener;
 import java.util.Collection;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * A routing namespace: its sessions, its broker and dealer, and its authorization. Messages of open
@@ -33,18 +34,21 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Realm implements SessionListener {
 
   private final String name;
-  private final Optional<String> anonymousRole;
+  private final RealmConfig config;
   private final Authorizer authorizer;
   private final Broker broker;
   private final Dealer dealer;
+  private final ScheduledExecutorService timer;
   private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
+  private volatile InternalCaller internalCaller;
 
-  Realm(RealmConfig config, UriValidator uris) {
+  Realm(RealmConfig config, UriValidator uris, Limits limits, ScheduledExecutorService timer) {
     this.name = config.name();
-    this.anonymousRole = config.anonymousRole();
+    this.config = config;
+    this.timer = timer;
     this.authorizer = new Authorizer(config.roles());
-    this.broker = new Broker(authorizer, uris);
-    this.dealer = new Dealer(authorizer, uris);
+    this.broker = new Broker(authorizer, uris, limits);
+    this.dealer = new Dealer(authorizer, uris, limits);
   }
 
   /** Routes one message of an open session. */
@@ -85,12 +89,32 @@ public final class Realm implements SessionListener {
     dealer.removeSession(session);
   }
 
+  /** Routes a call the router itself makes, which needs no permission. */
+  void callAsRouter(Session caller, Call call) {
+    dealer.callAsRouter(caller, call);
+  }
+
+  /** The router's own session in this realm, opened on first use. */
+  InternalCaller internalCaller() {
+    InternalCaller c = internalCaller;
+    if (c == null) {
+      synchronized (this) {
+        c = internalCaller;
+        if (c == null) {
+          c = new InternalCaller(this, timer);
+          internalCaller = c;
+        }
+      }
+    }
+    return c;
+  }
+
   public String name() {
     return name;
   }
 
-  public Optional<String> anonymousRole() {
-    return anonymousRole;
+  public RealmConfig config() {
+    return config;
   }
 
   public Collection<Session> sessions() {

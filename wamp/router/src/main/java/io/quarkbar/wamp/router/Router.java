@@ -2,9 +2,14 @@ package io.quarkbar.wamp.router;
 
 import io.quarkbar.wamp.protocol.id.IdGenerator;
 import io.quarkbar.wamp.protocol.message.Hello;
+import io.quarkbar.wamp.protocol.message.Result;
 import io.quarkbar.wamp.protocol.uri.UriValidator;
 import io.quarkbar.wamp.protocol.uri.WampUris;
+import io.quarkbar.wamp.router.authentication.Authentication;
+import io.quarkbar.wamp.router.authentication.Grant;
 import io.quarkbar.wamp.router.broker.Broker;
+import io.quarkbar.wamp.router.config.DynamicProcedure;
+import io.quarkbar.wamp.router.config.Limits;
 import io.quarkbar.wamp.router.config.RealmConfig;
 import io.quarkbar.wamp.router.config.RouterConfig;
 import io.quarkbar.wamp.router.dealer.Dealer;
@@ -12,17 +17,23 @@ import io.quarkbar.wamp.router.session.JoinHandler;
 import io.quarkbar.wamp.router.session.Session;
 import io.quarkbar.wamp.router.session.SessionIdentity;
 import io.quarkbar.wamp.router.transport.Transport;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * The WAMP router core: realms, and sessions attached to them through any {@link Transport}. It has
- * no threads of its own; it runs on the threads that deliver messages (Vert.x event loops in
- * router-service, the test's thread with {@link io.quarkbar.wamp.router.transport.LocalTransport}).
+ * The WAMP router core: realms, and sessions attached to them through any {@link Transport}. It
+ * runs on the threads that deliver messages (Vert.x event loops in router-service, the test's
+ * thread with {@link io.quarkbar.wamp.router.transport.LocalTransport}), plus one timer thread of
+ * its own for deadlines (joins that take too long, calls to authenticators that do not answer).
  */
 public final class Router implements JoinHandler {
 
@@ -36,22 +47,60 @@ public final class Router implements JoinHandler {
           "broker", Map.of("features", Broker.FEATURES),
           "dealer", Map.of("features", Dealer.FEATURES));
 
+  /**
+   * Deadlines of every router in this JVM (one in production, many in tests): tasks that only
+   * decide and hand over (end a session, fail a call), never block.
+   */
+  private static final ScheduledExecutorService TIMER = newTimer();
+
   private final Map<String, Realm> realms;
   private final UriValidator uris;
+  private final Limits limits;
+  private final ScheduledExecutorService timer;
+  private final Authentication authentication;
+  private final AtomicInteger connections = new AtomicInteger();
+  private final Map<String, AtomicInteger> connectionsByAddress = new ConcurrentHashMap<>();
   private volatile boolean shuttingDown;
 
   public Router(RouterConfig config) {
     this.uris = config.uriValidator();
+    this.limits = config.limits();
+    this.timer = TIMER;
     this.realms =
         config.realms().stream()
             .collect(
                 Collectors.toUnmodifiableMap(
-                    RealmConfig::name, r -> new Realm(r, config.uriValidator())));
+                    RealmConfig::name, r -> new Realm(r, config.uriValidator(), limits, timer)));
+    this.authentication =
+        new Authentication(config.realms(), limits, timer, this::welcome, this::callAsRouter);
   }
 
-  /** Starts a session on a new connection; feed it the connection's messages. */
+  /**
+   * Starts a session on a new connection; feed it the connection's messages. The connection must
+   * send HELLO within the configured time, or it is closed.
+   */
   public Session attach(Transport transport) {
-    return new Session(transport, this);
+    Session session = new Session(transport, this);
+    connections.incrementAndGet();
+    connectionsByAddress
+        .computeIfAbsent(transport.remoteAddress(), a -> new AtomicInteger())
+        .incrementAndGet();
+    long seconds = limits.helloTimeout().toSeconds();
+    session.armDeadline(
+        timer.schedule(
+            () ->
+                session.joinTimedOut(
+                    WampUris.PROTOCOL_VIOLATION, "no HELLO within " + seconds + " s"),
+            limits.helloTimeout().toNanos(),
+            TimeUnit.NANOSECONDS));
+    return session;
+  }
+
+  @Override
+  public void ended(Session session) {
+    connections.decrementAndGet();
+    connectionsByAddress.computeIfPresent(
+        session.transport().remoteAddress(), (a, n) -> n.decrementAndGet() == 0 ? null : n);
   }
 
   /** Whether new sessions are accepted (false once shutdown began). */
@@ -71,6 +120,12 @@ public final class Router implements JoinHandler {
       session.abort(WampUris.SYSTEM_SHUTDOWN, "the router is shutting down");
       return;
     }
+    String tooMany = overLimit(session.transport().remoteAddress());
+    if (tooMany != null) {
+      LOG.warnf("refused a session from %s: %s", session.transport().describe(), tooMany);
+      session.abort(Limits.TOO_MANY_SESSIONS, tooMany);
+      return;
+    }
     if (!uris.isValid(realmName)) {
       session.abort(WampUris.INVALID_URI, "invalid realm URI " + realmName);
       return;
@@ -84,47 +139,59 @@ public final class Router implements JoinHandler {
       session.protocolViolation("HELLO.Details.roles must be a non-empty dict");
       return;
     }
-    Optional<String> role = realm.anonymousRole();
-    if (role.isEmpty()) {
-      session.abort(
-          WampUris.NOT_AUTHORIZED, "realm " + realmName + " does not accept anonymous sessions");
-      return;
-    }
-    if (hello.details().get("authmethods") instanceof List<?> methods
-        && !methods.isEmpty()
-        && !methods.contains("anonymous")) {
-      session.abort(
-          WampUris.NO_MATCHING_AUTH_METHOD,
-          "realm " + realmName + " accepts only anonymous sessions, offered " + methods);
-      return;
-    }
-    welcome(session, realm, role.get(), castRoles(clientRoles));
+    authentication.hello(session, realm.config(), hello);
   }
 
-  private void welcome(Session session, Realm realm, String authrole, Map<String, Object> roles) {
+  /** Why a new session from {@code address} is one too many, or null when it is not. */
+  private String overLimit(String address) {
+    if (connections.get() > limits.maxSessions()) {
+      return "the router has reached its limit of " + limits.maxSessions() + " sessions";
+    }
+    AtomicInteger fromAddress = connectionsByAddress.get(address);
+    if (fromAddress != null && fromAddress.get() > limits.maxSessionsPerAddress()) {
+      return "the router has reached its limit of "
+          + limits.maxSessionsPerAddress()
+          + " sessions from one address";
+    }
+    return null;
+  }
+
+  private void welcome(
+      Session session, RealmConfig realmConfig, Grant grant, Map<String, Object> clientRoles) {
+    Realm realm = realms.get(realmConfig.name());
     long id;
     do {
       id = IdGenerator.globalId();
     } while (!realm.add(session, id));
+    String authid = grant.authid() != null ? grant.authid() : "anonymous-" + id;
     SessionIdentity identity =
-        new SessionIdentity(id, realm.name(), "anonymous-" + id, authrole, "anonymous", roles);
-    Map<String, Object> details =
-        Map.of(
-            "roles",
-            ROLES,
-            "agent",
-            AGENT,
-            "authid",
-            identity.authid(),
-            "authrole",
-            authrole,
-            "authmethod",
-            "anonymous",
-            "authprovider",
-            "static");
+        new SessionIdentity(
+            id,
+            realm.name(),
+            authid,
+            grant.authrole(),
+            grant.authmethod(),
+            grant.authprovider(),
+            grant.authextra(),
+            clientRoles);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("roles", ROLES);
+    details.put("agent", AGENT);
+    details.put("authid", authid);
+    details.put("authrole", grant.authrole());
+    details.put("authmethod", grant.authmethod());
+    details.put("authprovider", grant.authprovider());
+    if (!grant.authextra().isEmpty()) {
+      details.put("authextra", grant.authextra());
+    }
     if (!session.open(identity, realm, details)) {
       realm.closed(session);
     }
+  }
+
+  private CompletableFuture<Result> callAsRouter(DynamicProcedure procedure, List<Object> args) {
+    Realm realm = realms.get(procedure.realm());
+    return realm.internalCaller().call(procedure.procedure(), args, Map.of(), procedure.timeout());
   }
 
   /**
@@ -148,8 +215,17 @@ public final class Router implements JoinHandler {
     open.forEach(Session::end);
   }
 
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> castRoles(Map<?, ?> roles) {
-    return (Map<String, Object>) roles;
+  private static ScheduledExecutorService newTimer() {
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "quarkbar-router-timer");
+              t.setDaemon(true);
+              return t;
+            });
+    // A join deadline is cancelled for almost every session; cancelled tasks must not pile up.
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
   }
 }

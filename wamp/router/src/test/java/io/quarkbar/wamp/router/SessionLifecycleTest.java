@@ -98,7 +98,7 @@ class SessionLifecycleTest {
     }
 
     @Test
-    void realmWithoutAnonymousRoleIsAbortedWithNotAuthorized() {
+    void realmWithoutAnonymousRoleIsAbortedWithNoMatchingAuthMethod() {
       Router locked =
           new Router(
               new RouterConfig(
@@ -108,7 +108,7 @@ class SessionLifecycleTest {
 
       client.send(hello("locked"));
 
-      client.expectAbort(WampUris.NOT_AUTHORIZED);
+      client.expectAbort(WampUris.NO_MATCHING_AUTH_METHOD);
     }
 
     @Test

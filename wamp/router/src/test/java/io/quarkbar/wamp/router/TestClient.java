@@ -69,6 +69,11 @@ final class TestClient {
     return new TestClient(LocalTransport.connect(router, serializer));
   }
 
+  /** A client whose connection seems to come from {@code address}. */
+  static TestClient connectFrom(Router router, String address) {
+    return new TestClient(LocalTransport.connect(router, Serializer.JSON, address));
+  }
+
   /** A client that has joined {@code realm}. */
   static TestClient joined(Router router, Serializer serializer, String realm) {
     TestClient client = connect(router, serializer);
@@ -79,6 +84,19 @@ final class TestClient {
   /** Sends HELLO with the usual roles and expects WELCOME. */
   Welcome join(String realm) {
     send(new Hello(realm, Map.of("roles", ROLES)));
+    welcome = expect(Welcome.class);
+    return welcome;
+  }
+
+  /** Sends HELLO with the usual roles and {@code auth} (authmethods, authid, authextra). */
+  void hello(String realm, Map<String, Object> auth) {
+    Map<String, Object> details = new java.util.HashMap<>(auth);
+    details.put("roles", ROLES);
+    send(new Hello(realm, details));
+  }
+
+  /** Takes the WELCOME that ends a join begun with {@link #hello}. */
+  Welcome welcomed() {
     welcome = expect(Welcome.class);
     return welcome;
   }
@@ -135,6 +153,11 @@ final class TestClient {
   Abort expectAbort(String reason) {
     Abort abort = expect(Abort.class);
     assertThat(abort.reason()).as("ABORT reason of %s", abort).isEqualTo(reason);
+    // A verdict may come from another thread (a timer, an authenticator's): close follows send.
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!transport.isClosed() && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
     assertThat(transport.isClosed()).as("connection closed after ABORT").isTrue();
     expectNothing();
     return abort;

@@ -11,10 +11,11 @@ import io.quarkbar.wamp.protocol.message.Unsubscribe;
 import io.quarkbar.wamp.protocol.message.Unsubscribed;
 import io.quarkbar.wamp.protocol.uri.UriValidator;
 import io.quarkbar.wamp.protocol.uri.WampUris;
-import io.quarkbar.wamp.router.auth.Authorizer;
-import io.quarkbar.wamp.router.auth.Refusal;
+import io.quarkbar.wamp.router.authorization.Authorizer;
+import io.quarkbar.wamp.router.authorization.Refusal;
 import io.quarkbar.wamp.router.config.Action;
 import io.quarkbar.wamp.router.config.Disclose;
+import io.quarkbar.wamp.router.config.Limits;
 import io.quarkbar.wamp.router.config.MatchPolicy;
 import io.quarkbar.wamp.router.config.Permission;
 import io.quarkbar.wamp.router.match.UriMatcher;
@@ -49,10 +50,12 @@ public final class Broker {
   private final Map<Long, Subscription> byId = new ConcurrentHashMap<>();
   private final Map<Session, Set<Subscription>> bySession = new ConcurrentHashMap<>();
   private final IdSequence subscriptionIds = new IdSequence();
+  private final Limits limits;
 
-  public Broker(Authorizer authorizer, UriValidator uris) {
+  public Broker(Authorizer authorizer, UriValidator uris, Limits limits) {
     this.authorizer = authorizer;
     this.uris = uris;
+    this.limits = limits;
   }
 
   public void processSubscribe(Session session, Subscribe msg) {
@@ -64,7 +67,20 @@ public final class Broker {
       return;
     }
     synchronized (this) {
+      Set<Subscription> own = bySession.get(session);
       Subscription sub = byTopic.get(topic, match);
+      if (own != null
+          && own.size() >= limits.maxSubscriptionsPerSession()
+          && (sub == null || !sub.contains(session))) {
+        session.error(
+            Subscribe.CODE,
+            msg.request(),
+            Limits.LIMIT_EXCEEDED,
+            "this session has "
+                + own.size()
+                + " subscriptions, the router's limit; unsubscribe some first");
+        return;
+      }
       if (sub == null) {
         sub = new Subscription(subscriptionIds.next(), topic, match);
         byTopic.put(topic, match, sub);

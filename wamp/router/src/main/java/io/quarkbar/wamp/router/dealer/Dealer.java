@@ -12,10 +12,11 @@ import io.quarkbar.wamp.protocol.message.Unregistered;
 import io.quarkbar.wamp.protocol.message.Yield;
 import io.quarkbar.wamp.protocol.uri.UriValidator;
 import io.quarkbar.wamp.protocol.uri.WampUris;
-import io.quarkbar.wamp.router.auth.Authorizer;
-import io.quarkbar.wamp.router.auth.Refusal;
+import io.quarkbar.wamp.router.authorization.Authorizer;
+import io.quarkbar.wamp.router.authorization.Refusal;
 import io.quarkbar.wamp.router.config.Action;
 import io.quarkbar.wamp.router.config.Disclose;
+import io.quarkbar.wamp.router.config.Limits;
 import io.quarkbar.wamp.router.config.MatchPolicy;
 import io.quarkbar.wamp.router.config.Permission;
 import io.quarkbar.wamp.router.match.UriMatcher;
@@ -52,10 +53,12 @@ public final class Dealer {
   private final Map<Session, Set<Registration>> bySession = new ConcurrentHashMap<>();
   private final Map<Session, Map<Long, PendingCall>> inFlight = new ConcurrentHashMap<>();
   private final IdSequence registrationIds = new IdSequence();
+  private final Limits limits;
 
-  public Dealer(Authorizer authorizer, UriValidator uris) {
+  public Dealer(Authorizer authorizer, UriValidator uris, Limits limits) {
     this.authorizer = authorizer;
     this.uris = uris;
+    this.limits = limits;
   }
 
   public void processRegister(Session callee, Register msg) {
@@ -77,6 +80,17 @@ public final class Dealer {
       return;
     }
     synchronized (this) {
+      Set<Registration> own = bySession.get(callee);
+      if (own != null && own.size() >= limits.maxRegistrationsPerSession()) {
+        callee.error(
+            Register.CODE,
+            msg.request(),
+            Limits.LIMIT_EXCEEDED,
+            "this session has "
+                + own.size()
+                + " registrations, the router's limit; unregister some first");
+        return;
+      }
       if (byProcedure.get(procedure, match) != null) {
         callee.error(
             Register.CODE,
@@ -142,6 +156,19 @@ public final class Dealer {
           "role " + who.authrole() + " may not call " + procedure);
       return;
     }
+    route(caller, msg, Authorizer.discloses(permission, Disclose.CALLER));
+  }
+
+  /**
+   * Routes a call that the router itself makes (to an authenticator or authorizer): no permission
+   * is needed, and the callee is not told who the caller is.
+   */
+  public void callAsRouter(Session router, Call msg) {
+    route(router, msg, false);
+  }
+
+  private void route(Session caller, Call msg, boolean discloseByPermission) {
+    String procedure = msg.procedure();
     // Only the router may serve URIs under wamp.: a client's prefix or wildcard pattern ("", "wa",
     // "..") must not catch them, or it could pose as the router's meta API.
     Registration reg = UriValidator.isReserved(procedure) ? null : byProcedure.best(procedure);
@@ -153,11 +180,22 @@ public final class Dealer {
           "no callee registered for procedure " + procedure);
       return;
     }
+    if (caller.pendingCalls().incrementAndGet() > limits.maxPendingCallsPerSession()) {
+      caller.pendingCalls().decrementAndGet();
+      caller.error(
+          Call.CODE,
+          msg.request(),
+          Limits.LIMIT_EXCEEDED,
+          "this session has "
+              + limits.maxPendingCallsPerSession()
+              + " calls waiting for their results, the router's limit");
+      return;
+    }
     Session callee = reg.callee();
     boolean receiveProgress = Boolean.TRUE.equals(msg.options().get("receive_progress"));
     boolean disclose =
         reg.discloseCaller()
-            || Authorizer.discloses(permission, Disclose.CALLER)
+            || discloseByPermission
             || Boolean.TRUE.equals(msg.options().get("disclose_me"));
     long invocationId = callee.nextRequestId();
     Map<Long, PendingCall> pending =
@@ -193,6 +231,9 @@ public final class Dealer {
     if (call == null || (progress && !call.receiveProgress())) {
       return;
     }
+    if (!progress) {
+      call.caller().pendingCalls().decrementAndGet();
+    }
     call.caller()
         .send(
             new Result(
@@ -209,6 +250,7 @@ public final class Dealer {
     if (call == null) {
       return;
     }
+    call.caller().pendingCalls().decrementAndGet();
     call.caller()
         .send(
             new Error(
@@ -247,6 +289,7 @@ public final class Dealer {
   }
 
   private static void calleeGone(Session caller, long callRequest) {
+    caller.pendingCalls().decrementAndGet();
     caller.error(
         Call.CODE, callRequest, WampUris.CANCELED, "callee disconnected from in-flight request");
   }

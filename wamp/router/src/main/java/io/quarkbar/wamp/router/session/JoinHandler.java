@@ -3,11 +3,14 @@ package io.quarkbar.wamp.router.session;
 import io.quarkbar.wamp.protocol.message.Hello;
 
 /**
- * Decides on a HELLO: opens the session ({@link Session#open}) or aborts it. Called once, on the
- * session's own thread.
+ * Decides on a HELLO: opens the session ({@link Session#open}), challenges it ({@link
+ * Session#challenge}) or aborts it; and hears of every session's end.
  */
-@FunctionalInterface
 public interface JoinHandler {
 
+  /** The session's HELLO; called once, on the session's own thread. */
   void hello(Session session, Hello hello);
+
+  /** The session has ended, in whatever state it was; called once. */
+  default void ended(Session session) {}
 }

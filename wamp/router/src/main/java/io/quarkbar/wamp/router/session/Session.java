@@ -2,6 +2,8 @@ package io.quarkbar.wamp.router.session;
 
 import io.quarkbar.wamp.protocol.id.IdSequence;
 import io.quarkbar.wamp.protocol.message.Abort;
+import io.quarkbar.wamp.protocol.message.Authenticate;
+import io.quarkbar.wamp.protocol.message.Challenge;
 import io.quarkbar.wamp.protocol.message.Error;
 import io.quarkbar.wamp.protocol.message.Goodbye;
 import io.quarkbar.wamp.protocol.message.Hello;
@@ -14,6 +16,8 @@ import io.quarkbar.wamp.router.transport.Transport;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
@@ -33,6 +37,11 @@ public final class Session {
   public enum State {
     /** Connected, waiting for HELLO. */
     ESTABLISHING,
+    /**
+     * HELLO received; the router is deciding who the client is: a CHALLENGE waits for its
+     * AUTHENTICATE, or a dynamic authenticator for its answer.
+     */
+    AUTHENTICATING,
     /** WELCOME sent; the session is attached to its realm. */
     OPEN,
     /** The router sent GOODBYE and waits for the client's reply. */
@@ -48,6 +57,15 @@ public final class Session {
   private final IdSequence outgoingRequests = new IdSequence();
   private volatile SessionIdentity identity;
 
+  /** What handles the AUTHENTICATE that answers the CHALLENGE sent; null when none is awaited. */
+  private final AtomicReference<Handshake> handshake = new AtomicReference<>();
+
+  /** Closes the session if the client takes too long to join; cancelled once it has. */
+  private volatile ScheduledFuture<?> deadline;
+
+  /** Calls this session made that wait for their result (the dealer counts them). */
+  private final AtomicInteger pendingCalls = new AtomicInteger();
+
   /** {@link #callerDetails()} and {@link #publisherDetails()}, once built. */
   private volatile Map<String, Object> callerDetails;
 
@@ -58,18 +76,106 @@ public final class Session {
     this.joinHandler = joinHandler;
   }
 
+  /** What answers a CHALLENGE: the authentication method that sent it. */
+  @FunctionalInterface
+  public interface Handshake {
+
+    /** The client's AUTHENTICATE, on the session's thread; called at most once. */
+    void authenticate(Session session, Authenticate authenticate);
+  }
+
   /** Handles one message from the client. */
   public void receive(WampMessage message) {
     switch (state.get()) {
       case ESTABLISHING -> {
-        if (message instanceof Hello hello) {
+        if (message instanceof Hello hello
+            && state.compareAndSet(State.ESTABLISHING, State.AUTHENTICATING)) {
+          cancelDeadline();
           joinHandler.hello(this, hello);
         } else {
           protocolViolation("the first message must be HELLO, got " + name(message));
         }
       }
+      case AUTHENTICATING -> receiveWhileJoining(message);
       case OPEN, CLOSING -> listener.message(this, message);
       case CLOSED -> {}
+    }
+  }
+
+  private void receiveWhileJoining(WampMessage message) {
+    switch (message) {
+      case Authenticate a -> {
+        Handshake next = handshake.getAndSet(null);
+        if (next == null) {
+          protocolViolation("AUTHENTICATE without a CHALLENGE to answer");
+        } else {
+          cancelDeadline();
+          next.authenticate(this, a);
+        }
+      }
+      case Abort a -> end();
+      default ->
+          protocolViolation(
+              name(message) + " before the session is open (the router is authenticating it)");
+    }
+  }
+
+  /** Marks a session the router opens itself, without a HELLO, as joining. */
+  public void beginJoin() {
+    state.compareAndSet(State.ESTABLISHING, State.AUTHENTICATING);
+  }
+
+  /**
+   * The client did not join in time: a connection without HELLO is closed, a client that does not
+   * answer its CHALLENGE gets ABORT. Does nothing to a session that has opened meanwhile.
+   */
+  public void joinTimedOut(String reason, String message) {
+    if (state.compareAndSet(State.ESTABLISHING, State.CLOSED)) {
+      LOG.debugf("connection %s: %s", transport.describe(), message);
+      transport.close();
+      ended(State.ESTABLISHING);
+    } else if (state.compareAndSet(State.AUTHENTICATING, State.CLOSED)) {
+      LOG.debugf("connection %s: %s", transport.describe(), message);
+      transport.send(
+          new OutgoingMessage(new Abort(Map.of("message", message), reason, List.of(), Map.of())));
+      transport.close();
+      ended(State.AUTHENTICATING);
+    }
+  }
+
+  /**
+   * Sends a CHALLENGE; {@code next} gets the client's AUTHENTICATE, which must come within {@code
+   * deadline} (armed by the caller with {@link #armDeadline}).
+   */
+  public void challenge(Challenge challenge, Handshake next) {
+    if (state.get() != State.AUTHENTICATING) {
+      return;
+    }
+    handshake.set(next);
+    transport.send(new OutgoingMessage(challenge));
+  }
+
+  /**
+   * Arms the timer that ends the session if it does not join in time, replacing the one armed
+   * before. Cancelled when HELLO or AUTHENTICATE arrives, and when the session ends.
+   */
+  public void armDeadline(ScheduledFuture<?> timer) {
+    ScheduledFuture<?> old = deadline;
+    deadline = timer;
+    if (old != null) {
+      old.cancel(false);
+    }
+    State s = state.get();
+    if (s != State.ESTABLISHING && s != State.AUTHENTICATING) {
+      cancelDeadline();
+    }
+  }
+
+  private void cancelDeadline() {
+    ScheduledFuture<?> d = deadline;
+    if (d != null) {
+      deadline = null;
+      d.cancel(false);
     }
   }
 
@@ -94,9 +200,10 @@ public final class Session {
       SessionIdentity identity, SessionListener realm, Map<String, Object> welcomeDetails) {
     this.identity = identity;
     this.listener = realm;
-    if (!state.compareAndSet(State.ESTABLISHING, State.OPEN)) {
+    if (!state.compareAndSet(State.AUTHENTICATING, State.OPEN)) {
       return false;
     }
+    cancelDeadline();
     send(new Welcome(identity.sessionId(), welcomeDetails));
     return true;
   }
@@ -110,9 +217,7 @@ public final class Session {
     transport.send(
         new OutgoingMessage(new Abort(Map.of("message", message), reason, List.of(), Map.of())));
     transport.close();
-    if (before != State.ESTABLISHING) {
-      listener.closed(this);
-    }
+    ended(before);
   }
 
   /** The client said GOODBYE: answer it (unless this was the answer to ours) and close. */
@@ -125,7 +230,7 @@ public final class Session {
       transport.send(new OutgoingMessage(new Goodbye(Map.of(), WampUris.GOODBYE_AND_OUT)));
     }
     transport.close();
-    listener.closed(this);
+    ended(before);
   }
 
   /** The router ends the session (shutdown, kill): GOODBYE now, close when the client answers. */
@@ -142,9 +247,17 @@ public final class Session {
       return;
     }
     transport.close();
-    if (before != State.ESTABLISHING) {
+    ended(before);
+  }
+
+  /** Whatever ended the session, from state {@code before}: tell whoever knew of it, once. */
+  private void ended(State before) {
+    cancelDeadline();
+    handshake.set(null);
+    if (before == State.OPEN || before == State.CLOSING) {
       listener.closed(this);
     }
+    joinHandler.ended(this);
   }
 
   /** Queues one message for the client, unless the session has ended. */
@@ -172,6 +285,11 @@ public final class Session {
   /** The next request ID for a message the router starts towards this client (INVOCATION). */
   public long nextRequestId() {
     return outgoingRequests.next();
+  }
+
+  /** The calls this session made that wait for their result; the dealer keeps the count. */
+  public AtomicInteger pendingCalls() {
+    return pendingCalls;
   }
 
   public boolean isAlive() {

@@ -18,24 +18,37 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalTransport implements Transport {
 
+  /** The remote address of a local connection unless the test gives one. */
+  public static final String LOCAL_ADDRESS = "local";
+
   private final Serializer serializer;
+  private final String remoteAddress;
   private final BlockingQueue<WampMessage> inbox = new LinkedBlockingQueue<>();
   private final Session session;
   private volatile boolean closed;
 
-  private LocalTransport(Router router, Serializer serializer) {
+  private LocalTransport(Router router, Serializer serializer, String remoteAddress) {
     this.serializer = serializer;
+    this.remoteAddress = remoteAddress;
     this.session = router.attach(this);
   }
 
   /** A new connection to {@code router}; messages pass as objects, without serialization. */
   public static LocalTransport connect(Router router) {
-    return new LocalTransport(router, null);
+    return new LocalTransport(router, null, LOCAL_ADDRESS);
   }
 
   /** A new connection whose messages are encoded and decoded with {@code serializer}. */
   public static LocalTransport connect(Router router, Serializer serializer) {
-    return new LocalTransport(router, serializer);
+    return new LocalTransport(router, serializer, LOCAL_ADDRESS);
+  }
+
+  /**
+   * A new connection that seems to come from {@code remoteAddress}, for what the router counts per
+   * address (sessions, failed authentications).
+   */
+  public static LocalTransport connect(Router router, Serializer serializer, String remoteAddress) {
+    return new LocalTransport(router, serializer, remoteAddress);
   }
 
   /** Sends a message from the client to the router; processed before this returns. */
@@ -110,6 +123,11 @@ public final class LocalTransport implements Transport {
 
   @Override
   public String describe() {
-    return "local" + (serializer == null ? "" : "/" + serializer.subprotocol());
+    return remoteAddress + (serializer == null ? "" : "/" + serializer.subprotocol());
+  }
+
+  @Override
+  public String remoteAddress() {
+    return remoteAddress;
   }
 }

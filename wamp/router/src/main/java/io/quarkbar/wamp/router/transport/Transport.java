@@ -21,4 +21,12 @@ public interface Transport {
 
   /** A short description of the peer for logs, e.g. its remote address. */
   String describe();
+
+  /**
+   * The peer's network address without the port (an IP address), by which the router counts
+   * sessions and failed authentications per address.
+   */
+  default String remoteAddress() {
+    return describe();
+  }
 }

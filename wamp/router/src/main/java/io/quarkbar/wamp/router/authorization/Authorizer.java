@@ -1,4 +1,4 @@
-package io.quarkbar.wamp.router.auth;
+package io.quarkbar.wamp.router.authorization;
 
 import io.quarkbar.wamp.router.config.Action;
 import io.quarkbar.wamp.router.config.Disclose;

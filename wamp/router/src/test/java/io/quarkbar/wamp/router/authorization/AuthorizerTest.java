@@ -1,4 +1,4 @@
-package io.quarkbar.wamp.router.auth;
+package io.quarkbar.wamp.router.authorization;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

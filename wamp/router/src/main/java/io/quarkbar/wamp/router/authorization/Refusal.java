@@ -1,4 +1,4 @@
-package io.quarkbar.wamp.router.auth;
+package io.quarkbar.wamp.router.authorization;
 
 import io.quarkbar.wamp.protocol.uri.UriValidator;
 import io.quarkbar.wamp.protocol.uri.WampUris;
