@@ -9,6 +9,7 @@ import io.quarkbar.wamp.protocol.message.Hello;
 import io.quarkbar.wamp.protocol.message.Invocation;
 import io.quarkbar.wamp.protocol.message.Publish;
 import io.quarkbar.wamp.protocol.message.Register;
+import io.quarkbar.wamp.protocol.message.Result;
 import io.quarkbar.wamp.protocol.message.Subscribe;
 import io.quarkbar.wamp.protocol.message.Unregister;
 import io.quarkbar.wamp.protocol.message.Unsubscribe;
@@ -16,16 +17,21 @@ import io.quarkbar.wamp.protocol.message.WampMessage;
 import io.quarkbar.wamp.protocol.message.Yield;
 import io.quarkbar.wamp.protocol.uri.UriValidator;
 import io.quarkbar.wamp.router.authorization.Authorizer;
+import io.quarkbar.wamp.router.authorization.DynamicAuthorizer;
 import io.quarkbar.wamp.router.broker.Broker;
+import io.quarkbar.wamp.router.config.DynamicProcedure;
 import io.quarkbar.wamp.router.config.Limits;
 import io.quarkbar.wamp.router.config.RealmConfig;
 import io.quarkbar.wamp.router.dealer.Dealer;
 import io.quarkbar.wamp.router.session.Session;
 import io.quarkbar.wamp.router.session.SessionListener;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BiFunction;
 
 /**
  * A routing namespace: its sessions, its broker and dealer, and its authorization. Messages of open
@@ -36,17 +42,31 @@ public final class Realm implements SessionListener {
   private final String name;
   private final RealmConfig config;
   private final Authorizer authorizer;
+  private final DynamicAuthorizer dynamicAuthorizer;
   private final Broker broker;
   private final Dealer dealer;
   private final ScheduledExecutorService timer;
   private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
   private volatile InternalCaller internalCaller;
 
-  Realm(RealmConfig config, UriValidator uris, Limits limits, ScheduledExecutorService timer) {
+  Realm(
+      RealmConfig config,
+      UriValidator uris,
+      Limits limits,
+      ScheduledExecutorService timer,
+      BiFunction<DynamicProcedure, List<Object>, CompletableFuture<Result>> routerCalls) {
     this.name = config.name();
     this.config = config;
     this.timer = timer;
-    this.authorizer = new Authorizer(config.roles());
+    this.dynamicAuthorizer =
+        config
+            .authorizer()
+            .map(
+                a ->
+                    new DynamicAuthorizer(
+                        a, (procedure, args) -> routerCalls.apply(a.procedure(), args)))
+            .orElse(null);
+    this.authorizer = new Authorizer(config.roles(), dynamicAuthorizer);
     this.broker = new Broker(authorizer, uris, limits);
     this.dealer = new Dealer(authorizer, uris, limits);
   }
@@ -87,6 +107,9 @@ public final class Realm implements SessionListener {
     sessions.remove(session.id(), session);
     broker.removeSession(session);
     dealer.removeSession(session);
+    if (dynamicAuthorizer != null) {
+      dynamicAuthorizer.removeSession(session);
+    }
   }
 
   /** Routes a call the router itself makes, which needs no permission. */

@@ -70,7 +70,8 @@ public final class Router implements JoinHandler {
         config.realms().stream()
             .collect(
                 Collectors.toUnmodifiableMap(
-                    RealmConfig::name, r -> new Realm(r, config.uriValidator(), limits, timer)));
+                    RealmConfig::name,
+                    r -> new Realm(r, config.uriValidator(), limits, timer, this::callAsRouter)));
     this.authentication =
         new Authentication(config.realms(), limits, timer, this::welcome, this::callAsRouter);
   }

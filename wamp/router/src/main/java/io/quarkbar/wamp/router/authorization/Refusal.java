@@ -4,6 +4,7 @@ import io.quarkbar.wamp.protocol.uri.UriValidator;
 import io.quarkbar.wamp.protocol.uri.WampUris;
 import io.quarkbar.wamp.router.config.Action;
 import io.quarkbar.wamp.router.config.MatchPolicy;
+import io.quarkbar.wamp.router.config.Permission;
 import io.quarkbar.wamp.router.session.Session;
 
 /**
@@ -13,10 +14,35 @@ import io.quarkbar.wamp.router.session.Session;
 public record Refusal(String error, String message) {
 
   /**
+   * Not refused, not allowed yet: the dynamic authorizer must be asked ({@link Authorizer#ask}).
+   */
+  public static final Refusal UNDECIDED = new Refusal("", "");
+
+  /**
+   * Why {@code permission} (from {@link Authorizer#permission(Session, String, Action)}) does not
+   * let {@code role} do {@code action} on {@code uri}, or {@code null} when it does.
+   */
+  public static Refusal unless(Permission permission, String role, Action action, String uri) {
+    if (permission == Authorizer.ASK) {
+      return UNDECIDED;
+    }
+    String verb = action.name().toLowerCase(java.util.Locale.ROOT);
+    if (permission == Authorizer.FAILED) {
+      return new Refusal(
+          WampUris.AUTHORIZATION_FAILED,
+          "the authorizer could not decide whether role " + role + " may " + verb + " " + uri);
+    }
+    if (permission == null || !permission.allow().contains(action)) {
+      return new Refusal(WampUris.NOT_AUTHORIZED, "role " + role + " may not " + verb + " " + uri);
+    }
+    return null;
+  }
+
+  /**
    * Why {@code session} may not {@code action} (subscribe or register) the pattern {@code uri}
    * under {@code match}, or {@code null} when it may: the pattern must be a valid URI pattern, must
    * not lie under the router's reserved {@code wamp.} prefix, and the session's role must allow the
-   * action.
+   * action; {@link #UNDECIDED} when the dynamic authorizer must be asked.
    */
   public static Refusal forPattern(
       Session session,
@@ -32,17 +58,7 @@ public record Refusal(String error, String message) {
     if (UriValidator.isReserved(uri)) {
       return new Refusal(WampUris.NOT_AUTHORIZED, what + "s under wamp. are reserved");
     }
-    String role = session.identity().authrole();
-    if (!authorizer.isAllowed(role, uri, action)) {
-      return new Refusal(
-          WampUris.NOT_AUTHORIZED,
-          "role "
-              + role
-              + " may not "
-              + action.name().toLowerCase(java.util.Locale.ROOT)
-              + " "
-              + uri);
-    }
-    return null;
+    return unless(
+        authorizer.permission(session, uri, action), session.identity().authrole(), action, uri);
   }
 }

@@ -20,7 +20,6 @@ import io.quarkbar.wamp.router.config.MatchPolicy;
 import io.quarkbar.wamp.router.config.Permission;
 import io.quarkbar.wamp.router.match.UriMatcher;
 import io.quarkbar.wamp.router.session.Session;
-import io.quarkbar.wamp.router.session.SessionIdentity;
 import io.quarkbar.wamp.router.transport.OutgoingMessage;
 import java.util.HashMap;
 import java.util.Map;
@@ -62,6 +61,10 @@ public final class Broker {
     MatchPolicy match = MatchPolicy.fromWamp(msg.options().get("match"));
     String topic = msg.topic();
     Refusal refusal = Refusal.forPattern(session, topic, match, Action.SUBSCRIBE, uris, authorizer);
+    if (refusal == Refusal.UNDECIDED) {
+      authorizer.ask(session, msg, topic, Action.SUBSCRIBE);
+      return;
+    }
     if (refusal != null) {
       session.error(Subscribe.CODE, msg.request(), refusal.error(), refusal.message());
       return;
@@ -131,15 +134,15 @@ public final class Broker {
           publisher, msg, acknowledge, WampUris.NOT_AUTHORIZED, "topics under wamp. are reserved");
       return;
     }
-    SessionIdentity who = publisher.identity();
-    Permission permission = authorizer.permission(who.authrole(), topic);
-    if (permission == null || !permission.allow().contains(Action.PUBLISH)) {
-      refuse(
-          publisher,
-          msg,
-          acknowledge,
-          WampUris.NOT_AUTHORIZED,
-          "role " + who.authrole() + " may not publish to " + topic);
+    Permission permission = authorizer.permission(publisher, topic, Action.PUBLISH);
+    Refusal refusal =
+        Refusal.unless(permission, publisher.identity().authrole(), Action.PUBLISH, topic);
+    if (refusal == Refusal.UNDECIDED) {
+      authorizer.ask(publisher, msg, topic, Action.PUBLISH);
+      return;
+    }
+    if (refusal != null) {
+      refuse(publisher, msg, acknowledge, refusal.error(), refusal.message());
       return;
     }
     long publication = IdGenerator.globalId();

@@ -21,7 +21,6 @@ import io.quarkbar.wamp.router.config.MatchPolicy;
 import io.quarkbar.wamp.router.config.Permission;
 import io.quarkbar.wamp.router.match.UriMatcher;
 import io.quarkbar.wamp.router.session.Session;
-import io.quarkbar.wamp.router.session.SessionIdentity;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +66,10 @@ public final class Dealer {
     Object invoke = msg.options().getOrDefault("invoke", "single");
     Refusal refusal =
         Refusal.forPattern(callee, procedure, match, Action.REGISTER, uris, authorizer);
+    if (refusal == Refusal.UNDECIDED) {
+      authorizer.ask(callee, msg, procedure, Action.REGISTER);
+      return;
+    }
     if (refusal != null) {
       callee.error(Register.CODE, msg.request(), refusal.error(), refusal.message());
       return;
@@ -146,14 +149,15 @@ public final class Dealer {
           Call.CODE, msg.request(), WampUris.INVALID_URI, "invalid procedure " + procedure);
       return;
     }
-    SessionIdentity who = caller.identity();
-    Permission permission = authorizer.permission(who.authrole(), procedure);
+    Permission permission = authorizer.permission(caller, procedure, Action.CALL);
     if (permission == null || !permission.allow().contains(Action.CALL)) {
-      caller.error(
-          Call.CODE,
-          msg.request(),
-          WampUris.NOT_AUTHORIZED,
-          "role " + who.authrole() + " may not call " + procedure);
+      Refusal refusal =
+          Refusal.unless(permission, caller.identity().authrole(), Action.CALL, procedure);
+      if (refusal == Refusal.UNDECIDED) {
+        authorizer.ask(caller, msg, procedure, Action.CALL);
+      } else {
+        caller.error(Call.CODE, msg.request(), refusal.error(), refusal.message());
+      }
       return;
     }
     route(caller, msg, Authorizer.discloses(permission, Disclose.CALLER));

@@ -13,6 +13,8 @@ import io.quarkbar.wamp.protocol.serialization.SharedDict;
 import io.quarkbar.wamp.protocol.uri.WampUris;
 import io.quarkbar.wamp.router.transport.OutgoingMessage;
 import io.quarkbar.wamp.router.transport.Transport;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +65,12 @@ public final class Session {
   /** Closes the session if the client takes too long to join; cancelled once it has. */
   private volatile ScheduledFuture<?> deadline;
 
+  /** Messages that arrived while the session was suspended ({@link #suspend}); null when not. */
+  private volatile Deque<WampMessage> held;
+
+  /** Set when a message processed during {@link #resume} suspends the session again. */
+  private boolean suspendedAgain;
+
   /** Calls this session made that wait for their result (the dealer counts them). */
   private final AtomicInteger pendingCalls = new AtomicInteger();
 
@@ -97,9 +105,62 @@ public final class Session {
         }
       }
       case AUTHENTICATING -> receiveWhileJoining(message);
-      case OPEN, CLOSING -> listener.message(this, message);
+      case OPEN, CLOSING -> {
+        if (held == null || !holdWhileSuspended(message)) {
+          listener.message(this, message);
+        }
+      }
       case CLOSED -> {}
     }
+  }
+
+  /**
+   * Holds this session's further messages until {@link #resume}: the message being processed waits
+   * for an answer from elsewhere (a dynamic authorizer), and the ones after it must not overtake
+   * it. Called while processing that message.
+   */
+  public synchronized void suspend() {
+    if (held == null) {
+      held = new ArrayDeque<>();
+    } else {
+      // Processing a held message asked to wait again: resume() stops draining.
+      suspendedAgain = true;
+    }
+  }
+
+  /**
+   * Processes {@code retry} (the message that waited) and then the messages held since, in order,
+   * on the calling thread; stops if one of them has to wait in turn.
+   */
+  public void resume(WampMessage retry) {
+    synchronized (this) {
+      held.addFirst(retry);
+    }
+    while (true) {
+      WampMessage next;
+      synchronized (this) {
+        if (suspendedAgain) {
+          suspendedAgain = false;
+          return;
+        }
+        next = held.pollFirst();
+        if (next == null) {
+          held = null;
+          return;
+        }
+      }
+      if (isAlive()) {
+        listener.message(this, next);
+      }
+    }
+  }
+
+  private synchronized boolean holdWhileSuspended(WampMessage message) {
+    if (held == null) {
+      return false;
+    }
+    held.addLast(message);
+    return true;
   }
 
   private void receiveWhileJoining(WampMessage message) {
