@@ -35,6 +35,12 @@ final class CborValueReader {
   /** Lists and dicts open around the current value. */
   private int depth;
 
+  /** Values read so far, and the limits ({@link DecodeLimits}) for this message. */
+  private int elements;
+
+  private final int maxNesting = DecodeLimits.maxNesting();
+  private final int maxElements = DecodeLimits.maxElements();
+
   private CborValueReader(byte[] in, int offset, int length) {
     this.in = in;
     this.pos = offset;
@@ -143,6 +149,7 @@ final class CborValueReader {
     // Never more room than the bytes left could fill: the count comes from the input.
     List<Object> list = new ArrayList<>(Math.min(n, Math.min(end - pos, 7)));
     for (int i = 0; i < n; i++) {
+      count();
       list.add(read());
     }
     depth--;
@@ -164,6 +171,7 @@ final class CborValueReader {
         throw LeftToJackson.INSTANCE;
       }
       String key = text(length(initial));
+      count();
       dict.put(key, read());
     }
     depth--;
@@ -186,8 +194,14 @@ final class CborValueReader {
   }
 
   private void enter() {
-    if (++depth > ValueReader.MAX_NESTING) {
-      throw LeftToJackson.INSTANCE;
+    if (++depth > maxNesting) {
+      throw DecodeLimits.tooDeep(Serializer.CBOR, maxNesting);
+    }
+  }
+
+  private void count() {
+    if (++elements > maxElements) {
+      throw DecodeLimits.tooMany(maxElements);
     }
   }
 

@@ -25,7 +25,7 @@ import java.util.Map;
  */
 final class JsonValueReader {
 
-  /** Deeper than this is left to Jackson, which enforces {@link ValueReader#MAX_NESTING}. */
+  /** Deeper than this is left to Jackson, which enforces {@link DecodeLimits}. */
   private static final int MAX_DEPTH = 100;
 
   /** Longer numbers are left to Jackson, which has limits of its own for them. */
@@ -35,6 +35,12 @@ final class JsonValueReader {
   private final int end;
   private int pos;
   private int depth;
+
+  /** Values read or skipped so far, and the limits ({@link DecodeLimits}) for this message. */
+  private int elements;
+
+  private final int maxNesting = DecodeLimits.maxNesting();
+  private final int maxElements = DecodeLimits.maxElements();
 
   private JsonValueReader(byte[] in, int offset, int length) {
     this.in = in;
@@ -110,6 +116,7 @@ final class JsonValueReader {
       pos++;
     } else {
       do {
+        count();
         list.add(value());
       } while (endOfElement(']'));
     }
@@ -133,6 +140,7 @@ final class JsonValueReader {
       }
       String key = string();
       colon();
+      count();
       dict.put(key, value());
     } while (endOfElement('}'));
     depth--;
@@ -256,6 +264,7 @@ final class JsonValueReader {
           skipString();
           colon();
         }
+        count();
         skipValue();
         size++;
       } while (endOfElement(close));
@@ -449,9 +458,22 @@ final class JsonValueReader {
     return b == ' ' || b == '\n' || b == '\r' || b == '\t';
   }
 
+  /**
+   * One level deeper. Beyond the configured limit the message is refused here, as Jackson would
+   * refuse it; a deep message within the limit is left to Jackson, whose stack use is bounded.
+   */
   private void enter() {
-    if (++depth >= MAX_DEPTH) {
+    if (++depth > maxNesting) {
+      throw DecodeLimits.tooDeep(Serializer.JSON, maxNesting);
+    }
+    if (depth >= MAX_DEPTH) {
       throw LeftToJackson.INSTANCE;
+    }
+  }
+
+  private void count() {
+    if (++elements > maxElements) {
+      throw DecodeLimits.tooMany(maxElements);
     }
   }
 }

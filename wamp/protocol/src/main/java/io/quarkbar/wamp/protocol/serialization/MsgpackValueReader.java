@@ -37,6 +37,12 @@ final class MsgpackValueReader {
   /** Lists and dicts open around the current value. */
   private int depth;
 
+  /** Values read so far in this message, and the limits ({@link DecodeLimits}) for it. */
+  private int elements;
+
+  private int maxNesting;
+  private int maxElements;
+
   /** The message in {@code length} bytes of {@code bytes} at {@code offset}, as its wire list. */
   List<Object> readMessage(byte[] bytes, int offset, int length) throws IOException {
     start(bytes, offset, length);
@@ -75,6 +81,9 @@ final class MsgpackValueReader {
   }
 
   private void start(byte[] bytes, int offset, int length) throws IOException {
+    elements = 0;
+    maxNesting = DecodeLimits.maxNesting();
+    maxElements = DecodeLimits.maxElements();
     this.bytes = bytes;
     this.offset = offset;
     input.reset(bytes, offset, length);
@@ -121,6 +130,7 @@ final class MsgpackValueReader {
     enter();
     List<Object> list = new ArrayList<>(Math.min(n, 7));
     for (int i = 0; i < n; i++) {
+      count();
       Object v = read();
       list.add(v == ValueReader.UNDEFINED ? null : v);
     }
@@ -139,6 +149,7 @@ final class MsgpackValueReader {
     Map<String, Object> dict = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
       String key = readKey();
+      count();
       Object v = read();
       if (v != ValueReader.UNDEFINED) {
         dict.put(key, v);
@@ -163,9 +174,14 @@ final class MsgpackValueReader {
   }
 
   private void enter() {
-    if (++depth > ValueReader.MAX_NESTING) {
-      throw new ProtocolViolationException(
-          "invalid MSGPACK: nesting depth exceeds " + ValueReader.MAX_NESTING);
+    if (++depth > maxNesting) {
+      throw DecodeLimits.tooDeep(Serializer.MSGPACK, maxNesting);
+    }
+  }
+
+  private void count() {
+    if (++elements > maxElements) {
+      throw DecodeLimits.tooMany(maxElements);
     }
   }
 

@@ -27,8 +27,8 @@ import java.util.Map;
  */
 final class ValueReader {
 
-  /** How deep lists and dicts may nest, the message's own list included. */
-  static final int MAX_NESTING = 200;
+  /** How deep lists and dicts may nest at most, the message's own list included. */
+  static final int MAX_NESTING = DecodeLimits.MAX_NESTING;
 
   /** Marks a value that is to be left out (an unknown msgpack extension type). */
   static final Object UNDEFINED = new Object();
@@ -49,6 +49,12 @@ final class ValueReader {
 
   /** Lists and dicts open around the current value. */
   private int depth;
+
+  /** Values read or skipped so far, and the limits ({@link DecodeLimits}) for this message. */
+  private int elements;
+
+  private final int maxNesting = DecodeLimits.maxNesting();
+  private final int maxElements = DecodeLimits.maxElements();
 
   ValueReader(
       JsonParser parser,
@@ -156,6 +162,9 @@ final class ValueReader {
   private int skipContainer() throws IOException {
     int depth = 0;
     int size = 0;
+    if (this.depth + 1 > maxNesting) {
+      throw DecodeLimits.tooDeep(serializer, maxNesting);
+    }
     while (true) {
       JsonToken t = next();
       if (t == null) {
@@ -166,14 +175,21 @@ final class ValueReader {
           return size;
         }
         depth--;
-      } else {
-        if (depth == 0 && t != JsonToken.FIELD_NAME) {
+      } else if (t != JsonToken.FIELD_NAME) {
+        count();
+        if (depth == 0) {
           size++;
         }
-        if (t.isStructStart()) {
-          depth++;
+        if (t.isStructStart() && this.depth + 1 + ++depth > maxNesting) {
+          throw DecodeLimits.tooDeep(serializer, maxNesting);
         }
       }
+    }
+  }
+
+  private void count() {
+    if (++elements > maxElements) {
+      throw DecodeLimits.tooMany(maxElements);
     }
   }
 
@@ -283,6 +299,7 @@ final class ValueReader {
     List<Object> list = new ArrayList<>(7);
     JsonToken t;
     while ((t = next()) != JsonToken.END_ARRAY) {
+      count();
       Object v = read(t);
       list.add(v == UNDEFINED ? null : v);
     }
@@ -304,6 +321,7 @@ final class ValueReader {
         throw new ProtocolViolationException("dict keys must be strings");
       }
       String key = parser.currentName();
+      count();
       Object v = read(next());
       if (v != UNDEFINED) {
         dict.put(key, v);
@@ -315,12 +333,12 @@ final class ValueReader {
 
   /**
    * One level deeper into lists and dicts. Jackson's JSON and CBOR parsers stop at {@link
-   * #MAX_NESTING} themselves; this check keeps the recursion bounded whatever the parser does.
+   * #MAX_NESTING} themselves; this check applies the configured limit, and keeps the recursion
+   * bounded whatever the parser does.
    */
   private void enter() {
-    if (++depth > MAX_NESTING) {
-      throw new ProtocolViolationException(
-          "invalid " + serializer.name() + ": nesting depth exceeds " + MAX_NESTING);
+    if (++depth > maxNesting) {
+      throw DecodeLimits.tooDeep(serializer, maxNesting);
     }
   }
 

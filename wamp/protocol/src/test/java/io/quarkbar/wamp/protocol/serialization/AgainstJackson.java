@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import io.quarkbar.wamp.protocol.codec.ProtocolViolationException;
 import java.util.List;
 
 /**
@@ -48,9 +49,20 @@ final class AgainstJackson {
     }
   }
 
-  /** Fails if ours reads {@code bytes} and Jackson reads them otherwise or refuses them. */
+  /**
+   * Fails if ours reads {@code bytes} and Jackson reads them otherwise or refuses them, or if ours
+   * refuses them (a {@link DecodeLimits} limit) and Jackson does not refuse them the same way.
+   */
   void assertAgrees(byte[] bytes) {
-    List<Object> read = ours(bytes);
+    List<Object> read;
+    try {
+      read = ours(bytes);
+    } catch (ProtocolViolationException refused) {
+      assertThat(describe(jackson(bytes)))
+          .as("Jackson reading %s", hex(bytes))
+          .isEqualTo(describe(refused));
+      return;
+    }
     if (read != null) {
       assertThat(describe(jackson(bytes)))
           .as("Jackson reading %s", hex(bytes))

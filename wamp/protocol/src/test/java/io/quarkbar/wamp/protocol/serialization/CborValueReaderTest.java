@@ -2,6 +2,7 @@ package io.quarkbar.wamp.protocol.serialization;
 
 import static io.quarkbar.wamp.protocol.serialization.WireBytes.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import io.quarkbar.wamp.protocol.message.WampMessage;
@@ -109,11 +110,12 @@ class CborValueReaderTest {
   }
 
   @Test
-  void deepNestingIsLeftToJackson() {
+  void nestingBeyondTheLimitIsRefusedAsJacksonRefusesIt() {
     byte[] bytes = new byte[300];
     java.util.Arrays.fill(bytes, (byte) 0x81);
     bytes[bytes.length - 1] = 0x01;
-    assertThat(ours(bytes)).isNull();
+    assertThatThrownBy(() -> ours(bytes)).hasMessageContaining("nesting depth exceeds");
+    assertAgreesWithJackson(bytes);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.quarkbar.wamp.protocol.serialization;
 import static io.quarkbar.wamp.protocol.serialization.WireBytes.text;
 import static io.quarkbar.wamp.protocol.serialization.WireBytes.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -126,7 +127,34 @@ class JsonValueReaderTest {
         }) {
       assertThat(ours(bad)).isNull();
     }
-    assertThat(ours(utf8("[".repeat(150) + "]".repeat(150)))).isNull();
+  }
+
+  @Test
+  void nestingWithinTheLimitButDeeperThanItsOwnIsLeftToJackson() {
+    DecodeLimits.set(DecodeLimits.MAX_NESTING, DecodeLimits.DEFAULT_ELEMENTS);
+    try {
+      assertThat(ours(utf8("[".repeat(150) + "]".repeat(150)))).isNull();
+    } finally {
+      DecodeLimits.set(DecodeLimits.DEFAULT_NESTING, DecodeLimits.DEFAULT_ELEMENTS);
+    }
+  }
+
+  @Test
+  void nestingAndValueCountBeyondTheLimitsAreRefusedAsJacksonRefusesThem() {
+    byte[] deep = utf8("[".repeat(70) + "]".repeat(70));
+    assertThatThrownBy(() -> ours(deep)).hasMessageContaining("nesting depth exceeds 64");
+    CHECK.assertAgrees(deep);
+    DecodeLimits.set(DecodeLimits.DEFAULT_NESTING, 5);
+    try {
+      byte[] many = utf8("[48, 1, {}, \"p\", [1, 2, 3, [4, 5]]]");
+      assertThatThrownBy(() -> ours(many)).hasMessageContaining("more than 5 values");
+      CHECK.assertAgrees(many);
+      byte[] few = utf8("[48, 1, {}, \"p\", [1, 2, [3, 4]]]");
+      CHECK.assertAgrees(few);
+      assertThat(ours(few)).isNotNull();
+    } finally {
+      DecodeLimits.set(DecodeLimits.DEFAULT_NESTING, DecodeLimits.DEFAULT_ELEMENTS);
+    }
   }
 
   /**
