@@ -1,15 +1,19 @@
 package io.quarkbar.router;
 
+import io.quarkbar.router.config.LiteralSecrets;
 import io.quarkbar.router.config.RouterConfigFactory;
 import io.quarkbar.router.config.RouterServiceConfig;
+import io.quarkbar.wamp.protocol.serialization.DecodeLimits;
 import io.quarkbar.wamp.router.Router;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.config.SmallRyeConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /** Creates the router core from the configuration, and ends its sessions cleanly on shutdown. */
@@ -21,10 +25,19 @@ public class RouterLifecycle {
   @Produces
   @Singleton
   Router router(RouterServiceConfig config) {
-    return new Router(RouterConfigFactory.create(config));
+    Router router = new Router(RouterConfigFactory.create(config));
+    DecodeLimits.set(config.limits().maxNestingDepth(), config.limits().maxElements());
+    return router;
   }
 
   void started(@Observes StartupEvent event, Router router, RouterServiceConfig config) {
+    for (String key :
+        LiteralSecrets.find(ConfigProvider.getConfig().unwrap(SmallRyeConfig.class))) {
+      LOG.warnf(
+          "%s is written into a configuration file; give it as ${ENV_VAR} so that it stays out of"
+              + " files and repositories",
+          key);
+    }
     LOG.infof(
         "WAMP router ready at %s with realms %s",
         config.websocket().path(), config.realms().keySet());

@@ -36,14 +36,15 @@ final class PrincipalSettingsCheck {
     notFor(at, "ticket", p.secret(), "secret", problems);
     notFor(at, "ticket", p.salt(), "salt", problems);
     notFor(at, "ticket", p.pubkey(), "pubkey", problems);
-    if (p.ticket().isPresent() == p.ticketSha256().isPresent()) {
-      problems.add(at + ": give exactly one of ticket and ticket-sha256");
-      return new Principal(p.role(), "");
+    if (p.ticket().isPresent() && p.ticketSha256().isPresent()) {
+      problems.add(at + ": give ticket or ticket-sha256, not both");
+      return new Principal(p.role(), "-");
+    }
+    if (p.ticket().isEmpty() && p.ticketSha256().isEmpty()) {
+      problems.add(at + ".ticket: required (an empty value counts as none: is its variable set?)");
+      return new Principal(p.role(), "-");
     }
     if (p.ticket().isPresent()) {
-      if (p.ticket().get().isEmpty()) {
-        problems.add(at + ".ticket: is empty (is its environment variable set?)");
-      }
       return new Principal(p.role(), p.ticket().get());
     }
     String hash = p.ticketSha256().get().toLowerCase(Locale.ROOT);

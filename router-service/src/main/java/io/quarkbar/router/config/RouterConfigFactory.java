@@ -1,5 +1,6 @@
 package io.quarkbar.router.config;
 
+import io.quarkbar.wamp.protocol.serialization.DecodeLimits;
 import io.quarkbar.wamp.protocol.uri.UriValidator;
 import io.quarkbar.wamp.router.config.Action;
 import io.quarkbar.wamp.router.config.AuthMethod;
@@ -68,9 +69,11 @@ public final class RouterConfigFactory {
         "router.limits.max-subscriptions-per-session", l.maxSubscriptionsPerSession(), problems);
     positive(
         "router.limits.max-registrations-per-session", l.maxRegistrationsPerSession(), problems);
-    if (l.maxNestingDepth() < 3) {
-      // HELLO itself is a list holding a dict of roles, each a dict of features.
-      problems.add("router.limits.max-nesting-depth: must be at least 3, or no client could join");
+    if (l.maxNestingDepth() < 4 || l.maxNestingDepth() > DecodeLimits.MAX_NESTING) {
+      // HELLO itself is a list holding a dict of roles, each a dict holding a dict of features.
+      problems.add(
+          "router.limits.max-nesting-depth: must be from 4 (what HELLO needs) to "
+              + DecodeLimits.MAX_NESTING);
     }
     positive("router.limits.max-elements", l.maxElements(), problems);
     if (l.helloTimeout().isNegative() || l.helloTimeout().isZero()) {

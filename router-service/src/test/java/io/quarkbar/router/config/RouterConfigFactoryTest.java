@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quarkbar.wamp.protocol.uri.UriValidator;
 import io.quarkbar.wamp.router.config.Action;
+import io.quarkbar.wamp.router.config.AuthMethod;
 import io.quarkbar.wamp.router.config.Disclose;
+import io.quarkbar.wamp.router.config.DynamicProcedure;
 import io.quarkbar.wamp.router.config.MatchPolicy;
 import io.quarkbar.wamp.router.config.Permission;
+import io.quarkbar.wamp.router.config.Principal;
 import io.quarkbar.wamp.router.config.RealmConfig;
 import io.quarkbar.wamp.router.config.RouterConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -225,6 +228,151 @@ class RouterConfigFactoryTest {
                     "router.realms.closed.roles.member.permissions[0].allow", "call")));
 
     assertThat(config.realms().getFirst().anonymousRole()).isEqualTo(Optional.empty());
+  }
+
+  private static final String SECURE = "router.realms.secure.";
+
+  /** A realm {@code secure} with role {@code user}, plus {@code more} keys. */
+  private static Map<String, String> secureRealm(String... more) {
+    Map<String, String> p = new java.util.HashMap<>();
+    p.put(SECURE + "roles.user.permissions[0].uri", "com.example.");
+    p.put(SECURE + "roles.user.permissions[0].match", "prefix");
+    p.put(SECURE + "roles.user.permissions[0].allow", "call");
+    for (int i = 0; i < more.length; i += 2) {
+      p.put(more[i], more[i + 1]);
+    }
+    return p;
+  }
+
+  @Test
+  void authenticationMethodsBecomePrincipalsAndAuthenticators() {
+    String pubkey =
+        "a".repeat(0) + "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+    RouterConfig config =
+        RouterConfigFactory.create(
+            settings(
+                secureRealm(
+                    SECURE + "auth.ticket.principals.t.ticket",
+                    "tick",
+                    SECURE + "auth.ticket.principals.t.role",
+                    "user",
+                    SECURE + "auth.ticket.principals.h.ticket-sha256",
+                    "AB".repeat(32),
+                    SECURE + "auth.ticket.principals.h.role",
+                    "user",
+                    SECURE + "auth.wampcra.principals.c.secret",
+                    "key",
+                    SECURE + "auth.wampcra.principals.c.salt",
+                    "salt",
+                    SECURE + "auth.wampcra.principals.c.role",
+                    "user",
+                    SECURE + "auth.cryptosign.authenticator.procedure",
+                    "com.example.auth",
+                    SECURE + "auth.cryptosign.authenticator.timeout",
+                    "2s",
+                    "router.limits.max-sessions",
+                    "10",
+                    "router.limits.hello-timeout",
+                    "3s")));
+
+    RealmConfig realm = config.realms().getFirst();
+    assertThat(realm.anonymousRole()).isEmpty();
+    assertThat(realm.authentication().get(AuthMethod.TICKET).principals())
+        .containsEntry("t", new Principal("user", "tick"))
+        .containsEntry("h", new Principal("user", "sha256:" + "ab".repeat(32)));
+    assertThat(realm.authentication().get(AuthMethod.WAMPCRA).principals().get("c").salt())
+        .contains(new Principal.CraSalt("salt", 1000, 32));
+    assertThat(realm.authentication().get(AuthMethod.CRYPTOSIGN).authenticator())
+        .contains(new DynamicProcedure("com.example.auth", "secure", Duration.ofSeconds(2)));
+    assertThat(config.limits().maxSessions()).isEqualTo(10);
+    assertThat(config.limits().helloTimeout()).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void everyAuthenticationMistakeIsListedWithItsKey() {
+    String p = SECURE + "auth.";
+    RouterServiceConfig settings =
+        settings(
+            secureRealm(
+                p + "ticket.principals.a.role",
+                "ghost",
+                p + "ticket.principals.a.ticket",
+                "x",
+                p + "ticket.principals.b.role",
+                "user",
+                p + "ticket.principals.b.ticket",
+                "x",
+                p + "ticket.principals.b.ticket-sha256",
+                "12",
+                p + "ticket.principals.c.role",
+                "user",
+                p + "ticket.principals.c.secret",
+                "x",
+                p + "ticket.principals.c.ticket",
+                "",
+                p + "wampcra.principals.d.role",
+                "user",
+                p + "cryptosign.principals.e.role",
+                "user",
+                p + "cryptosign.principals.e.pubkey",
+                "abc",
+                "router.realms.other.roles.user.permissions[0].uri",
+                "com.",
+                "router.realms.other.roles.user.permissions[0].match",
+                "prefix",
+                "router.realms.other.auth.ticket.authenticator.procedure",
+                "a b",
+                "router.realms.other.auth.ticket.authenticator.realm",
+                "nowhere",
+                "router.realms.other.auth.wampcra.principals.x.role",
+                "user",
+                "router.realms.other.auth.wampcra.principals.x.secret",
+                "s",
+                "router.realms.other.auth.wampcra.authenticator.procedure",
+                "com.x",
+                "router.realms.other.authorizer.procedure",
+                "com.authz",
+                "router.realms.other.authorizer.realm",
+                "elsewhere",
+                "router.limits.max-nesting-depth",
+                "500"));
+
+    assertThatThrownBy(() -> RouterConfigFactory.create(settings))
+        .isInstanceOf(IllegalArgumentException.class)
+        .message()
+        .contains(
+            p + "ticket.principals.a.role: names role 'ghost', which the realm does not define",
+            p + "ticket.principals.b: give ticket or ticket-sha256, not both",
+            p + "ticket.principals.c.secret: does not apply to ticket",
+            p + "ticket.principals.c.ticket: required (an empty value counts as none",
+            p + "wampcra.principals.d.secret: required for wampcra",
+            p + "cryptosign.principals.e.pubkey: must be an Ed25519 public key in hex",
+            "router.realms.other.auth.ticket.authenticator.procedure: 'a b' is not a valid URI",
+            "router.realms.other.auth.ticket.authenticator.realm: no realm nowhere",
+            "router.realms.other.auth.wampcra: give principals or an authenticator, not both",
+            "router.realms.other.authorizer.realm: no realm elsewhere",
+            "router.limits.max-nesting-depth: must be from 4");
+  }
+
+  @Test
+  void secretsWrittenIntoAFileAreFoundButThoseFromTheEnvironmentAreNot() {
+    SmallRyeConfig config =
+        new SmallRyeConfigBuilder()
+            .withSources(
+                new PropertiesConfigSource(
+                    Map.of(
+                        SECURE + "auth.ticket.principals.a.ticket", "written-here",
+                        SECURE + "auth.ticket.principals.b.ticket", "${B_TICKET:x}",
+                        SECURE + "auth.wampcra.principals.c.secret", "also-here",
+                        SECURE + "auth.cryptosign.principals.d.pubkey", "not-a-secret"),
+                    "file",
+                    500))
+            .build();
+
+    assertThat(LiteralSecrets.find(config))
+        .containsExactlyInAnyOrder(
+            SECURE + "auth.ticket.principals.a.ticket",
+            SECURE + "auth.wampcra.principals.c.secret");
   }
 
   private static RouterServiceConfig settings(Map<String, String> properties) {

@@ -136,11 +136,39 @@ public final class Router implements JoinHandler {
       session.abort(WampUris.NO_SUCH_REALM, "no realm " + realmName);
       return;
     }
-    if (!(hello.details().get("roles") instanceof Map<?, ?> clientRoles) || clientRoles.isEmpty()) {
-      session.protocolViolation("HELLO.Details.roles must be a non-empty dict");
+    String badRoles = checkRoles(hello.details().get("roles"));
+    if (badRoles != null) {
+      session.protocolViolation(badRoles);
       return;
     }
     authentication.hello(session, realm.config(), hello);
+  }
+
+  private static final List<String> CLIENT_ROLES =
+      List.of("publisher", "subscriber", "caller", "callee");
+
+  /**
+   * What is wrong with HELLO.Details.roles, or null: it must be a dict that announces at least one
+   * of the four client roles, each as a dict (whose {@code features}, if present, is a dict too).
+   * Roles the specification does not define are ignored.
+   */
+  private static String checkRoles(Object roles) {
+    if (!(roles instanceof Map<?, ?> announced) || announced.isEmpty()) {
+      return "HELLO.Details.roles must be a non-empty dict";
+    }
+    boolean any = false;
+    for (String role : CLIENT_ROLES) {
+      Object value = announced.get(role);
+      if (value == null) {
+        continue;
+      }
+      if (!(value instanceof Map<?, ?> dict)
+          || (dict.containsKey("features") && !(dict.get("features") instanceof Map<?, ?>))) {
+        return "HELLO.Details.roles." + role + " must be a dict, with a dict of features";
+      }
+      any = true;
+    }
+    return any ? null : "HELLO.Details.roles must announce one of " + CLIENT_ROLES;
   }
 
   /** Why a new session from {@code address} is one too many, or null when it is not. */
