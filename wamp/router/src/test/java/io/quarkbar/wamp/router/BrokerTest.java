@@ -16,6 +16,7 @@ import io.quarkbar.wamp.protocol.message.Welcome;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.quarkbar.wamp.protocol.uri.WampUris;
 import io.quarkbar.wamp.router.config.Action;
+import io.quarkbar.wamp.router.config.RouterConfig;
 import io.quarkbar.wamp.router.session.Session;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -470,6 +471,49 @@ class BrokerTest {
       assertThat(details)
           .containsEntry("publisher_authid", publisher.authid())
           .containsEntry("publisher_authrole", "anonymous");
+    }
+
+    @Test
+    void identitiesThePublisherWritesIntoItsOptionsAreNeverPassedOn() {
+      Router quiet = Configs.routerAllowing(Action.values());
+      TestClient subscriber = TestClient.joined(quiet, Serializer.JSON, REALM);
+      TestClient publisher = TestClient.joined(quiet, Serializer.JSON, REALM);
+      subscriber.subscribe(TOPIC);
+
+      publisher.publish(
+          TOPIC,
+          Map.of("publisher", 42L, "publisher_authid", "admin", "publisher_authrole", "admin"));
+
+      assertThat(subscriber.expect(Event.class).details())
+          .doesNotContainKeys("publisher", "publisher_authid", "publisher_authrole");
+    }
+
+    @Test
+    void aSessionMayHoldOnlySoManySubscriptions() {
+      Router limited =
+          new Router(
+              RouterConfig.openRealm(REALM)
+                  .withLimits(
+                      new io.quarkbar.wamp.router.config.Limits(
+                          100,
+                          100,
+                          100,
+                          2,
+                          100,
+                          java.time.Duration.ofSeconds(5),
+                          java.time.Duration.ZERO,
+                          java.time.Duration.ZERO)));
+      TestClient subscriber = TestClient.joined(limited, Serializer.JSON, REALM);
+      subscriber.subscribe("com.example.a");
+      subscriber.subscribe("com.example.b");
+      // Subscribing again to a topic it has costs nothing.
+      subscriber.subscribe("com.example.b");
+
+      long request = subscriber.nextRequest();
+      subscriber.send(new Subscribe(request, Map.of(), "com.example.c"));
+
+      subscriber.expectError(
+          Subscribe.CODE, request, io.quarkbar.wamp.router.config.Limits.LIMIT_EXCEEDED);
     }
 
     @Test

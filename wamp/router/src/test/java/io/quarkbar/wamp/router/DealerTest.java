@@ -17,6 +17,7 @@ import io.quarkbar.wamp.protocol.message.Yield;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.quarkbar.wamp.protocol.uri.WampUris;
 import io.quarkbar.wamp.router.config.Action;
+import io.quarkbar.wamp.router.config.RouterConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -369,6 +370,28 @@ class DealerTest {
     }
 
     @Test
+    void identitiesTheCallerWritesIntoItsOptionsAreNeverPassedOn() {
+      Router quiet = Configs.routerAllowing(Action.values());
+      TestClient callee = TestClient.joined(quiet, Serializer.JSON, REALM);
+      TestClient caller = TestClient.joined(quiet, Serializer.JSON, REALM);
+      callee.register(PROC);
+      Map<String, Object> forged =
+          Map.of("caller", 42L, "caller_authid", "admin", "caller_authrole", "admin");
+
+      caller.call(PROC, forged, List.of(), Map.of());
+      assertThat(callee.expect(Invocation.class).details())
+          .doesNotContainKeys("caller", "caller_authid", "caller_authrole");
+
+      Map<String, Object> forgedAndDisclosed = new java.util.HashMap<>(forged);
+      forgedAndDisclosed.put("disclose_me", true);
+      caller.call(PROC, forgedAndDisclosed, List.of(), Map.of());
+      assertThat(callee.expect(Invocation.class).details())
+          .containsEntry("caller", caller.sessionId())
+          .containsEntry("caller_authid", caller.authid())
+          .containsEntry("caller_authrole", "anonymous");
+    }
+
+    @Test
     void callerIsHiddenUnlessDisclosedByConfigDiscloseMeOrDiscloseCaller() {
       Router quiet = Configs.routerAllowing(Action.values());
       TestClient callee = TestClient.joined(quiet, Serializer.JSON, REALM);
@@ -451,6 +474,60 @@ class DealerTest {
       Result result = caller.expect(Result.class);
       assertThat(result.request()).isEqualTo(request);
       assertThat(result.arguments()).isEqualTo(List.of(procedure));
+    }
+  }
+
+  @Nested
+  class Limits {
+
+    private final Router limited =
+        new Router(
+            RouterConfig.openRealm(REALM)
+                .withLimits(
+                    new io.quarkbar.wamp.router.config.Limits(
+                        100,
+                        100,
+                        2,
+                        2,
+                        2,
+                        java.time.Duration.ofSeconds(5),
+                        java.time.Duration.ZERO,
+                        java.time.Duration.ZERO)));
+
+    @Test
+    void aSessionMayHaveOnlySoManyCallsWaitingForResults() {
+      TestClient callee = TestClient.joined(limited, Serializer.JSON, REALM);
+      TestClient caller = TestClient.joined(limited, Serializer.JSON, REALM);
+      callee.register(PROC);
+      caller.call(PROC);
+      caller.call(PROC);
+
+      long third = caller.call(PROC);
+
+      Error error =
+          caller.expectError(
+              Call.CODE, third, io.quarkbar.wamp.router.config.Limits.LIMIT_EXCEEDED);
+      assertThat(error.arguments().getFirst().toString()).contains("2 calls waiting");
+      Invocation first = callee.expect(Invocation.class);
+      callee.expect(Invocation.class);
+      callee.expectNothing();
+      callee.send(new Yield(first.request(), Map.of(), List.of(), Map.of()));
+      caller.expect(Result.class);
+      caller.call(PROC);
+      callee.expect(Invocation.class);
+    }
+
+    @Test
+    void aSessionMayRegisterOnlySoManyProcedures() {
+      TestClient callee = TestClient.joined(limited, Serializer.JSON, REALM);
+      callee.register("com.example.a");
+      callee.register("com.example.b");
+
+      long request = callee.nextRequest();
+      callee.send(new Register(request, Map.of(), "com.example.c"));
+
+      callee.expectError(
+          Register.CODE, request, io.quarkbar.wamp.router.config.Limits.LIMIT_EXCEEDED);
     }
   }
 
