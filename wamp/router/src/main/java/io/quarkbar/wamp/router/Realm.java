@@ -23,14 +23,17 @@ import io.quarkbar.wamp.router.config.DynamicProcedure;
 import io.quarkbar.wamp.router.config.Limits;
 import io.quarkbar.wamp.router.config.RealmConfig;
 import io.quarkbar.wamp.router.dealer.Dealer;
+import io.quarkbar.wamp.router.meta.MetaApi;
 import io.quarkbar.wamp.router.session.Session;
 import io.quarkbar.wamp.router.session.SessionListener;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
 /**
@@ -48,6 +51,8 @@ public final class Realm implements SessionListener {
   private final ScheduledExecutorService timer;
   private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
   private volatile InternalCaller internalCaller;
+  private final MetaApi meta;
+  private final Duration killDeadline;
 
   Realm(
       RealmConfig config,
@@ -68,7 +73,12 @@ public final class Realm implements SessionListener {
             .orElse(null);
     this.authorizer = new Authorizer(config.roles(), dynamicAuthorizer);
     this.broker = new Broker(authorizer, uris, limits);
-    this.dealer = new Dealer(authorizer, uris, limits);
+    this.dealer = new Dealer(authorizer, uris, limits, timer);
+    this.killDeadline = limits.helloTimeout();
+    this.meta = new MetaApi(new RealmSessions(), broker, dealer, uris);
+    broker.listen(meta);
+    dealer.listen(meta);
+    dealer.serve(meta.procedures());
   }
 
   /** Routes one message of an open session. */
@@ -86,8 +96,7 @@ public final class Realm implements SessionListener {
           dealer.processInvocationError(session, m);
       case Goodbye m -> session.goodbyeReceived(m);
       case Abort m -> session.end();
-      // Call canceling is not announced yet; a client that cancels anyway gets its result later.
-      case Cancel m -> {}
+      case Cancel m -> dealer.processCancel(session, m);
       case Hello m -> session.protocolViolation("HELLO on a session that is already open");
       default ->
           session.protocolViolation(
@@ -109,6 +118,41 @@ public final class Realm implements SessionListener {
     dealer.removeSession(session);
     if (dynamicAuthorizer != null) {
       dynamicAuthorizer.removeSession(session);
+    }
+    if (session.announcesLeave()) {
+      meta.left(session);
+    }
+  }
+
+  /** A session has been welcomed (WELCOME sent): tell the meta API's subscribers. */
+  void joined(Session session) {
+    meta.joined(session);
+  }
+
+  /** The realm's sessions as the meta API sees them. */
+  private final class RealmSessions implements MetaApi.Sessions {
+
+    @Override
+    public Collection<Session> all() {
+      return sessions.values();
+    }
+
+    @Override
+    public Session get(long id) {
+      return sessions.get(id);
+    }
+
+    /**
+     * GOODBYE now; if the client does not answer it within the join deadline, the connection is
+     * closed anyway, so that a killed session cannot linger with its registrations.
+     */
+    @Override
+    public void kill(Session session, String reason, String message, boolean announced) {
+      if (!announced) {
+        session.leaveUnannounced();
+      }
+      session.goodbye(reason, message);
+      timer.schedule(session::end, killDeadline.toNanos(), TimeUnit.NANOSECONDS);
     }
   }
 

@@ -213,7 +213,9 @@ public final class Router implements JoinHandler {
     if (!grant.authextra().isEmpty()) {
       details.put("authextra", grant.authextra());
     }
-    if (!session.open(identity, realm, details)) {
+    if (session.open(identity, realm, details)) {
+      realm.joined(session);
+    } else {
       realm.closed(session);
     }
   }

@@ -69,6 +69,9 @@ public final class WampUris {
   /** The session was forcibly closed by the router (session meta API {@code kill}). */
   public static final String KILLED = "wamp.close.killed";
 
+  /** A meta procedure was asked about a session that does not exist (or is the caller's own). */
+  public static final String NO_SUCH_SESSION = "wamp.error.no_such_session";
+
   /** None of the offered authentication methods is accepted. */
   public static final String NO_MATCHING_AUTH_METHOD = "wamp.error.no_matching_auth_method";
 

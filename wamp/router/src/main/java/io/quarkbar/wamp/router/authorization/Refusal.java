@@ -40,9 +40,9 @@ public record Refusal(String error, String message) {
 
   /**
    * Why {@code session} may not {@code action} (subscribe or register) the pattern {@code uri}
-   * under {@code match}, or {@code null} when it may: the pattern must be a valid URI pattern, must
-   * not lie under the router's reserved {@code wamp.} prefix, and the session's role must allow the
-   * action; {@link #UNDECIDED} when the dynamic authorizer must be asked.
+   * under {@code match}, or {@code null} when it may: the pattern must be a valid URI pattern, a
+   * registration must not lie under the router's reserved {@code wamp.} prefix, and the session's
+   * role must allow the action; {@link #UNDECIDED} when the dynamic authorizer must be asked.
    */
   public static Refusal forPattern(
       Session session,
@@ -55,7 +55,9 @@ public record Refusal(String error, String message) {
     if (!uris.isValidPattern(uri, match.wampName())) {
       return new Refusal(WampUris.INVALID_URI, "invalid " + what + " " + uri);
     }
-    if (UriValidator.isReserved(uri)) {
+    // The router's meta events may be subscribed to (as the role allows), never its procedures
+    // registered: those are the router's own.
+    if (action == Action.REGISTER && UriValidator.isReserved(uri)) {
       return new Refusal(WampUris.NOT_AUTHORIZED, what + "s under wamp. are reserved");
     }
     return unless(

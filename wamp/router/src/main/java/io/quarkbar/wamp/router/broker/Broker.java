@@ -21,7 +21,9 @@ import io.quarkbar.wamp.router.config.Permission;
 import io.quarkbar.wamp.router.match.UriMatcher;
 import io.quarkbar.wamp.router.session.Session;
 import io.quarkbar.wamp.router.transport.OutgoingMessage;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,7 +43,9 @@ public final class Broker {
           "publisher_exclusion", true,
           "publisher_identification", true,
           "subscriber_blackwhite_listing", true,
-          "pattern_based_subscription", true);
+          "pattern_based_subscription", true,
+          "session_meta_api", true,
+          "subscription_meta_api", true);
 
   private final Authorizer authorizer;
   private final UriValidator uris;
@@ -50,11 +54,17 @@ public final class Broker {
   private final Map<Session, Set<Subscription>> bySession = new ConcurrentHashMap<>();
   private final IdSequence subscriptionIds = new IdSequence();
   private final Limits limits;
+  private volatile SubscriptionListener listener = SubscriptionListener.NONE;
 
   public Broker(Authorizer authorizer, UriValidator uris, Limits limits) {
     this.authorizer = authorizer;
     this.uris = uris;
     this.limits = limits;
+  }
+
+  /** Where subscription changes are reported (the subscription meta events). */
+  public void listen(SubscriptionListener listener) {
+    this.listener = listener;
   }
 
   public void processSubscribe(Session session, Subscribe msg) {
@@ -69,9 +79,12 @@ public final class Broker {
       session.error(Subscribe.CODE, msg.request(), refusal.error(), refusal.message());
       return;
     }
+    Subscription sub;
+    boolean created = false;
+    boolean added = false;
     synchronized (this) {
       Set<Subscription> own = bySession.get(session);
-      Subscription sub = byTopic.get(topic, match);
+      sub = byTopic.get(topic, match);
       if (own != null
           && own.size() >= limits.maxSubscriptionsPerSession()
           && (sub == null || !sub.contains(session))) {
@@ -88,11 +101,23 @@ public final class Broker {
         sub = new Subscription(subscriptionIds.next(), topic, match);
         byTopic.put(topic, match, sub);
         byId.put(sub.id, sub);
+        created = true;
       }
       session.send(new Subscribed(msg.request(), sub.id));
       if (!sub.contains(session)) {
         sub.add(session);
         bySession.computeIfAbsent(session, s -> ConcurrentHashMap.newKeySet()).add(sub);
+        added = true;
+      }
+    }
+    // Subscriptions to the meta topics themselves fire no meta events, as in Crossbar: a
+    // subscriber to wamp.subscription.on_subscribe would otherwise hear of itself (wamp-proto#493).
+    if (!UriValidator.isReserved(sub.uri)) {
+      if (created) {
+        listener.subscriptionCreated(session, SubscriptionInfo.of(sub));
+      }
+      if (added) {
+        listener.subscribed(session, sub.id);
       }
     }
     // The session may have been ended from another thread (shutdown, kill) while this ran, after
@@ -103,8 +128,10 @@ public final class Broker {
   }
 
   public void processUnsubscribe(Session session, Unsubscribe msg) {
+    Subscription sub;
+    boolean deleted;
     synchronized (this) {
-      Subscription sub = byId.get(msg.subscription());
+      sub = byId.get(msg.subscription());
       if (sub == null || !sub.remove(session)) {
         session.error(
             Unsubscribe.CODE,
@@ -117,9 +144,20 @@ public final class Broker {
       if (own != null) {
         own.remove(sub);
       }
-      dropIfEmpty(sub);
+      deleted = dropIfEmpty(sub);
     }
     session.send(new Unsubscribed(msg.request(), Map.of()));
+    left(session, sub, deleted);
+  }
+
+  private void left(Session session, Subscription sub, boolean deleted) {
+    if (UriValidator.isReserved(sub.uri)) {
+      return;
+    }
+    listener.unsubscribed(session, sub.id);
+    if (deleted) {
+      listener.subscriptionDeleted(session, sub.id);
+    }
   }
 
   public void processPublish(Session publisher, Publish msg) {
@@ -162,12 +200,96 @@ public final class Broker {
     if (own == null) {
       return;
     }
+    List<Subscription> deleted = new ArrayList<>();
     synchronized (this) {
       for (Subscription sub : own) {
         sub.remove(session);
-        dropIfEmpty(sub);
+        if (dropIfEmpty(sub)) {
+          deleted.add(sub);
+        }
       }
     }
+    for (Subscription sub : own) {
+      left(session, sub, deleted.contains(sub));
+    }
+  }
+
+  /**
+   * Publishes an event of the router's own (a meta event) to {@code topic}, under {@code wamp.}.
+   * Only subscriptions whose own pattern lies under {@code wamp.} receive it: a client's prefix or
+   * wildcard pattern ({@code ""}, {@code ".session.on_join"}) never catches the router's events, as
+   * its registrations never catch the router's procedures.
+   */
+  public void publishAsRouter(String topic, List<Object> args, Map<String, Object> kwargs) {
+    long publication = IdGenerator.globalId();
+    byTopic.forEachMatch(
+        topic,
+        sub -> {
+          if (!UriValidator.isReserved(sub.uri)) {
+            return;
+          }
+          Session[] subscribers = sub.subscribers();
+          if (subscribers.length == 0) {
+            return;
+          }
+          Map<String, Object> details =
+              sub.match == MatchPolicy.EXACT ? Map.of() : Map.of("topic", topic);
+          OutgoingMessage event =
+              new OutgoingMessage(new Event(sub.id, publication, details, args, kwargs));
+          for (Session subscriber : subscribers) {
+            subscriber.send(event);
+          }
+        });
+  }
+
+  /** Whether anyone is subscribed to {@code topic}, so that a meta event need not be built. */
+  public boolean hasSubscribers(String topic) {
+    boolean[] any = {false};
+    byTopic.forEachMatch(topic, sub -> any[0] |= UriValidator.isReserved(sub.uri));
+    return any[0];
+  }
+
+  // --- what the subscription meta API asks ---
+
+  /** Every subscription's ID, by match policy. */
+  public Map<MatchPolicy, List<Long>> subscriptionIds() {
+    Map<MatchPolicy, List<Long>> ids = new java.util.EnumMap<>(MatchPolicy.class);
+    for (MatchPolicy m : MatchPolicy.values()) {
+      ids.put(m, new ArrayList<>());
+    }
+    byId.values().forEach(s -> ids.get(s.match).add(s.id));
+    return ids;
+  }
+
+  /** The subscription to exactly {@code topic} under {@code match}, if any. */
+  public SubscriptionInfo lookup(String topic, MatchPolicy match) {
+    Subscription s = byTopic.get(topic, match);
+    return s == null ? null : SubscriptionInfo.of(s);
+  }
+
+  /** The IDs of every subscription an event to {@code topic} would go to. */
+  public List<Long> match(String topic) {
+    List<Long> ids = new ArrayList<>();
+    byTopic.forEachMatch(topic, s -> ids.add(s.id));
+    return ids;
+  }
+
+  public SubscriptionInfo subscription(long id) {
+    Subscription s = byId.get(id);
+    return s == null ? null : SubscriptionInfo.of(s);
+  }
+
+  /** The session IDs of a subscription's subscribers, or null when there is no such one. */
+  public List<Long> subscribers(long id) {
+    Subscription s = byId.get(id);
+    if (s == null) {
+      return null;
+    }
+    List<Long> ids = new ArrayList<>();
+    for (Session session : s.subscribers()) {
+      ids.add(session.id());
+    }
+    return ids;
   }
 
   private void deliver(
@@ -222,11 +344,14 @@ public final class Broker {
     return !msg.options().isEmpty() && msg.options().containsKey("ppt_scheme");
   }
 
-  private void dropIfEmpty(Subscription sub) {
+  /** Removes a subscription without subscribers; returns whether it did. */
+  private boolean dropIfEmpty(Subscription sub) {
     if (sub.isEmpty()) {
       byTopic.remove(sub.uri, sub.match);
       byId.remove(sub.id);
+      return true;
     }
+    return false;
   }
 
   /**

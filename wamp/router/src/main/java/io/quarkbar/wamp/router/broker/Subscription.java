@@ -16,6 +16,7 @@ final class Subscription {
   final long id;
   final String uri;
   final MatchPolicy match;
+  final java.time.Instant created = java.time.Instant.now();
   private volatile Session[] subscribers = new Session[0];
 
   Subscription(long id, String uri, MatchPolicy match) {

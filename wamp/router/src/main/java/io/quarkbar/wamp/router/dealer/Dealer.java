@@ -2,7 +2,9 @@ package io.quarkbar.wamp.router.dealer;
 
 import io.quarkbar.wamp.protocol.id.IdSequence;
 import io.quarkbar.wamp.protocol.message.Call;
+import io.quarkbar.wamp.protocol.message.Cancel;
 import io.quarkbar.wamp.protocol.message.Error;
+import io.quarkbar.wamp.protocol.message.Interrupt;
 import io.quarkbar.wamp.protocol.message.Invocation;
 import io.quarkbar.wamp.protocol.message.Register;
 import io.quarkbar.wamp.protocol.message.Registered;
@@ -21,14 +23,19 @@ import io.quarkbar.wamp.router.config.MatchPolicy;
 import io.quarkbar.wamp.router.config.Permission;
 import io.quarkbar.wamp.router.match.UriMatcher;
 import io.quarkbar.wamp.router.session.Session;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The dealer of one realm: registrations, and calls routed to callees and back.
+ * The dealer of one realm: registrations (shared by several callees when they ask for it), calls
+ * routed to callees and back, their cancellation and timeouts, and the router's own procedures
+ * under {@code wamp.}.
  *
  * <p>A call runs on the caller's thread, its result on the callee's; both without locks. Every
  * invocation in flight is kept per callee, so that when a callee's session ends, each of its
@@ -41,29 +48,51 @@ public final class Dealer {
       Map.of(
           "caller_identification", true,
           "pattern_based_registration", true,
-          "progressive_call_results", true);
+          "progressive_call_results", true,
+          "shared_registration", true,
+          "call_canceling", true,
+          "call_timeout", true,
+          "session_meta_api", true,
+          "registration_meta_api", true);
 
   private static final Map<String, Object> PROGRESS = Map.of("progress", true);
 
   private final Authorizer authorizer;
   private final UriValidator uris;
+  private final Limits limits;
+  private final ScheduledExecutorService timer;
   private final UriMatcher<Registration> byProcedure = new UriMatcher<>();
   private final Map<Long, Registration> byId = new ConcurrentHashMap<>();
   private final Map<Session, Set<Registration>> bySession = new ConcurrentHashMap<>();
   private final Map<Session, Map<Long, PendingCall>> inFlight = new ConcurrentHashMap<>();
   private final IdSequence registrationIds = new IdSequence();
-  private final Limits limits;
+  private volatile RegistrationListener listener = RegistrationListener.NONE;
+  private volatile Map<String, RouterProcedure> builtins = Map.of();
 
-  public Dealer(Authorizer authorizer, UriValidator uris, Limits limits) {
+  public Dealer(
+      Authorizer authorizer, UriValidator uris, Limits limits, ScheduledExecutorService timer) {
     this.authorizer = authorizer;
     this.uris = uris;
     this.limits = limits;
+    this.timer = timer;
   }
+
+  /** Where registration changes are reported (the registration meta events). */
+  public void listen(RegistrationListener listener) {
+    this.listener = listener;
+  }
+
+  /** The procedures the router itself serves, by URI (all under {@code wamp.}). */
+  public void serve(Map<String, RouterProcedure> procedures) {
+    this.builtins = Map.copyOf(procedures);
+  }
+
+  // --- registrations ---
 
   public void processRegister(Session callee, Register msg) {
     MatchPolicy match = MatchPolicy.fromWamp(msg.options().get("match"));
     String procedure = msg.procedure();
-    Object invoke = msg.options().getOrDefault("invoke", "single");
+    InvokePolicy invoke = InvokePolicy.fromWamp(msg.options().get("invoke"));
     Refusal refusal =
         Refusal.forPattern(callee, procedure, match, Action.REGISTER, uris, authorizer);
     if (refusal == Refusal.UNDECIDED) {
@@ -74,14 +103,8 @@ public final class Dealer {
       callee.error(Register.CODE, msg.request(), refusal.error(), refusal.message());
       return;
     }
-    if (!"single".equals(invoke)) {
-      callee.error(
-          Register.CODE,
-          msg.request(),
-          WampUris.OPTION_NOT_ALLOWED,
-          "shared registration (invoke=" + invoke + ") is not supported yet");
-      return;
-    }
+    Registration reg;
+    boolean created = false;
     synchronized (this) {
       Set<Registration> own = bySession.get(callee);
       if (own != null && own.size() >= limits.maxRegistrationsPerSession()) {
@@ -94,27 +117,31 @@ public final class Dealer {
                 + " registrations, the router's limit; unregister some first");
         return;
       }
-      if (byProcedure.get(procedure, match) != null) {
-        callee.error(
-            Register.CODE,
-            msg.request(),
-            WampUris.PROCEDURE_ALREADY_EXISTS,
-            "procedure " + procedure + " is already registered");
+      reg = byProcedure.get(procedure, match);
+      String conflict = reg == null ? null : conflict(reg, callee, invoke);
+      if (conflict != null) {
+        callee.error(Register.CODE, msg.request(), WampUris.PROCEDURE_ALREADY_EXISTS, conflict);
         return;
       }
-      Registration reg =
-          new Registration(
-              registrationIds.next(),
-              procedure,
-              match,
-              callee,
-              Boolean.TRUE.equals(msg.options().get("disclose_caller")));
+      if (reg == null) {
+        reg = new Registration(registrationIds.next(), procedure, match, invoke);
+        byProcedure.put(procedure, match, reg);
+        byId.put(reg.id, reg);
+        created = true;
+      }
       // REGISTERED first: no INVOCATION may reach the callee before it knows the registration ID.
-      callee.send(new Registered(msg.request(), reg.id()));
-      byProcedure.put(procedure, match, reg);
-      byId.put(reg.id(), reg);
+      callee.send(new Registered(msg.request(), reg.id));
+      reg.add(
+          new Registration.Callee(
+              callee,
+              Boolean.TRUE.equals(msg.options().get("disclose_caller")),
+              Boolean.TRUE.equals(msg.options().get("forward_timeout"))));
       bySession.computeIfAbsent(callee, s -> ConcurrentHashMap.newKeySet()).add(reg);
     }
+    if (created) {
+      listener.registrationCreated(callee, RegistrationInfo.of(reg));
+    }
+    listener.registered(callee, reg.id);
     // The session may have been ended from another thread (shutdown, kill) while this ran, after
     // its clean-up: then this registration would outlive it and block the URI.
     if (!callee.isAlive()) {
@@ -122,10 +149,31 @@ public final class Dealer {
     }
   }
 
+  /** Why {@code callee} may not join {@code reg} with {@code invoke}, or null when it may. */
+  private static String conflict(Registration reg, Session callee, InvokePolicy invoke) {
+    if (reg.invoke == InvokePolicy.SINGLE) {
+      return "procedure " + reg.uri + " is already registered";
+    }
+    if (reg.invoke != invoke) {
+      return "procedure "
+          + reg.uri
+          + " is registered with invoke="
+          + reg.invoke.wampName()
+          + ", and every callee must ask for the same; this one asked for "
+          + invoke.wampName();
+    }
+    if (reg.has(callee)) {
+      return "this session has registered procedure " + reg.uri + " already";
+    }
+    return null;
+  }
+
   public void processUnregister(Session callee, Unregister msg) {
+    Registration reg;
+    boolean deleted;
     synchronized (this) {
-      Registration reg = byId.get(msg.registration());
-      if (reg == null || reg.callee() != callee) {
+      reg = byId.get(msg.registration());
+      if (reg == null || !reg.has(callee)) {
         callee.error(
             Unregister.CODE,
             msg.request(),
@@ -133,14 +181,33 @@ public final class Dealer {
             "no registration " + msg.registration() + " for this session");
         return;
       }
-      remove(reg);
+      deleted = detach(reg, callee);
       Set<Registration> own = bySession.get(callee);
       if (own != null) {
         own.remove(reg);
       }
     }
     callee.send(new Unregistered(msg.request(), Map.of()));
+    listener.unregistered(callee, reg.id);
+    if (deleted) {
+      listener.registrationDeleted(callee, reg.id);
+    }
   }
+
+  /** Removes {@code callee} from {@code reg}, and {@code reg} when it was the last; under lock. */
+  private boolean detach(Registration reg, Session callee) {
+    reg.remove(callee);
+    if (!reg.isEmpty()) {
+      return false;
+    }
+    if (byProcedure.get(reg.uri, reg.match) == reg) {
+      byProcedure.remove(reg.uri, reg.match);
+    }
+    byId.remove(reg.id);
+    return true;
+  }
+
+  // --- calls ---
 
   public void processCall(Session caller, Call msg) {
     String procedure = msg.procedure();
@@ -173,10 +240,15 @@ public final class Dealer {
 
   private void route(Session caller, Call msg, boolean discloseByPermission) {
     String procedure = msg.procedure();
-    // Only the router may serve URIs under wamp.: a client's prefix or wildcard pattern ("", "wa",
+    // Only the router serves URIs under wamp.: a client's prefix or wildcard pattern ("", "wa",
     // "..") must not catch them, or it could pose as the router's meta API.
-    Registration reg = UriValidator.isReserved(procedure) ? null : byProcedure.best(procedure);
-    if (reg == null) {
+    if (UriValidator.isReserved(procedure)) {
+      callBuiltin(caller, msg);
+      return;
+    }
+    Registration reg = byProcedure.best(procedure);
+    Registration.Callee chosen = reg == null ? null : reg.pick();
+    if (chosen == null) {
       caller.error(
           Call.CODE,
           msg.request(),
@@ -195,16 +267,23 @@ public final class Dealer {
               + " calls waiting for their results, the router's limit");
       return;
     }
-    Session callee = reg.callee();
-    boolean receiveProgress = Boolean.TRUE.equals(msg.options().get("receive_progress"));
+    Session callee = chosen.session();
+    Map<String, Object> options = msg.options();
+    boolean receiveProgress =
+        !options.isEmpty() && Boolean.TRUE.equals(options.get("receive_progress"));
     boolean disclose =
-        reg.discloseCaller()
+        chosen.discloseCaller()
             || discloseByPermission
-            || Boolean.TRUE.equals(msg.options().get("disclose_me"));
+            || (!options.isEmpty() && Boolean.TRUE.equals(options.get("disclose_me")));
+    long timeout = options.isEmpty() ? 0 : timeoutMillis(options.get("timeout"));
+    boolean forwardTimeout =
+        timeout > 0 && chosen.forwardTimeout() && announces(callee, "call_timeout");
     long invocationId = callee.nextRequestId();
     Map<Long, PendingCall> pending =
         inFlight.computeIfAbsent(callee, s -> new ConcurrentHashMap<>());
-    pending.put(invocationId, new PendingCall(caller, msg.request(), receiveProgress));
+    PendingCall call =
+        new PendingCall(caller, msg.request(), receiveProgress, callee, invocationId);
+    pending.put(invocationId, call);
     if (!callee.isAlive()) {
       // The callee ended between lookup and now; its clean-up may have run already.
       if (pending.remove(invocationId) != null) {
@@ -215,13 +294,39 @@ public final class Dealer {
       }
       return;
     }
+    if (timeout > 0 && !forwardTimeout) {
+      call.timeout = timer.schedule(() -> timedOut(call), timeout, TimeUnit.MILLISECONDS);
+    }
     callee.send(
         new Invocation(
             invocationId,
-            reg.id(),
-            invocationDetails(reg, caller, procedure, receiveProgress, disclose),
+            reg.id,
+            invocationDetails(
+                reg, caller, procedure, receiveProgress, disclose, forwardTimeout ? timeout : 0),
             msg.arguments(),
             msg.argumentsKw()));
+  }
+
+  private static long timeoutMillis(Object timeout) {
+    return timeout instanceof Number n ? Math.max(0, n.longValue()) : 0;
+  }
+
+  private void callBuiltin(Session caller, Call msg) {
+    RouterProcedure procedure = builtins.get(msg.procedure());
+    if (procedure == null) {
+      caller.error(
+          Call.CODE,
+          msg.request(),
+          WampUris.NO_SUCH_PROCEDURE,
+          "the router has no procedure " + msg.procedure());
+      return;
+    }
+    try {
+      RouterProcedure.Answer answer = procedure.call(caller, msg.arguments(), msg.argumentsKw());
+      caller.send(new Result(msg.request(), Map.of(), answer.args(), answer.kwargs()));
+    } catch (RouterProcedure.Failure e) {
+      caller.error(Call.CODE, msg.request(), e.error(), e.getMessage());
+    }
   }
 
   public void processYield(Session callee, Yield msg) {
@@ -231,12 +336,13 @@ public final class Dealer {
     }
     boolean progress = Boolean.TRUE.equals(msg.options().get("progress"));
     PendingCall call = progress ? pending.get(msg.request()) : pending.remove(msg.request());
-    // No entry: an answer to an invocation whose caller is gone, or a duplicate. Nothing to do.
+    // No entry: an answer to an invocation whose caller is gone, that was canceled or timed out,
+    // or a duplicate. Nothing to do.
     if (call == null || (progress && !call.receiveProgress())) {
       return;
     }
     if (!progress) {
-      call.caller().pendingCalls().decrementAndGet();
+      call.done();
     }
     call.caller()
         .send(
@@ -254,7 +360,7 @@ public final class Dealer {
     if (call == null) {
       return;
     }
-    call.caller().pendingCalls().decrementAndGet();
+    call.done();
     call.caller()
         .send(
             new Error(
@@ -266,12 +372,103 @@ public final class Dealer {
                 msg.argumentsKw()));
   }
 
+  /**
+   * The caller gives up on a call ({@code CANCEL.Options.mode}): {@code skip} answers the caller at
+   * once and leaves the callee alone; {@code killnowait} answers at once and interrupts the callee;
+   * {@code kill} interrupts the callee and passes on whatever it answers. A callee that did not
+   * announce {@code call_canceling} is never interrupted: then every mode is {@code skip}.
+   */
+  public void processCancel(Session caller, Cancel msg) {
+    PendingCall call = findCall(caller, msg.request());
+    if (call == null) {
+      return; // answered already, or never made: nothing to cancel
+    }
+    String mode = msg.options().get("mode") instanceof String m ? m : "killnowait";
+    boolean interruptible = announces(call.callee(), "call_canceling");
+    if (mode.equals("kill") && interruptible) {
+      call.callee().send(new Interrupt(call.invocationId(), Map.of("mode", "kill")));
+      return; // the callee's answer goes to the caller as it comes
+    }
+    if (!forget(call)) {
+      return;
+    }
+    call.caller().error(Call.CODE, call.callRequest(), WampUris.CANCELED, "the call was canceled");
+    if (!mode.equals("skip") && interruptible) {
+      call.callee().send(new Interrupt(call.invocationId(), Map.of("mode", "killnowait")));
+    }
+  }
+
+  /** A call's timeout passed: the caller gets {@code wamp.error.timeout}, the callee INTERRUPT. */
+  private void timedOut(PendingCall call) {
+    if (!forget(call)) {
+      return;
+    }
+    call.caller()
+        .error(
+            Call.CODE,
+            call.callRequest(),
+            WampUris.TIMEOUT,
+            "the callee did not answer within the call's timeout");
+    if (announces(call.callee(), "call_canceling")) {
+      call.callee().send(new Interrupt(call.invocationId(), Map.of("mode", "killnowait")));
+    }
+  }
+
+  /** Removes a call from its callee's invocations in flight; false when it was answered already. */
+  private boolean forget(PendingCall call) {
+    Map<Long, PendingCall> pending = inFlight.get(call.callee());
+    if (pending == null || !pending.remove(call.invocationId(), call)) {
+      return false;
+    }
+    call.done();
+    return true;
+  }
+
+  /**
+   * The call {@code caller} made as {@code callRequest}, if it waits for its callee. Searched over
+   * every invocation in flight: CANCEL is rare, and an index by caller would cost every call.
+   */
+  private PendingCall findCall(Session caller, long callRequest) {
+    for (Map<Long, PendingCall> pending : inFlight.values()) {
+      for (PendingCall call : pending.values()) {
+        if (call.caller() == caller && call.callRequest() == callRequest) {
+          return call;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Whether {@code session} announced {@code feature} for its callee role in HELLO. */
+  private static boolean announces(Session session, String feature) {
+    if (session.identity() == null
+        || !(session.identity().clientRoles().get("callee") instanceof Map<?, ?> callee)
+        || !(callee.get("features") instanceof Map<?, ?> features)) {
+      return false;
+    }
+    // The specification spells it both ways (rpc_progressive_call_invocations.md).
+    return Boolean.TRUE.equals(features.get(feature))
+        || (feature.equals("call_canceling")
+            && Boolean.TRUE.equals(features.get("call_cancelling")));
+  }
+
   /** Forgets the registrations of a session that has ended and fails the calls it was serving. */
   public void removeSession(Session session) {
     Set<Registration> own = bySession.remove(session);
     if (own != null) {
+      List<Registration> deleted = new ArrayList<>();
       synchronized (this) {
-        own.forEach(this::remove);
+        for (Registration reg : own) {
+          if (detach(reg, session)) {
+            deleted.add(reg);
+          }
+        }
+      }
+      for (Registration reg : own) {
+        listener.unregistered(session, reg.id);
+        if (deleted.contains(reg)) {
+          listener.registrationDeleted(session, reg.id);
+        }
       }
     }
     Map<Long, PendingCall> pending = inFlight.remove(session);
@@ -279,17 +476,11 @@ public final class Dealer {
       for (Long id : List.copyOf(pending.keySet())) {
         PendingCall call = pending.remove(id);
         if (call != null) {
+          call.cancelTimeout();
           calleeGone(call.caller(), call.callRequest());
         }
       }
     }
-  }
-
-  private void remove(Registration reg) {
-    if (byProcedure.get(reg.uri(), reg.match()) == reg) {
-      byProcedure.remove(reg.uri(), reg.match());
-    }
-    byId.remove(reg.id());
   }
 
   private static void calleeGone(Session caller, long callRequest) {
@@ -303,20 +494,66 @@ public final class Dealer {
       Session caller,
       String procedure,
       boolean receiveProgress,
-      boolean disclose) {
-    if (!receiveProgress && reg.match() == MatchPolicy.EXACT) {
+      boolean disclose,
+      long forwardedTimeout) {
+    if (!receiveProgress && reg.match == MatchPolicy.EXACT && forwardedTimeout == 0) {
       return disclose ? caller.callerDetails() : Map.of();
     }
     Map<String, Object> details = new HashMap<>(8);
-    if (reg.match() != MatchPolicy.EXACT) {
+    if (reg.match != MatchPolicy.EXACT) {
       details.put("procedure", procedure);
     }
     if (receiveProgress) {
       details.put("receive_progress", true);
     }
+    if (forwardedTimeout > 0) {
+      details.put("timeout", forwardedTimeout);
+    }
     if (disclose) {
       details.putAll(caller.callerDetails());
     }
     return details;
+  }
+
+  // --- what the registration meta API asks ---
+
+  /** Every registration's ID, by match policy. */
+  public Map<MatchPolicy, List<Long>> registrationIds() {
+    Map<MatchPolicy, List<Long>> ids = new HashMap<>();
+    for (MatchPolicy m : MatchPolicy.values()) {
+      ids.put(m, new ArrayList<>());
+    }
+    byId.values().forEach(r -> ids.get(r.match).add(r.id));
+    return ids;
+  }
+
+  /** The registration of exactly {@code uri} under {@code match}, if any. */
+  public RegistrationInfo lookup(String uri, MatchPolicy match) {
+    Registration r = byProcedure.get(uri, match);
+    return r == null ? null : RegistrationInfo.of(r);
+  }
+
+  /** The registration a call to {@code uri} would go to, if any. */
+  public RegistrationInfo match(String uri) {
+    Registration r = UriValidator.isReserved(uri) ? null : byProcedure.best(uri);
+    return r == null ? null : RegistrationInfo.of(r);
+  }
+
+  public RegistrationInfo registration(long id) {
+    Registration r = byId.get(id);
+    return r == null ? null : RegistrationInfo.of(r);
+  }
+
+  /** The session IDs of a registration's callees, or null when there is no such registration. */
+  public List<Long> callees(long id) {
+    Registration r = byId.get(id);
+    if (r == null) {
+      return null;
+    }
+    List<Long> ids = new ArrayList<>();
+    for (Registration.Callee c : r.callees()) {
+      ids.add(c.session().id());
+    }
+    return ids;
   }
 }

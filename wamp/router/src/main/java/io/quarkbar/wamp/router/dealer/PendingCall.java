@@ -1,11 +1,71 @@
 package io.quarkbar.wamp.router.dealer;
 
 import io.quarkbar.wamp.router.session.Session;
+import java.util.concurrent.ScheduledFuture;
 
 /**
- * A call that was handed to a callee as an INVOCATION and has not been answered yet.
+ * A call that was handed to a callee as an INVOCATION and has not been answered yet. Whoever
+ * removes it from the dealer's map of invocations in flight answers the caller, once; then {@link
+ * #done} releases what it held.
  *
  * @param callRequest the caller's CALL request ID, which RESULT and ERROR must echo
  * @param receiveProgress whether the caller asked for progressive results
+ * @param invocationId the INVOCATION's request ID, in the callee's sequence
  */
-record PendingCall(Session caller, long callRequest, boolean receiveProgress) {}
+final class PendingCall {
+
+  private final Session caller;
+  private final long callRequest;
+  private final boolean receiveProgress;
+  private final Session callee;
+  private final long invocationId;
+
+  /** The dealer's timer for the call's {@code timeout}, if it has one. */
+  volatile ScheduledFuture<?> timeout;
+
+  PendingCall(
+      Session caller,
+      long callRequest,
+      boolean receiveProgress,
+      Session callee,
+      long invocationId) {
+    this.caller = caller;
+    this.callRequest = callRequest;
+    this.receiveProgress = receiveProgress;
+    this.callee = callee;
+    this.invocationId = invocationId;
+  }
+
+  Session caller() {
+    return caller;
+  }
+
+  long callRequest() {
+    return callRequest;
+  }
+
+  boolean receiveProgress() {
+    return receiveProgress;
+  }
+
+  Session callee() {
+    return callee;
+  }
+
+  long invocationId() {
+    return invocationId;
+  }
+
+  /** The call is answered (or given up): it no longer counts against the caller's limit. */
+  void done() {
+    caller.pendingCalls().decrementAndGet();
+    cancelTimeout();
+  }
+
+  void cancelTimeout() {
+    ScheduledFuture<?> t = timeout;
+    if (t != null) {
+      t.cancel(false);
+    }
+  }
+}

@@ -2,7 +2,90 @@ package io.quarkbar.wamp.router.dealer;
 
 import io.quarkbar.wamp.router.config.MatchPolicy;
 import io.quarkbar.wamp.router.session.Session;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** One registered procedure (or procedure pattern) and the callee that serves it. */
-record Registration(
-    long id, String uri, MatchPolicy match, Session callee, boolean discloseCaller) {}
+/**
+ * One registered procedure (or procedure pattern) and the callees that serve it, in the order they
+ * registered. The callee array is replaced, never changed in place, so calls read it without a
+ * lock; changes happen under the dealer's lock.
+ */
+final class Registration {
+
+  /**
+   * One callee of the registration, with what it asked for when it registered: to be told who calls
+   * ({@code disclose_caller}), to handle call timeouts itself ({@code forward_timeout}).
+   */
+  record Callee(Session session, boolean discloseCaller, boolean forwardTimeout) {}
+
+  final long id;
+  final String uri;
+  final MatchPolicy match;
+  final InvokePolicy invoke;
+  final Instant created = Instant.now();
+  private volatile Callee[] callees = new Callee[0];
+  private final AtomicInteger turn = new AtomicInteger();
+
+  Registration(long id, String uri, MatchPolicy match, InvokePolicy invoke) {
+    this.id = id;
+    this.uri = uri;
+    this.match = match;
+    this.invoke = invoke;
+  }
+
+  /** The callee for the next call by the invocation policy, or null when none is left. */
+  Callee pick() {
+    Callee[] c = callees;
+    int n = c.length;
+    if (n == 0) {
+      return null;
+    }
+    return switch (invoke) {
+      case SINGLE, FIRST -> c[0];
+      case LAST -> c[n - 1];
+      case ROUNDROBIN -> c[Math.floorMod(turn.getAndIncrement(), n)];
+      case RANDOM -> c[ThreadLocalRandom.current().nextInt(n)];
+    };
+  }
+
+  Callee[] callees() {
+    return callees;
+  }
+
+  boolean has(Session session) {
+    for (Callee c : callees) {
+      if (c.session() == session) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void add(Callee callee) {
+    Callee[] old = callees;
+    Callee[] copy = Arrays.copyOf(old, old.length + 1);
+    copy[old.length] = callee;
+    callees = copy;
+  }
+
+  /** Removes {@code session}; returns whether it was a callee. */
+  boolean remove(Session session) {
+    Callee[] old = callees;
+    for (int i = 0; i < old.length; i++) {
+      if (old[i].session() == session) {
+        Callee[] copy = new Callee[old.length - 1];
+        System.arraycopy(old, 0, copy, 0, i);
+        System.arraycopy(old, i + 1, copy, i, old.length - i - 1);
+        callees = copy;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  boolean isEmpty() {
+    return callees.length == 0;
+  }
+}

@@ -71,6 +71,9 @@ public final class Session {
   /** Set when a message processed during {@link #resume} suspends the session again. */
   private boolean suspendedAgain;
 
+  /** False for a session killed by {@code kill_all}, whose leaving fires no meta event. */
+  private volatile boolean announceLeave = true;
+
   /** Calls this session made that wait for their result (the dealer counts them). */
   private final AtomicInteger pendingCalls = new AtomicInteger();
 
@@ -294,11 +297,24 @@ public final class Session {
     ended(before);
   }
 
-  /** The router ends the session (shutdown, kill): GOODBYE now, close when the client answers. */
+  /**
+   * The router ends the session (shutdown, kill): GOODBYE now, close when the client answers. A
+   * {@code null} message is left out of GOODBYE.Details.
+   */
   public void goodbye(String reason, String message) {
     if (state.compareAndSet(State.OPEN, State.CLOSING)) {
-      transport.send(new OutgoingMessage(new Goodbye(Map.of("message", message), reason)));
+      Map<String, Object> details = message == null ? Map.of() : Map.of("message", message);
+      transport.send(new OutgoingMessage(new Goodbye(details, reason)));
     }
+  }
+
+  /** This session's end is to fire no {@code wamp.session.on_leave}. */
+  public void leaveUnannounced() {
+    announceLeave = false;
+  }
+
+  public boolean announcesLeave() {
+    return announceLeave;
   }
 
   /** Ends the session without another word: the client aborted, or its connection is gone. */

@@ -1,5 +1,7 @@
 package io.quarkbar.wamp.router.transport;
 
+import java.util.Map;
+
 /**
  * A connection from the router to one client, as the router core sees it: WebSocket in
  * router-service, an in-memory pipe in tests ({@link LocalTransport}).
@@ -28,5 +30,13 @@ public interface Transport {
    */
   default String remoteAddress() {
     return describe();
+  }
+
+  /**
+   * What the session meta API tells about this connection ({@code transport} in a session's
+   * details): its kind, the peer's address and the serializer; never anything secret.
+   */
+  default Map<String, Object> details() {
+    return Map.of("type", "local", "peer", describe());
   }
 }

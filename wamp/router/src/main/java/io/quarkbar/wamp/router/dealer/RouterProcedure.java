@@ -1,0 +1,41 @@
+package io.quarkbar.wamp.router.dealer;
+
+import io.quarkbar.wamp.router.session.Session;
+import java.util.List;
+import java.util.Map;
+
+/** A procedure the router serves itself (the meta API under {@code wamp.}), answered at once. */
+@FunctionalInterface
+public interface RouterProcedure {
+
+  /** What the caller gets in RESULT. */
+  record Answer(List<Object> args, Map<String, Object> kwargs) {
+
+    public static Answer of(Object result) {
+      List<Object> args = new java.util.ArrayList<>(1);
+      args.add(result);
+      return new Answer(args, Map.of());
+    }
+  }
+
+  /** An ERROR for the caller, with the error URI and a sentence. */
+  final class Failure extends RuntimeException {
+    private final String error;
+
+    public Failure(String error, String message) {
+      super(message, null, false, false);
+      this.error = error;
+    }
+
+    public String error() {
+      return error;
+    }
+  }
+
+  /**
+   * Answers a call from {@code caller}.
+   *
+   * @throws Failure for an ERROR
+   */
+  Answer call(Session caller, List<Object> args, Map<String, Object> kwargs);
+}

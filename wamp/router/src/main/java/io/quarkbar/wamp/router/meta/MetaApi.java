@@ -1,0 +1,371 @@
+package io.quarkbar.wamp.router.meta;
+
+import io.quarkbar.wamp.protocol.uri.UriValidator;
+import io.quarkbar.wamp.protocol.uri.WampUris;
+import io.quarkbar.wamp.router.broker.Broker;
+import io.quarkbar.wamp.router.broker.SubscriptionInfo;
+import io.quarkbar.wamp.router.broker.SubscriptionListener;
+import io.quarkbar.wamp.router.config.MatchPolicy;
+import io.quarkbar.wamp.router.dealer.Dealer;
+import io.quarkbar.wamp.router.dealer.RegistrationInfo;
+import io.quarkbar.wamp.router.dealer.RegistrationListener;
+import io.quarkbar.wamp.router.dealer.RouterProcedure;
+import io.quarkbar.wamp.router.dealer.RouterProcedure.Answer;
+import io.quarkbar.wamp.router.dealer.RouterProcedure.Failure;
+import io.quarkbar.wamp.router.session.Session;
+import io.quarkbar.wamp.router.session.SessionIdentity;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The session, registration and subscription meta API of one realm, as the specification names and
+ * shapes them (meta_api_sessions.md, rpc_registration_meta_api.md,
+ * pubsub_subscription_meta_api.md): events the router publishes after the change they describe, and
+ * procedures it answers itself. Who may subscribe to which event and call which procedure is
+ * decided by the realm's permissions, like any URI.
+ */
+public final class MetaApi implements RegistrationListener, SubscriptionListener {
+
+  static final String ON_JOIN = "wamp.session.on_join";
+  static final String ON_LEAVE = "wamp.session.on_leave";
+
+  /** What the meta API needs of its realm: its sessions, and a way to end one. */
+  public interface Sessions {
+    Collection<Session> all();
+
+    Session get(long id);
+
+    /**
+     * Ends {@code session} with GOODBYE {@code reason}; with {@code announced} false, its leaving
+     * fires no {@code on_leave} ({@code kill_all}).
+     */
+    void kill(Session session, String reason, String message, boolean announced);
+  }
+
+  private final Sessions sessions;
+  private final Broker broker;
+  private final Dealer dealer;
+  private final UriValidator uris;
+
+  public MetaApi(Sessions sessions, Broker broker, Dealer dealer, UriValidator uris) {
+    this.sessions = sessions;
+    this.broker = broker;
+    this.dealer = dealer;
+    this.uris = uris;
+  }
+
+  // --- events ---
+
+  /** A session has joined: {@code wamp.session.on_join(details)}. */
+  public void joined(Session session) {
+    if (broker.hasSubscribers(ON_JOIN)) {
+      broker.publishAsRouter(ON_JOIN, list(details(session)), Map.of());
+    }
+  }
+
+  /** A session has left: {@code wamp.session.on_leave(session, authid, authrole)}. */
+  public void left(Session session) {
+    if (broker.hasSubscribers(ON_LEAVE)) {
+      SessionIdentity i = session.identity();
+      broker.publishAsRouter(
+          ON_LEAVE, new ArrayList<>(List.of(i.sessionId(), i.authid(), i.authrole())), Map.of());
+    }
+  }
+
+  @Override
+  public void registrationCreated(Session session, RegistrationInfo registration) {
+    event("wamp.registration.on_create", session.id(), registration.details());
+  }
+
+  @Override
+  public void registered(Session session, long registration) {
+    event("wamp.registration.on_register", session.id(), registration);
+  }
+
+  @Override
+  public void unregistered(Session session, long registration) {
+    event("wamp.registration.on_unregister", session.id(), registration);
+  }
+
+  @Override
+  public void registrationDeleted(Session session, long registration) {
+    event("wamp.registration.on_delete", session.id(), registration);
+  }
+
+  @Override
+  public void subscriptionCreated(Session session, SubscriptionInfo subscription) {
+    event("wamp.subscription.on_create", session.id(), subscription.details());
+  }
+
+  @Override
+  public void subscribed(Session session, long subscription) {
+    event("wamp.subscription.on_subscribe", session.id(), subscription);
+  }
+
+  @Override
+  public void unsubscribed(Session session, long subscription) {
+    event("wamp.subscription.on_unsubscribe", session.id(), subscription);
+  }
+
+  @Override
+  public void subscriptionDeleted(Session session, long subscription) {
+    event("wamp.subscription.on_delete", session.id(), subscription);
+  }
+
+  private void event(String topic, Object... args) {
+    if (broker.hasSubscribers(topic)) {
+      broker.publishAsRouter(topic, new ArrayList<>(List.of(args)), Map.of());
+    }
+  }
+
+  // --- procedures ---
+
+  /** The meta procedures, by URI. */
+  public Map<String, RouterProcedure> procedures() {
+    Map<String, RouterProcedure> p = new HashMap<>();
+    p.put("wamp.session.count", (caller, args, kw) -> Answer.of(matching(args).size()));
+    p.put("wamp.session.list", (caller, args, kw) -> Answer.of(ids(matching(args))));
+    p.put(
+        "wamp.session.get", (caller, args, kw) -> Answer.of(details(session(caller, args, true))));
+    p.put("wamp.session.kill", this::kill);
+    p.put(
+        "wamp.session.kill_by_authid",
+        (caller, args, kw) ->
+            killAll(
+                caller, kw, s -> s.identity().authid().equals(string(args, 0, "authid")), true));
+    p.put(
+        "wamp.session.kill_by_authrole",
+        (caller, args, kw) ->
+            killAll(
+                caller,
+                kw,
+                s -> s.identity().authrole().equals(string(args, 0, "authrole")),
+                true));
+    p.put("wamp.session.kill_all", (caller, args, kw) -> killAll(caller, kw, s -> true, false));
+
+    p.put(
+        "wamp.registration.list",
+        (caller, args, kw) -> Answer.of(byPolicy(dealer.registrationIds())));
+    p.put(
+        "wamp.registration.lookup",
+        (caller, args, kw) -> {
+          RegistrationInfo r = dealer.lookup(string(args, 0, "procedure"), match(args));
+          return Answer.of(r == null ? null : r.id());
+        });
+    p.put(
+        "wamp.registration.match",
+        (caller, args, kw) -> {
+          RegistrationInfo r = dealer.match(string(args, 0, "procedure"));
+          return Answer.of(r == null ? null : r.id());
+        });
+    p.put("wamp.registration.get", (caller, args, kw) -> Answer.of(registration(args).details()));
+    p.put("wamp.registration.list_callees", (caller, args, kw) -> Answer.of(callees(args)));
+    p.put("wamp.registration.count_callees", (caller, args, kw) -> Answer.of(callees(args).size()));
+
+    p.put(
+        "wamp.subscription.list",
+        (caller, args, kw) -> Answer.of(byPolicy(broker.subscriptionIds())));
+    p.put(
+        "wamp.subscription.lookup",
+        (caller, args, kw) -> {
+          SubscriptionInfo s = broker.lookup(string(args, 0, "topic"), match(args));
+          return Answer.of(s == null ? null : s.id());
+        });
+    p.put(
+        "wamp.subscription.match",
+        (caller, args, kw) -> {
+          List<Long> ids = broker.match(string(args, 0, "topic"));
+          return Answer.of(ids.isEmpty() ? null : ids);
+        });
+    p.put("wamp.subscription.get", (caller, args, kw) -> Answer.of(subscription(args).details()));
+    p.put("wamp.subscription.list_subscribers", (caller, args, kw) -> Answer.of(subscribers(args)));
+    p.put(
+        "wamp.subscription.count_subscribers",
+        (caller, args, kw) -> Answer.of(subscribers(args).size()));
+    return p;
+  }
+
+  /** The realm's sessions, filtered by {@code filter_authroles} when the call gives one. */
+  private List<Session> matching(List<Object> args) {
+    List<?> roles = null;
+    if (!args.isEmpty() && args.getFirst() != null) {
+      if (!(args.getFirst() instanceof List<?> l)
+          || !l.stream().allMatch(String.class::isInstance)) {
+        throw invalid("filter_authroles must be a list of strings");
+      }
+      roles = l;
+    }
+    List<Session> found = new ArrayList<>();
+    for (Session s : sessions.all()) {
+      if (roles == null || roles.contains(s.identity().authrole())) {
+        found.add(s);
+      }
+    }
+    return found;
+  }
+
+  private static List<Long> ids(Collection<Session> found) {
+    List<Long> ids = new ArrayList<>(found.size());
+    found.forEach(s -> ids.add(s.id()));
+    return ids;
+  }
+
+  /** The session named by the first argument; the caller's own is not another session. */
+  private Session session(Session caller, List<Object> args, boolean mayBeOwn) {
+    long id = id(args, "session");
+    Session s = sessions.get(id);
+    if (s == null || (!mayBeOwn && s == caller)) {
+      throw new Failure(
+          WampUris.NO_SUCH_SESSION,
+          s == caller ? "a session cannot kill itself this way; say GOODBYE" : "no session " + id);
+    }
+    return s;
+  }
+
+  private Answer kill(Session caller, List<Object> args, Map<String, Object> kwargs) {
+    Session target = session(caller, args, false);
+    sessions.kill(target, reason(kwargs), message(kwargs), true);
+    return new Answer(List.of(), Map.of());
+  }
+
+  private Answer killAll(
+      Session caller, Map<String, Object> kwargs, Predicate<Session> which, boolean announced) {
+    String reason = reason(kwargs);
+    String message = message(kwargs);
+    int killed = 0;
+    for (Session s : List.copyOf(sessions.all())) {
+      if (s != caller && which.test(s)) {
+        sessions.kill(s, reason, message, announced);
+        killed++;
+      }
+    }
+    return Answer.of(killed);
+  }
+
+  /**
+   * The GOODBYE reason for a killed session: {@code reason} if given, else {@code
+   * wamp.close.killed}. (The meta API text says {@code wamp.close.normal}; the specification's URI
+   * table defines {@code wamp.close.killed} for exactly this, and that is what a client can tell
+   * apart from a normal close.)
+   */
+  private String reason(Map<String, Object> kwargs) {
+    Object reason = kwargs.get("reason");
+    if (reason == null) {
+      return WampUris.KILLED;
+    }
+    if (!(reason instanceof String r) || !uris.isValid(r)) {
+      throw new Failure(WampUris.INVALID_URI, "reason must be a valid URI, got " + reason);
+    }
+    return r;
+  }
+
+  private static String message(Map<String, Object> kwargs) {
+    Object message = kwargs.get("message");
+    if (message != null && !(message instanceof String)) {
+      throw invalid("message must be a string");
+    }
+    return (String) message;
+  }
+
+  private static Map<String, Object> details(Session s) {
+    SessionIdentity i = s.identity();
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("session", i.sessionId());
+    d.put("authid", i.authid());
+    d.put("authrole", i.authrole());
+    d.put("authmethod", i.authmethod());
+    d.put("authprovider", i.authprovider());
+    d.put("transport", s.transport().details());
+    return d;
+  }
+
+  private static Map<String, Object> byPolicy(Map<MatchPolicy, List<Long>> ids) {
+    Map<String, Object> lists = new LinkedHashMap<>();
+    for (MatchPolicy m : MatchPolicy.values()) {
+      lists.put(m.wampName(), ids.get(m));
+    }
+    return lists;
+  }
+
+  private RegistrationInfo registration(List<Object> args) {
+    long id = id(args, "registration");
+    RegistrationInfo r = dealer.registration(id);
+    if (r == null) {
+      throw new Failure(WampUris.NO_SUCH_REGISTRATION, "no registration " + id);
+    }
+    return r;
+  }
+
+  private List<Long> callees(List<Object> args) {
+    long id = id(args, "registration");
+    List<Long> callees = dealer.callees(id);
+    if (callees == null) {
+      throw new Failure(WampUris.NO_SUCH_REGISTRATION, "no registration " + id);
+    }
+    return callees;
+  }
+
+  private SubscriptionInfo subscription(List<Object> args) {
+    long id = id(args, "subscription");
+    SubscriptionInfo s = broker.subscription(id);
+    if (s == null) {
+      throw new Failure(WampUris.NO_SUCH_SUBSCRIPTION, "no subscription " + id);
+    }
+    return s;
+  }
+
+  private List<Long> subscribers(List<Object> args) {
+    long id = id(args, "subscription");
+    List<Long> subscribers = broker.subscribers(id);
+    if (subscribers == null) {
+      throw new Failure(WampUris.NO_SUCH_SUBSCRIPTION, "no subscription " + id);
+    }
+    return subscribers;
+  }
+
+  /** The match policy in the optional second argument, {@code options|dict}. */
+  private static MatchPolicy match(List<Object> args) {
+    if (args.size() < 2 || args.get(1) == null) {
+      return MatchPolicy.EXACT;
+    }
+    if (!(args.get(1) instanceof Map<?, ?> options)) {
+      throw invalid("options must be a dict");
+    }
+    Object match = options.get("match");
+    if (match != null && !List.of("exact", "prefix", "wildcard").contains(match)) {
+      throw invalid("match must be exact, prefix or wildcard");
+    }
+    return MatchPolicy.fromWamp(match);
+  }
+
+  private static long id(List<Object> args, String name) {
+    if (args.isEmpty()
+        || !(args.getFirst() instanceof Number n)
+        || n.doubleValue() != n.longValue()) {
+      throw invalid(name + "|id is required as the first argument");
+    }
+    return n.longValue();
+  }
+
+  private static String string(List<Object> args, int index, String name) {
+    if (args.size() <= index || !(args.get(index) instanceof String s)) {
+      throw invalid(name + " is required as argument " + (index + 1) + ", a string");
+    }
+    return s;
+  }
+
+  private static Failure invalid(String message) {
+    return new Failure(WampUris.INVALID_ARGUMENT, message);
+  }
+
+  private static List<Object> list(Object value) {
+    List<Object> l = new ArrayList<>(1);
+    l.add(value);
+    return l;
+  }
+}
