@@ -7,10 +7,13 @@ import io.quarkbar.wamp.router.Router;
 import io.quarkbar.wamp.router.session.Session;
 import io.quarkbar.wamp.router.transport.OutgoingMessage;
 import io.quarkbar.wamp.router.transport.Transport;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,6 +39,7 @@ final class WampWebSocketConnection implements Transport {
   private final String address;
   private final Session session;
   private final FrameWriter writer;
+  private final Context context;
 
   /** A message arriving in several frames, gathered here (event loop only). */
   private Buffer fragments;
@@ -55,6 +59,8 @@ final class WampWebSocketConnection implements Transport {
     this.maxOutboundQueue = maxOutboundQueue;
     this.remote = String.valueOf(ws.remoteAddress()) + "/" + serializer.subprotocol();
     this.address = ws.remoteAddress() == null ? "unknown" : ws.remoteAddress().hostAddress();
+    // Created on the connection's event loop (the upgrade's handler), whose context it keeps.
+    this.context = Vertx.currentContext();
     this.session = router.attach(this);
     // Sets the channel's write-buffer watermark, which FrameWriter reads as "the client is behind".
     ws.setWriteQueueMaxSize(maxOutboundQueue);
@@ -165,10 +171,19 @@ final class WampWebSocketConnection implements Transport {
     writer.cut();
   }
 
+  /**
+   * Closes the WebSocket on its own event loop. A close started from another thread (a verdict of
+   * an authenticator running on the authenticator's connection) races with the client's own close
+   * frame inside Vert.x, which then drops the TCP connection without a close frame now and then.
+   */
   @Override
   public void close() {
-    if (!ws.isClosed()) {
-      ws.close();
+    if (context == null || Vertx.currentContext() == context) {
+      if (!ws.isClosed()) {
+        ws.close();
+      }
+    } else {
+      context.runOnContext(v -> close());
     }
   }
 
@@ -180,5 +195,16 @@ final class WampWebSocketConnection implements Transport {
   @Override
   public String remoteAddress() {
     return address;
+  }
+
+  @Override
+  public Map<String, Object> details() {
+    return Map.of(
+        "type",
+        "websocket",
+        "peer",
+        String.valueOf(ws.remoteAddress()),
+        "protocol",
+        serializer.subprotocol());
   }
 }

@@ -47,6 +47,13 @@ public class WampWebSocketEndpoint implements HttpServerOptionsCustomizer {
    * bare WebSocket close.
    */
   @Override
+  public void customizeHttpsServer(HttpServerOptions options) {
+    // The TLS port (quarkus.tls.*) is a server of its own: without this, it would upgrade WAMP
+    // connections without naming a subprotocol, and every client would refuse them.
+    customizeHttpServer(options);
+  }
+
+  @Override
   public void customizeHttpServer(HttpServerOptions options) {
     int maxMessage = config.websocket().maxMessageSize();
     int maxFrame = (int) Math.min(Integer.MAX_VALUE, 2L * maxMessage);
