@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A third-party WAMP client and how to run its scenario program: {@code <command> <ws-url> <realm>
- * <serializer>}. Every peer here speaks json, msgpack and cbor.
+ * A third-party WAMP client and how to run its programs: the scenario, {@code <command> <ws-url>
+ * <realm> <serializer>}, and the authentication checks, {@code <auth command> <suite> <ws-url>
+ * <serializer>} (suites: see each program; {@code static} is common to all). Every peer here speaks
+ * json, msgpack and cbor.
  */
 enum Peer {
   AUTOBAHN_JS("autobahn-js") {
@@ -15,39 +17,43 @@ enum Peer {
     List<String> command() {
       return List.of(node(), nodeScript("autobahn-js.js"));
     }
+
+    @Override
+    List<String> authCommand() {
+      return List.of(node(), nodeScript("autobahn-js-auth.js"));
+    }
   },
   WAMPY("wampy") {
     @Override
     List<String> command() {
       return List.of(node(), nodeScript("wampy.js"));
     }
+
+    @Override
+    List<String> authCommand() {
+      return List.of(node(), nodeScript("wampy-auth.js"));
+    }
   },
   AUTOBAHN_PYTHON("autobahn-python") {
     @Override
     List<String> command() {
-      // Debian's python3-autobahn is visible to /usr/bin/python3 only, not to a pyenv python.
-      Path script = dir("interop.python.dir", "src/test/python").resolve("autobahn_python.py");
-      return List.of(System.getProperty("interop.python", "/usr/bin/python3"), script.toString());
+      return python("autobahn_python.py");
+    }
+
+    @Override
+    List<String> authCommand() {
+      return python("autobahn_python_auth.py");
     }
   },
   AUTOBAHN_JAVA("autobahn-java") {
     @Override
     List<String> command() {
-      // Its own JVM and classpath: Autobahn|Java needs netty 4.1.34 and jackson 2.9, which clash
-      // with what Quarkus brings.
-      Path target = dir("interop.autobahn-java.dir", "autobahn-java-peer/target");
-      Path jar = target.resolve("autobahn-java-peer.jar");
-      if (!Files.isRegularFile(jar)) {
-        throw new IllegalStateException(
-            jar + " does not exist: package interop-tests/autobahn-java-peer first");
-      }
-      return List.of(
-          RouterProcess.javaExecutable(),
-          // A short-lived client: C1 alone starts faster and is plenty for a dozen messages.
-          "-XX:TieredStopAtLevel=1",
-          "-cp",
-          jar + File.pathSeparator + target.resolve("deps") + "/*",
-          "io.quarkbar.interop.peer.AutobahnJavaScenario");
+      return javaPeer("io.quarkbar.interop.peer.AutobahnJavaScenario");
+    }
+
+    @Override
+    List<String> authCommand() {
+      return javaPeer("io.quarkbar.interop.peer.AutobahnJavaAuth");
     }
   };
 
@@ -59,6 +65,8 @@ enum Peer {
 
   abstract List<String> command();
 
+  abstract List<String> authCommand();
+
   String id() {
     return id;
   }
@@ -66,6 +74,32 @@ enum Peer {
   @Override
   public String toString() {
     return id;
+  }
+
+  /** A program run by Debian's Python, whose python3-autobahn a pyenv python does not see. */
+  static List<String> python(String script) {
+    Path path = dir("interop.python.dir", "src/test/python").resolve(script);
+    return List.of(System.getProperty("interop.python", "/usr/bin/python3"), path.toString());
+  }
+
+  /**
+   * A main class of the Autobahn|Java peer, in its own JVM and classpath: Autobahn|Java needs netty
+   * 4.1.34 and jackson 2.9, which clash with what Quarkus brings.
+   */
+  private static List<String> javaPeer(String mainClass) {
+    Path target = dir("interop.autobahn-java.dir", "autobahn-java-peer/target");
+    Path jar = target.resolve("autobahn-java-peer.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(
+          jar + " does not exist: package interop-tests/autobahn-java-peer first");
+    }
+    return List.of(
+        RouterProcess.javaExecutable(),
+        // A short-lived client: C1 alone starts faster and is plenty for a dozen messages.
+        "-XX:TieredStopAtLevel=1",
+        "-cp",
+        jar + File.pathSeparator + target.resolve("deps") + "/*",
+        mainClass);
   }
 
   private static String node() {
