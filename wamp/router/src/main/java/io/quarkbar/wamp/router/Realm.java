@@ -25,6 +25,7 @@ import io.quarkbar.wamp.router.config.RealmConfig;
 import io.quarkbar.wamp.router.dealer.Dealer;
 import io.quarkbar.wamp.router.meta.MetaApi;
 import io.quarkbar.wamp.router.session.Session;
+import io.quarkbar.wamp.router.session.SessionIdentity;
 import io.quarkbar.wamp.router.session.SessionListener;
 import java.time.Duration;
 import java.util.Collection;
@@ -35,12 +36,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import org.jboss.logging.Logger;
 
 /**
  * A routing namespace: its sessions, its broker and dealer, and its authorization. Messages of open
  * sessions are dispatched here to the broker or the dealer, the way the specification splits them.
  */
 public final class Realm implements SessionListener {
+
+  /** One line per session join and leave; its own category, so that it can be turned down. */
+  private static final Logger LOG = Logger.getLogger("io.quarkbar.sessions");
 
   private final String name;
   private final RealmConfig config;
@@ -52,6 +57,7 @@ public final class Realm implements SessionListener {
   private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
   private volatile InternalCaller internalCaller;
   private final MetaApi meta;
+  private final Map<String, Object> roles;
   private final Duration killDeadline;
 
   Realm(
@@ -73,9 +79,14 @@ public final class Realm implements SessionListener {
             .orElse(null);
     this.authorizer = new Authorizer(config.roles(), dynamicAuthorizer);
     this.broker = new Broker(authorizer, uris, limits);
+    broker.keepEvents(config.events());
+    this.roles =
+        Map.of(
+            "broker", Map.of("features", broker.features()),
+            "dealer", Map.of("features", Dealer.FEATURES));
     this.dealer = new Dealer(authorizer, uris, limits, timer);
     this.killDeadline = limits.helloTimeout();
-    this.meta = new MetaApi(new RealmSessions(), broker, dealer, uris);
+    this.meta = new MetaApi(new RealmSessions(), broker, dealer, uris, authorizer);
     broker.listen(meta);
     dealer.listen(meta);
     dealer.serve(meta.procedures());
@@ -119,13 +130,27 @@ public final class Realm implements SessionListener {
     if (dynamicAuthorizer != null) {
       dynamicAuthorizer.removeSession(session);
     }
-    if (session.announcesLeave()) {
-      meta.left(session);
-    }
+    meta.left(session, session.announcesLeave());
+    LOG.infof(
+        "session left: realm=%s session=%d authid=%s authrole=%s remote=%s",
+        name,
+        session.id(),
+        session.identity().authid(),
+        session.identity().authrole(),
+        session.transport().remoteAddress());
   }
 
   /** A session has been welcomed (WELCOME sent): tell the meta API's subscribers. */
   void joined(Session session) {
+    SessionIdentity i = session.identity();
+    LOG.infof(
+        "session joined: realm=%s session=%d authid=%s authrole=%s authmethod=%s remote=%s",
+        name,
+        i.sessionId(),
+        i.authid(),
+        i.authrole(),
+        i.authmethod(),
+        session.transport().remoteAddress());
     meta.joined(session);
   }
 
@@ -182,6 +207,11 @@ public final class Realm implements SessionListener {
 
   public RealmConfig config() {
     return config;
+  }
+
+  /** WELCOME.Details.roles of this realm: the broker's and the dealer's features. */
+  Map<String, Object> roles() {
+    return roles;
   }
 
   public Collection<Session> sessions() {

@@ -7,12 +7,10 @@ import io.quarkbar.wamp.protocol.uri.UriValidator;
 import io.quarkbar.wamp.protocol.uri.WampUris;
 import io.quarkbar.wamp.router.authentication.Authentication;
 import io.quarkbar.wamp.router.authentication.Grant;
-import io.quarkbar.wamp.router.broker.Broker;
 import io.quarkbar.wamp.router.config.DynamicProcedure;
 import io.quarkbar.wamp.router.config.Limits;
 import io.quarkbar.wamp.router.config.RealmConfig;
 import io.quarkbar.wamp.router.config.RouterConfig;
-import io.quarkbar.wamp.router.dealer.Dealer;
 import io.quarkbar.wamp.router.session.JoinHandler;
 import io.quarkbar.wamp.router.session.Session;
 import io.quarkbar.wamp.router.session.SessionIdentity;
@@ -41,11 +39,6 @@ public final class Router implements JoinHandler {
 
   /** What the router says it is, in WELCOME.Details.agent. */
   public static final String AGENT = "Quarkbar";
-
-  private static final Map<String, Object> ROLES =
-      Map.of(
-          "broker", Map.of("features", Broker.FEATURES),
-          "dealer", Map.of("features", Dealer.FEATURES));
 
   /**
    * Deadlines of every router in this JVM (one in production, many in tests): tasks that only
@@ -204,7 +197,7 @@ public final class Router implements JoinHandler {
             grant.authextra(),
             clientRoles);
     Map<String, Object> details = new LinkedHashMap<>();
-    details.put("roles", ROLES);
+    details.put("roles", realm.roles());
     details.put("agent", AGENT);
     details.put("authid", authid);
     details.put("authrole", grant.authrole());

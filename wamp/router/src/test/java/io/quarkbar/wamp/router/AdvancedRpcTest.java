@@ -316,6 +316,117 @@ class AdvancedRpcTest {
     }
   }
 
+  /** A client that announces progressive call invocations (and canceling) as caller and callee. */
+  private TestClient streamer() {
+    TestClient c = TestClient.connect(router, Serializer.JSON);
+    Map<String, Object> features =
+        Map.of("progressive_call_invocations", true, "call_canceling", true);
+    c.send(
+        new Hello(
+            REALM,
+            Map.of(
+                "roles",
+                Map.of(
+                    "caller",
+                    Map.of("features", features),
+                    "callee",
+                    Map.of("features", features)))));
+    c.expect(Welcome.class);
+    return c;
+  }
+
+  @Nested
+  class ProgressiveCallInvocations {
+
+    @Test
+    void partsOfOneCallReachOneInvocationUntilTheLastOne() {
+      TestClient a = streamer();
+      TestClient b = streamer();
+      a.register(PROC, Map.of("invoke", "roundrobin"));
+      b.register(PROC, Map.of("invoke", "roundrobin"));
+      TestClient caller = streamer();
+      long request = caller.nextRequest();
+
+      caller.send(new Call(request, Map.of("progress", true), PROC, List.of(1), Map.of()));
+      Invocation first = a.expect(Invocation.class);
+      assertThat(first.details()).containsEntry("progress", true);
+      caller.send(new Call(request, Map.of("progress", true), PROC, List.of(2), Map.of()));
+      caller.send(new Call(request, Map.of(), PROC, List.of(3), Map.of()));
+
+      Invocation second = a.expect(Invocation.class);
+      Invocation last = a.expect(Invocation.class);
+      assertThat(second.request()).isEqualTo(first.request());
+      assertThat(second.arguments()).containsExactly(2L);
+      assertThat(last.request()).isEqualTo(first.request());
+      assertThat(last.details()).containsEntry("progress", false);
+      b.expectNothing();
+      a.send(new Yield(first.request(), Map.of(), List.of(6), Map.of()));
+      Result result = caller.expect(Result.class);
+      assertThat(result.request()).isEqualTo(request);
+      assertThat(result.arguments()).containsExactly(6L);
+    }
+
+    @Test
+    void aCalleeThatCannotTakeThemIsFeatureNotSupported() {
+      TestClient callee = join();
+      callee.register(PROC);
+      TestClient caller = streamer();
+      long request = caller.nextRequest();
+
+      caller.send(new Call(request, Map.of("progress", true), PROC, List.of(), Map.of()));
+
+      caller.expectError(Call.CODE, request, WampUris.FEATURE_NOT_SUPPORTED);
+      callee.expectNothing();
+    }
+
+    @Test
+    void aCallerThatDidNotAnnounceThemBreaksTheProtocol() {
+      TestClient callee = streamer();
+      callee.register(PROC);
+      TestClient caller = join();
+
+      caller.send(
+          new Call(caller.nextRequest(), Map.of("progress", true), PROC, List.of(), Map.of()));
+
+      caller.expectAbort(WampUris.PROTOCOL_VIOLATION);
+    }
+
+    @Test
+    void aCallerThatLeavesMidwayGetsItsCalleeInterrupted() {
+      TestClient callee = streamer();
+      callee.register(PROC);
+      TestClient caller = streamer();
+      caller.send(
+          new Call(caller.nextRequest(), Map.of("progress", true), PROC, List.of(), Map.of()));
+      Invocation inv = callee.expect(Invocation.class);
+
+      caller.disconnect();
+
+      Interrupt interrupt = callee.expect(Interrupt.class);
+      assertThat(interrupt.request()).isEqualTo(inv.request());
+      assertThat(interrupt.options()).containsEntry("mode", "killnowait");
+    }
+  }
+
+  @Test
+  void passthruOptionsAreHandedOnAndThePayloadForwardedAsItIs() {
+    TestClient callee = TestClient.joined(router, Serializer.MSGPACK, REALM);
+    callee.register(PROC);
+    TestClient caller = TestClient.joined(router, Serializer.CBOR, REALM);
+    byte[] opaque = {1, 2, 3, (byte) 0xff};
+    Map<String, Object> ppt = Map.of("ppt_scheme", "x_custom", "ppt_serializer", "native");
+
+    caller.call(PROC, ppt, List.of(opaque), Map.of());
+
+    Invocation inv = callee.expect(Invocation.class);
+    assertThat(inv.details()).containsAllEntriesOf(ppt);
+    assertThat((byte[]) inv.arguments().getFirst()).containsExactly(opaque);
+    callee.send(new Yield(inv.request(), ppt, List.of(opaque), Map.of()));
+    Result result = caller.expect(Result.class);
+    assertThat(result.details()).containsAllEntriesOf(ppt);
+    assertThat((byte[]) result.arguments().getFirst()).containsExactly(opaque);
+  }
+
   @Test
   void welcomeAnnouncesExactlyTheImplementedDealerFeatures() {
     Welcome welcome = TestClient.connect(router, Serializer.JSON).join(REALM);
@@ -331,7 +442,10 @@ class AdvancedRpcTest {
             "shared_registration",
             "call_canceling",
             "call_timeout",
+            "progressive_call_invocations",
+            "payload_passthru_mode",
             "session_meta_api",
-            "registration_meta_api");
+            "registration_meta_api",
+            "testament_meta_api");
   }
 }

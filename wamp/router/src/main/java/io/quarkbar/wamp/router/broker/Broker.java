@@ -15,9 +15,11 @@ import io.quarkbar.wamp.router.authorization.Authorizer;
 import io.quarkbar.wamp.router.authorization.Refusal;
 import io.quarkbar.wamp.router.config.Action;
 import io.quarkbar.wamp.router.config.Disclose;
+import io.quarkbar.wamp.router.config.EventStoreRule;
 import io.quarkbar.wamp.router.config.Limits;
 import io.quarkbar.wamp.router.config.MatchPolicy;
 import io.quarkbar.wamp.router.config.Permission;
+import io.quarkbar.wamp.router.dealer.Passthru;
 import io.quarkbar.wamp.router.match.UriMatcher;
 import io.quarkbar.wamp.router.session.Session;
 import io.quarkbar.wamp.router.transport.OutgoingMessage;
@@ -44,6 +46,7 @@ public final class Broker {
           "publisher_identification", true,
           "subscriber_blackwhite_listing", true,
           "pattern_based_subscription", true,
+          "payload_passthru_mode", true,
           "session_meta_api", true,
           "subscription_meta_api", true);
 
@@ -55,11 +58,45 @@ public final class Broker {
   private final IdSequence subscriptionIds = new IdSequence();
   private final Limits limits;
   private volatile SubscriptionListener listener = SubscriptionListener.NONE;
+  private RetainedEvents retained = new RetainedEvents(List.of());
+  private Map<String, Object> features = FEATURES;
 
   public Broker(Authorizer authorizer, UriValidator uris, Limits limits) {
     this.authorizer = authorizer;
     this.uris = uris;
     this.limits = limits;
+  }
+
+  /**
+   * Keeps the events {@code rules} name: retained events per topic, and the history of the
+   * subscriptions they name, which exist from now on, with or without subscribers. Called once,
+   * before the realm takes sessions.
+   */
+  public void keepEvents(List<EventStoreRule> rules) {
+    retained = new RetainedEvents(rules);
+    boolean history = false;
+    for (EventStoreRule rule : rules) {
+      if (rule.history() > 0) {
+        Subscription sub = new Subscription(subscriptionIds.next(), rule.uri(), rule.match());
+        sub.history = new EventHistory(rule.history());
+        byTopic.put(rule.uri(), rule.match(), sub);
+        byId.put(sub.id, sub);
+        history = true;
+      }
+    }
+    Map<String, Object> f = new java.util.LinkedHashMap<>(FEATURES);
+    if (retained.isEnabled()) {
+      f.put("event_retention", true);
+    }
+    if (history) {
+      f.put("event_history", true);
+    }
+    features = java.util.Collections.unmodifiableMap(f);
+  }
+
+  /** The features this realm's broker announces: {@link #FEATURES} and what its rules add. */
+  public Map<String, Object> features() {
+    return features;
   }
 
   /** Where subscription changes are reported (the subscription meta events). */
@@ -109,6 +146,9 @@ public final class Broker {
         bySession.computeIfAbsent(session, s -> ConcurrentHashMap.newKeySet()).add(sub);
         added = true;
       }
+    }
+    if (Boolean.TRUE.equals(msg.options().get("get_retained"))) {
+      sendRetained(session, sub);
     }
     // Subscriptions to the meta topics themselves fire no meta events, as in Crossbar: a
     // subscriber to wamp.subscription.on_subscribe would otherwise hear of itself (wamp-proto#493).
@@ -183,15 +223,43 @@ public final class Broker {
       refuse(publisher, msg, acknowledge, refusal.error(), refusal.message());
       return;
     }
+    long publication = publish(publisher, msg, permission);
+    if (retained.isEnabled() && Boolean.TRUE.equals(msg.options().get("retain"))) {
+      boolean disclose =
+          Authorizer.discloses(permission, Disclose.PUBLISHER)
+              || Boolean.TRUE.equals(msg.options().get("disclose_me"));
+      retained.offer(
+          new RetainedEvents.Retained(
+              topic,
+              publication,
+              new PublicationFilter(publisher.id(), msg.options()),
+              disclose ? publisher.publisherDetails() : Map.of(),
+              msg.arguments(),
+              msg.argumentsKw()));
+    }
+    if (acknowledge) {
+      publisher.send(new Published(msg.request(), publication));
+    }
+  }
+
+  /**
+   * Publishes a testament of a session that has left, as if it published it itself; the session's
+   * permission to publish on the topic was checked when it left the testament.
+   */
+  public void publishTestament(Session publisher, Publish msg) {
+    publish(publisher, msg, authorizer.permission(publisher.identity().authrole(), msg.topic()));
+  }
+
+  /** Delivers an authorized publication to its subscribers; returns its publication ID. */
+  private long publish(Session publisher, Publish msg, Permission permission) {
     long publication = IdGenerator.globalId();
     boolean disclose =
         Authorizer.discloses(permission, Disclose.PUBLISHER)
             || Boolean.TRUE.equals(msg.options().get("disclose_me"));
     PublicationFilter filter = new PublicationFilter(publisher, msg.options());
-    byTopic.forEachMatch(topic, sub -> deliver(sub, publisher, msg, publication, disclose, filter));
-    if (acknowledge) {
-      publisher.send(new Published(msg.request(), publication));
-    }
+    byTopic.forEachMatch(
+        msg.topic(), sub -> deliver(sub, publisher, msg, publication, disclose, filter));
+    return publication;
   }
 
   /** Forgets every subscription of a session that has ended. */
@@ -301,6 +369,17 @@ public final class Broker {
       PublicationFilter filter) {
     Session[] subscribers = sub.subscribers();
     OutgoingMessage event = null;
+    if (sub.history != null && !filter.namesSessions()) {
+      sub.history.add(
+          new EventHistory.Stored(
+              java.time.Instant.now(),
+              publication,
+              msg.topic(),
+              eventDetails(sub, publisher, msg, disclose),
+              msg.arguments(),
+              msg.argumentsKw(),
+              filter));
+    }
     for (Session subscriber : subscribers) {
       if (!filter.accepts(subscriber)) {
         continue;
@@ -331,22 +410,72 @@ public final class Broker {
     if (disclose) {
       details.putAll(publisher.publisherDetails());
     }
-    for (String key : new String[] {"ppt_scheme", "ppt_serializer", "ppt_cipher", "ppt_keyid"}) {
-      Object v = msg.options().get(key);
-      if (v != null) {
-        details.put(key, v);
-      }
-    }
+    Passthru.copy(msg.options(), details);
     return details;
   }
 
   private static boolean isPassthru(Publish msg) {
-    return !msg.options().isEmpty() && msg.options().containsKey("ppt_scheme");
+    return Passthru.isPassthru(msg.options());
   }
 
-  /** Removes a subscription without subscribers; returns whether it did. */
+  /**
+   * The retained events {@code sub} covers, to a session that just subscribed and asked for them,
+   * marked {@code retained}: those it would have received had it been subscribed then.
+   */
+  private void sendRetained(Session session, Subscription sub) {
+    for (RetainedEvents.Retained r : retained.matching(sub.uri, sub.match)) {
+      if (!r.filter().accepts(session)) {
+        continue;
+      }
+      Map<String, Object> details = new HashMap<>(r.disclosure());
+      details.put("retained", true);
+      if (sub.match != MatchPolicy.EXACT) {
+        details.put("topic", r.topic());
+      }
+      session.send(new Event(sub.id, r.publication(), details, r.args(), r.kwargs()));
+    }
+  }
+
+  /**
+   * The history of subscription {@code id}, as {@code wamp.subscription.get_events} gives it to a
+   * session of {@code authid} and {@code authrole}: the events it may see, oldest first; null when
+   * there is no such subscription, an empty list when it keeps no history.
+   */
+  public List<Map<String, Object>> history(long id, String authid, String authrole) {
+    Subscription sub = byId.get(id);
+    if (sub == null) {
+      return null;
+    }
+    List<Map<String, Object>> events = new ArrayList<>();
+    if (sub.history == null) {
+      return events;
+    }
+    for (EventHistory.Stored e : sub.history.all()) {
+      if (e.filter().acceptsLater(authid, authrole)) {
+        Map<String, Object> event = new java.util.LinkedHashMap<>();
+        event.put("timestamp", e.timestamp().toString());
+        event.put("subscription", sub.id);
+        event.put("publication", e.publication());
+        event.put("topic", e.topic());
+        event.put("details", e.details());
+        if (!e.args().isEmpty()) {
+          event.put("args", e.args());
+        }
+        if (!e.kwargs().isEmpty()) {
+          event.put("kwargs", e.kwargs());
+        }
+        events.add(event);
+      }
+    }
+    return events;
+  }
+
+  /**
+   * Removes a subscription without subscribers, unless it keeps event history (those stay, so that
+   * their history does too); returns whether it did.
+   */
   private boolean dropIfEmpty(Subscription sub) {
-    if (sub.isEmpty()) {
+    if (sub.isEmpty() && sub.history == null) {
       byTopic.remove(sub.uri, sub.match);
       byId.remove(sub.id);
       return true;

@@ -13,6 +13,10 @@ import java.util.Map;
 final class PublicationFilter {
 
   private final Session publisher;
+
+  /** The publisher's session ID, for a filter kept beyond the publisher's session (retention). */
+  private final long publisherId;
+
   private final boolean excludeMe;
   private final List<?> exclude;
   private final List<?> excludeAuthid;
@@ -22,7 +26,17 @@ final class PublicationFilter {
   private final List<?> eligibleAuthrole;
 
   PublicationFilter(Session publisher, Map<String, Object> options) {
+    this(publisher, publisher.id(), options);
+  }
+
+  /** A filter that outlives its publisher's session: it knows the publisher by ID only. */
+  PublicationFilter(long publisherId, Map<String, Object> options) {
+    this(null, publisherId, options);
+  }
+
+  private PublicationFilter(Session publisher, long publisherId, Map<String, Object> options) {
     this.publisher = publisher;
+    this.publisherId = publisherId;
     this.excludeMe = !Boolean.FALSE.equals(options.get("exclude_me"));
     this.exclude = list(options, "exclude");
     this.excludeAuthid = list(options, "exclude_authid");
@@ -42,8 +56,27 @@ final class PublicationFilter {
         && eligibleAuthrole == null;
   }
 
+  /**
+   * Whether the publication may be given to a session of {@code authid} and {@code authrole} that
+   * asks for it later (event history): by the authid and authrole lists only, since session IDs do
+   * not outlive sessions.
+   */
+  boolean acceptsLater(String authid, String authrole) {
+    if (contains(excludeAuthid, authid) || contains(excludeAuthrole, authrole)) {
+      return false;
+    }
+    return (eligibleAuthid == null || contains(eligibleAuthid, authid))
+        && (eligibleAuthrole == null || contains(eligibleAuthrole, authrole));
+  }
+
+  /** Whether the publication names sessions by ID, which no stored event may depend on. */
+  boolean namesSessions() {
+    return exclude != null || eligible != null;
+  }
+
   boolean accepts(Session subscriber) {
-    if (subscriber == publisher && excludeMe) {
+    if (excludeMe
+        && (subscriber == publisher || (publisher == null && subscriber.id() == publisherId))) {
       return false;
     }
     if (onlyExcludesPublisher()) {

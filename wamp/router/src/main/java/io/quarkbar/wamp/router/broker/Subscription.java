@@ -17,6 +17,10 @@ final class Subscription {
   final String uri;
   final MatchPolicy match;
   final java.time.Instant created = java.time.Instant.now();
+
+  /** The events kept for {@code wamp.subscription.get_events}, if a rule asks for them. */
+  EventHistory history;
+
   private volatile Session[] subscribers = new Session[0];
 
   Subscription(long id, String uri, MatchPolicy match) {

@@ -45,17 +45,29 @@ public final class Dealer {
 
   /** The features this dealer announces in WELCOME; each is implemented and tested. */
   public static final Map<String, Object> FEATURES =
-      Map.of(
-          "caller_identification", true,
-          "pattern_based_registration", true,
-          "progressive_call_results", true,
-          "shared_registration", true,
-          "call_canceling", true,
-          "call_timeout", true,
-          "session_meta_api", true,
-          "registration_meta_api", true);
+      features(
+          "caller_identification",
+          "pattern_based_registration",
+          "progressive_call_results",
+          "shared_registration",
+          "call_canceling",
+          "call_timeout",
+          "progressive_call_invocations",
+          "payload_passthru_mode",
+          "session_meta_api",
+          "registration_meta_api",
+          "testament_meta_api");
 
   private static final Map<String, Object> PROGRESS = Map.of("progress", true);
+
+  /** A feature dict: each name mapped to {@code true}. */
+  public static Map<String, Object> features(String... names) {
+    Map<String, Object> f = new java.util.LinkedHashMap<>();
+    for (String name : names) {
+      f.put(name, true);
+    }
+    return java.util.Collections.unmodifiableMap(f);
+  }
 
   private final Authorizer authorizer;
   private final UriValidator uris;
@@ -65,6 +77,10 @@ public final class Dealer {
   private final Map<Long, Registration> byId = new ConcurrentHashMap<>();
   private final Map<Session, Set<Registration>> bySession = new ConcurrentHashMap<>();
   private final Map<Session, Map<Long, PendingCall>> inFlight = new ConcurrentHashMap<>();
+
+  /** Progressive calls whose caller has more to send, by caller and CALL request ID. */
+  private final Map<Session, Map<Long, PendingCall>> progressive = new ConcurrentHashMap<>();
+
   private final IdSequence registrationIds = new IdSequence();
   private volatile RegistrationListener listener = RegistrationListener.NONE;
   private volatile Map<String, RouterProcedure> builtins = Map.of();
@@ -210,6 +226,14 @@ public final class Dealer {
   // --- calls ---
 
   public void processCall(Session caller, Call msg) {
+    if (!progressive.isEmpty()) {
+      Map<Long, PendingCall> ongoing = progressive.get(caller);
+      PendingCall call = ongoing == null ? null : ongoing.get(msg.request());
+      if (call != null) {
+        continueProgressive(call, msg);
+        return;
+      }
+    }
     String procedure = msg.procedure();
     if (!uris.isValid(procedure)) {
       caller.error(
@@ -269,6 +293,11 @@ public final class Dealer {
     }
     Session callee = chosen.session();
     Map<String, Object> options = msg.options();
+    boolean progressiveCall = !options.isEmpty() && Boolean.TRUE.equals(options.get("progress"));
+    if (progressiveCall && !progressiveAllowed(caller, callee, msg)) {
+      caller.pendingCalls().decrementAndGet();
+      return;
+    }
     boolean receiveProgress =
         !options.isEmpty() && Boolean.TRUE.equals(options.get("receive_progress"));
     boolean disclose =
@@ -284,10 +313,29 @@ public final class Dealer {
     PendingCall call =
         new PendingCall(caller, msg.request(), receiveProgress, callee, invocationId);
     pending.put(invocationId, call);
+    Map<String, Object> details =
+        invocationDetails(
+            reg,
+            caller,
+            procedure,
+            receiveProgress,
+            disclose,
+            forwardTimeout ? timeout : 0,
+            options);
+    if (progressiveCall) {
+      call.continuesAs(reg.id, details);
+      progressive.computeIfAbsent(caller, s -> new ConcurrentHashMap<>()).put(msg.request(), call);
+      details = withProgress(details, true);
+    }
     if (!callee.isAlive()) {
       // The callee ended between lookup and now; its clean-up may have run already.
       if (pending.remove(invocationId) != null) {
-        calleeGone(caller, msg.request());
+        finished(call);
+        caller.error(
+            Call.CODE,
+            msg.request(),
+            WampUris.CANCELED,
+            "callee disconnected from in-flight request");
       }
       if (pending.isEmpty()) {
         inFlight.remove(callee, pending);
@@ -297,14 +345,61 @@ public final class Dealer {
     if (timeout > 0 && !forwardTimeout) {
       call.timeout = timer.schedule(() -> timedOut(call), timeout, TimeUnit.MILLISECONDS);
     }
-    callee.send(
-        new Invocation(
-            invocationId,
-            reg.id,
-            invocationDetails(
-                reg, caller, procedure, receiveProgress, disclose, forwardTimeout ? timeout : 0),
-            msg.arguments(),
-            msg.argumentsKw()));
+    callee.send(new Invocation(invocationId, reg.id, details, msg.arguments(), msg.argumentsKw()));
+  }
+
+  /**
+   * Whether a progressive CALL may go on: its caller must have announced progressive call
+   * invocations (else it broke the protocol, and its session ends), its callee too, with call
+   * canceling (else the caller gets {@code wamp.error.feature_not_supported}).
+   */
+  private static boolean progressiveAllowed(Session caller, Session callee, Call msg) {
+    if (!announces(caller, "caller", "progressive_call_invocations")) {
+      caller.protocolViolation(
+          "CALL.Options.progress without announcing progressive_call_invocations");
+      return false;
+    }
+    if (!announces(callee, "callee", "progressive_call_invocations")
+        || !announces(callee, "callee", "call_canceling")) {
+      caller.error(
+          Call.CODE,
+          msg.request(),
+          WampUris.FEATURE_NOT_SUPPORTED,
+          "the callee of "
+              + msg.procedure()
+              + " does not take progressive call invocations (with call canceling)");
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * The next part of a progressive call: the same INVOCATION ID and the Details of the first part
+   * (the options of a progressive call are frozen at its start), with {@code progress} as this CALL
+   * says. The last part (no {@code progress}) ends the caller's sending.
+   */
+  private void continueProgressive(PendingCall call, Call msg) {
+    boolean more = Boolean.TRUE.equals(msg.options().get("progress"));
+    if (!more) {
+      Map<Long, PendingCall> ongoing = progressive.get(call.caller());
+      if (ongoing != null) {
+        ongoing.remove(call.callRequest());
+      }
+    }
+    call.callee()
+        .send(
+            new Invocation(
+                call.invocationId(),
+                call.registrationId(),
+                withProgress(call.invocationDetails(), more),
+                msg.arguments(),
+                msg.argumentsKw()));
+  }
+
+  private static Map<String, Object> withProgress(Map<String, Object> details, boolean progress) {
+    Map<String, Object> d = new HashMap<>(details);
+    d.put("progress", progress);
+    return d;
   }
 
   private static long timeoutMillis(Object timeout) {
@@ -342,15 +437,14 @@ public final class Dealer {
       return;
     }
     if (!progress) {
-      call.done();
+      finished(call);
     }
-    call.caller()
-        .send(
-            new Result(
-                call.callRequest(),
-                progress ? PROGRESS : Map.of(),
-                msg.arguments(),
-                msg.argumentsKw()));
+    Map<String, Object> details = progress ? PROGRESS : Map.of();
+    if (Passthru.isPassthru(msg.options())) {
+      details = new HashMap<>(details);
+      Passthru.copy(msg.options(), details);
+    }
+    call.caller().send(new Result(call.callRequest(), details, msg.arguments(), msg.argumentsKw()));
   }
 
   /** A callee's ERROR for an INVOCATION: passed to the caller with its URI, args and kwargs. */
@@ -360,13 +454,13 @@ public final class Dealer {
     if (call == null) {
       return;
     }
-    call.done();
+    finished(call);
     call.caller()
         .send(
             new Error(
                 Call.CODE,
                 call.callRequest(),
-                Map.of(),
+                Passthru.isPassthru(msg.details()) ? Passthru.only(msg.details()) : Map.of(),
                 msg.error(),
                 msg.arguments(),
                 msg.argumentsKw()));
@@ -420,8 +514,22 @@ public final class Dealer {
     if (pending == null || !pending.remove(call.invocationId(), call)) {
       return false;
     }
-    call.done();
+    finished(call);
     return true;
+  }
+
+  /** A call has its answer (or is given up): release what it held. */
+  private void finished(PendingCall call) {
+    call.done();
+    if (call.registrationId() != 0) {
+      Map<Long, PendingCall> ongoing = progressive.get(call.caller());
+      if (ongoing != null) {
+        ongoing.remove(call.callRequest(), call);
+        if (ongoing.isEmpty()) {
+          progressive.remove(call.caller(), ongoing);
+        }
+      }
+    }
   }
 
   /**
@@ -441,9 +549,14 @@ public final class Dealer {
 
   /** Whether {@code session} announced {@code feature} for its callee role in HELLO. */
   private static boolean announces(Session session, String feature) {
+    return announces(session, "callee", feature);
+  }
+
+  /** Whether {@code session} announced {@code feature} for {@code role} in HELLO. */
+  private static boolean announces(Session session, String role, String feature) {
     if (session.identity() == null
-        || !(session.identity().clientRoles().get("callee") instanceof Map<?, ?> callee)
-        || !(callee.get("features") instanceof Map<?, ?> features)) {
+        || !(session.identity().clientRoles().get(role) instanceof Map<?, ?> announced)
+        || !(announced.get("features") instanceof Map<?, ?> features)) {
       return false;
     }
     // The specification spells it both ways (rpc_progressive_call_invocations.md).
@@ -476,17 +589,26 @@ public final class Dealer {
       for (Long id : List.copyOf(pending.keySet())) {
         PendingCall call = pending.remove(id);
         if (call != null) {
-          call.cancelTimeout();
-          calleeGone(call.caller(), call.callRequest());
+          finished(call);
+          call.caller()
+              .error(
+                  Call.CODE,
+                  call.callRequest(),
+                  WampUris.CANCELED,
+                  "callee disconnected from in-flight request");
         }
       }
     }
-  }
-
-  private static void calleeGone(Session caller, long callRequest) {
-    caller.pendingCalls().decrementAndGet();
-    caller.error(
-        Call.CODE, callRequest, WampUris.CANCELED, "callee disconnected from in-flight request");
+    // A caller gone in the middle of a progressive call: its callee would wait forever for the
+    // rest, so it is told to stop (INTERRUPT killnowait, as the specification says).
+    Map<Long, PendingCall> ongoing = progressive.remove(session);
+    if (ongoing != null) {
+      for (PendingCall call : ongoing.values()) {
+        if (forget(call)) {
+          call.callee().send(new Interrupt(call.invocationId(), Map.of("mode", "killnowait")));
+        }
+      }
+    }
   }
 
   private static Map<String, Object> invocationDetails(
@@ -495,8 +617,10 @@ public final class Dealer {
       String procedure,
       boolean receiveProgress,
       boolean disclose,
-      long forwardedTimeout) {
-    if (!receiveProgress && reg.match == MatchPolicy.EXACT && forwardedTimeout == 0) {
+      long forwardedTimeout,
+      Map<String, Object> options) {
+    boolean passthru = Passthru.isPassthru(options);
+    if (!receiveProgress && reg.match == MatchPolicy.EXACT && forwardedTimeout == 0 && !passthru) {
       return disclose ? caller.callerDetails() : Map.of();
     }
     Map<String, Object> details = new HashMap<>(8);
@@ -511,6 +635,9 @@ public final class Dealer {
     }
     if (disclose) {
       details.putAll(caller.callerDetails());
+    }
+    if (passthru) {
+      Passthru.copy(options, details);
     }
     return details;
   }

@@ -1,6 +1,7 @@
 package io.quarkbar.wamp.router.dealer;
 
 import io.quarkbar.wamp.router.session.Session;
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -22,6 +23,11 @@ final class PendingCall {
 
   /** The dealer's timer for the call's {@code timeout}, if it has one. */
   volatile ScheduledFuture<?> timeout;
+
+  /** A progressive call's registration (0 for any other call) and its frozen INVOCATION Details. */
+  private long registrationId;
+
+  private Map<String, Object> invocationDetails = Map.of();
 
   PendingCall(
       Session caller,
@@ -54,6 +60,20 @@ final class PendingCall {
 
   long invocationId() {
     return invocationId;
+  }
+
+  /** Marks a progressive call, whose later parts go out as INVOCATIONs with these Details. */
+  void continuesAs(long registrationId, Map<String, Object> invocationDetails) {
+    this.registrationId = registrationId;
+    this.invocationDetails = invocationDetails;
+  }
+
+  long registrationId() {
+    return registrationId;
+  }
+
+  Map<String, Object> invocationDetails() {
+    return invocationDetails;
   }
 
   /** The call is answered (or given up): it no longer counts against the caller's limit. */

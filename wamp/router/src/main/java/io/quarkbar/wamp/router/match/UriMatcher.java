@@ -114,6 +114,15 @@ public final class UriMatcher<T> {
     return exact.isEmpty() && prefixes.isEmpty() && wildcards.isEmpty();
   }
 
+  /** Whether {@code pattern} under {@code policy} matches the concrete {@code uri}. */
+  public static boolean matches(String pattern, MatchPolicy policy, String uri) {
+    return switch (policy) {
+      case EXACT -> pattern.equals(uri);
+      case PREFIX -> uri.startsWith(pattern);
+      case WILDCARD -> matchesWildcard(split(pattern), split(uri));
+    };
+  }
+
   private static boolean matchesWildcard(String[] pattern, String[] uri) {
     if (pattern.length != uri.length) {
       return false;

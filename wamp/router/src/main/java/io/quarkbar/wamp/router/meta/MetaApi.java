@@ -1,10 +1,14 @@
 package io.quarkbar.wamp.router.meta;
 
+import io.quarkbar.wamp.protocol.message.Publish;
 import io.quarkbar.wamp.protocol.uri.UriValidator;
 import io.quarkbar.wamp.protocol.uri.WampUris;
+import io.quarkbar.wamp.router.authorization.Authorizer;
 import io.quarkbar.wamp.router.broker.Broker;
 import io.quarkbar.wamp.router.broker.SubscriptionInfo;
 import io.quarkbar.wamp.router.broker.SubscriptionListener;
+import io.quarkbar.wamp.router.config.Action;
+import io.quarkbar.wamp.router.config.Limits;
 import io.quarkbar.wamp.router.config.MatchPolicy;
 import io.quarkbar.wamp.router.dealer.Dealer;
 import io.quarkbar.wamp.router.dealer.RegistrationInfo;
@@ -20,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -51,12 +56,16 @@ public final class MetaApi implements RegistrationListener, SubscriptionListener
   private final Broker broker;
   private final Dealer dealer;
   private final UriValidator uris;
+  private final Authorizer authorizer;
+  private final Map<Session, Testaments> testaments = new ConcurrentHashMap<>();
 
-  public MetaApi(Sessions sessions, Broker broker, Dealer dealer, UriValidator uris) {
+  public MetaApi(
+      Sessions sessions, Broker broker, Dealer dealer, UriValidator uris, Authorizer authorizer) {
     this.sessions = sessions;
     this.broker = broker;
     this.dealer = dealer;
     this.uris = uris;
+    this.authorizer = authorizer;
   }
 
   // --- events ---
@@ -68,8 +77,18 @@ public final class MetaApi implements RegistrationListener, SubscriptionListener
     }
   }
 
-  /** A session has left: {@code wamp.session.on_leave(session, authid, authrole)}. */
-  public void left(Session session) {
+  /**
+   * A session has left: its testaments go out, then {@code wamp.session.on_leave(session, authid,
+   * authrole)}; with {@code announced} false ({@code kill_all}), neither.
+   */
+  public void left(Session session, boolean announced) {
+    Testaments left = testaments.remove(session);
+    if (!announced) {
+      return;
+    }
+    if (left != null) {
+      left.all().forEach(t -> broker.publishTestament(session, t));
+    }
     if (broker.hasSubscribers(ON_LEAVE)) {
       SessionIdentity i = session.identity();
       broker.publishAsRouter(
@@ -147,6 +166,16 @@ public final class MetaApi implements RegistrationListener, SubscriptionListener
                 s -> s.identity().authrole().equals(string(args, 0, "authrole")),
                 true));
     p.put("wamp.session.kill_all", (caller, args, kw) -> killAll(caller, kw, s -> true, false));
+    p.put("wamp.session.add_testament", this::addTestament);
+    p.put(
+        "wamp.session.flush_testaments",
+        (caller, args, kw) -> {
+          Testaments t = testaments.get(caller);
+          if (t != null) {
+            t.flush(scope(kw));
+          }
+          return new Answer(List.of(), Map.of());
+        });
 
     p.put(
         "wamp.registration.list",
@@ -183,11 +212,86 @@ public final class MetaApi implements RegistrationListener, SubscriptionListener
           return Answer.of(ids.isEmpty() ? null : ids);
         });
     p.put("wamp.subscription.get", (caller, args, kw) -> Answer.of(subscription(args).details()));
+    p.put("wamp.subscription.get_events", this::getEvents);
     p.put("wamp.subscription.list_subscribers", (caller, args, kw) -> Answer.of(subscribers(args)));
     p.put(
         "wamp.subscription.count_subscribers",
         (caller, args, kw) -> Answer.of(subscribers(args).size()));
     return p;
+  }
+
+  /**
+   * {@code add_testament(topic, args, kwargs, publish_options=, scope=)}. The caller's role must be
+   * allowed to publish on the topic by a static permission: the testament goes out when the session
+   * can no longer be asked.
+   */
+  @SuppressWarnings("unchecked")
+  private Answer addTestament(Session caller, List<Object> args, Map<String, Object> kwargs) {
+    String topic = string(args, 0, "topic");
+    if (!uris.isValid(topic) || UriValidator.isReserved(topic)) {
+      throw new Failure(WampUris.INVALID_URI, "invalid topic for a testament: " + topic);
+    }
+    Object eventArgs = args.size() > 1 ? args.get(1) : List.of();
+    Object eventKwargs = args.size() > 2 ? args.get(2) : Map.of();
+    if (!(eventArgs instanceof List<?>) || !(eventKwargs instanceof Map<?, ?>)) {
+      throw invalid("add_testament(topic, args|list, kwargs|dict)");
+    }
+    Object options = kwargs.getOrDefault("publish_options", Map.of());
+    if (!(options instanceof Map<?, ?>)) {
+      throw invalid("publish_options must be a dict");
+    }
+    String role = caller.identity().authrole();
+    if (!authorizer.isAllowed(role, topic, Action.PUBLISH)) {
+      throw new Failure(
+          WampUris.NOT_AUTHORIZED,
+          "role "
+              + role
+              + " may not publish to "
+              + topic
+              + " (a testament needs a static permission)");
+    }
+    Publish testament =
+        new Publish(
+            0,
+            (Map<String, Object>) options,
+            topic,
+            (List<Object>) eventArgs,
+            (Map<String, Object>) eventKwargs);
+    if (!testaments.computeIfAbsent(caller, s -> new Testaments()).add(scope(kwargs), testament)) {
+      throw new Failure(
+          Limits.LIMIT_EXCEEDED, "a session may leave at most " + Testaments.MAX + " testaments");
+    }
+    return new Answer(List.of(), Map.of());
+  }
+
+  /**
+   * {@code get_events(subscription, reverse=, limit=, from_time=, after_time=, before_time=,
+   * until_time=, topic=, from_publication=, after_publication=, before_publication=,
+   * until_publication=)}: the subscription's history as the caller may see it, the filters combined
+   * with AND. The caller's role must be allowed to subscribe to the subscription's pattern.
+   */
+  private Answer getEvents(Session caller, List<Object> args, Map<String, Object> kwargs) {
+    SubscriptionInfo info = subscription(args);
+    SessionIdentity who = caller.identity();
+    if (!authorizer.isAllowed(who.authrole(), info.uri(), Action.SUBSCRIBE)) {
+      throw new Failure(
+          WampUris.NOT_AUTHORIZED,
+          "role "
+              + who.authrole()
+              + " may not subscribe to "
+              + info.uri()
+              + ", so not read its events");
+    }
+    List<Map<String, Object>> events = broker.history(info.id(), who.authid(), who.authrole());
+    return Answer.of(HistoryQuery.of(kwargs).apply(events));
+  }
+
+  private static String scope(Map<String, Object> kwargs) {
+    Object scope = kwargs.getOrDefault("scope", "destroyed");
+    if (!"destroyed".equals(scope) && !"detached".equals(scope)) {
+      throw invalid("scope must be destroyed or detached");
+    }
+    return (String) scope;
   }
 
   /** The realm's sessions, filtered by {@code filter_authroles} when the call gives one. */
