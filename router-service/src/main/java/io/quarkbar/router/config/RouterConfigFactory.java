@@ -7,6 +7,7 @@ import io.quarkbar.wamp.router.config.AuthMethod;
 import io.quarkbar.wamp.router.config.AuthorizerConfig;
 import io.quarkbar.wamp.router.config.Disclose;
 import io.quarkbar.wamp.router.config.DynamicProcedure;
+import io.quarkbar.wamp.router.config.EventStoreRule;
 import io.quarkbar.wamp.router.config.Limits;
 import io.quarkbar.wamp.router.config.MatchPolicy;
 import io.quarkbar.wamp.router.config.MethodConfig;
@@ -235,7 +236,39 @@ public final class RouterConfigFactory {
                       new DynamicProcedure(a.procedure(), a.realm().orElse(name), a.timeout()),
                       a.cacheFor());
                 });
-    return new RealmConfig(name, realm.anonymousRole(), roles, authentication, authorizer);
+    List<EventStoreRule> events = new ArrayList<>();
+    List<RouterServiceConfig.EventRuleSettings> rules = realm.events().orElse(List.of());
+    for (int i = 0; i < rules.size(); i++) {
+      events.add(eventRule(key + ".events[" + i + "]", rules.get(i), uris, problems));
+    }
+    return new RealmConfig(name, realm.anonymousRole(), roles, authentication, authorizer, events);
+  }
+
+  private static EventStoreRule eventRule(
+      String at,
+      RouterServiceConfig.EventRuleSettings r,
+      UriValidator uris,
+      List<String> problems) {
+    MatchPolicy match = matchPolicy(at, r.match(), problems);
+    if (!uris.isValidPattern(r.uri(), match.wampName())) {
+      problems.add(at + ".uri: '" + r.uri() + "' is not a valid " + match.wampName() + " pattern");
+    }
+    if (r.history() < 0 || r.history() > 10_000) {
+      problems.add(at + ".history: must be from 0 to 10000 events");
+    }
+    if (!r.retain() && r.history() == 0) {
+      problems.add(at + ": keeps nothing; set retain: true or a history");
+    }
+    return new EventStoreRule(r.uri(), match, r.retain(), r.history());
+  }
+
+  private static MatchPolicy matchPolicy(String at, String value, List<String> problems) {
+    try {
+      return MatchPolicy.valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      problems.add(at + ".match: '" + value + "' is not one of exact, prefix, wildcard");
+      return MatchPolicy.EXACT;
+    }
   }
 
   private static MethodConfig method(
@@ -288,13 +321,7 @@ public final class RouterConfigFactory {
       RouterServiceConfig.PermissionSettings p,
       UriValidator uris,
       List<String> problems) {
-    MatchPolicy match;
-    try {
-      match = MatchPolicy.valueOf(p.match().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      problems.add(at + ".match: '" + p.match() + "' is not one of exact, prefix, wildcard");
-      match = MatchPolicy.EXACT;
-    }
+    MatchPolicy match = matchPolicy(at, p.match(), problems);
     String uri = p.uri().orElse("");
     if (uri.isEmpty() && match != MatchPolicy.PREFIX) {
       problems.add(at + ".uri: required unless match is prefix");

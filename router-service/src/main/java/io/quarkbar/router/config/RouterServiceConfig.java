@@ -62,6 +62,34 @@ public interface RouterServiceConfig {
      * actions that no static permission of the session's role covers. Absent: those are denied.
      */
     Optional<AuthorizerSettings> authorizer();
+
+    /**
+     * Which published events the realm keeps: per rule, retained events of matching topics and the
+     * history of the subscription with the rule's pattern. None unless listed.
+     */
+    Optional<List<EventRuleSettings>> events();
+  }
+
+  /** One event rule of a realm. */
+  interface EventRuleSettings {
+
+    /** The topic or pattern the rule covers. */
+    String uri();
+
+    /** How {@link #uri()} matches: {@code exact}, {@code prefix} or {@code wildcard}. */
+    @WithDefault("exact")
+    String match();
+
+    /** Keep the last event published with {@code retain} on each matching topic. */
+    @WithDefault("false")
+    boolean retain();
+
+    /**
+     * How many of the last events of the subscription to this pattern are kept for {@code
+     * wamp.subscription.get_events}; {@code 0} for none. At most 10000.
+     */
+    @WithDefault("0")
+    int history();
   }
 
   /** The authentication methods of a realm; each one absent is refused. */

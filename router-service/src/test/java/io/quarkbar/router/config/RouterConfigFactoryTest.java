@@ -8,6 +8,7 @@ import io.quarkbar.wamp.router.config.Action;
 import io.quarkbar.wamp.router.config.AuthMethod;
 import io.quarkbar.wamp.router.config.Disclose;
 import io.quarkbar.wamp.router.config.DynamicProcedure;
+import io.quarkbar.wamp.router.config.EventStoreRule;
 import io.quarkbar.wamp.router.config.MatchPolicy;
 import io.quarkbar.wamp.router.config.Permission;
 import io.quarkbar.wamp.router.config.Principal;
@@ -352,6 +353,39 @@ class RouterConfigFactoryTest {
             "router.realms.other.auth.wampcra: give principals or an authenticator, not both",
             "router.realms.other.authorizer.realm: no realm elsewhere",
             "router.limits.max-nesting-depth: must be from 4");
+  }
+
+  @Test
+  void eventRulesAreReadAndCheckedWithTheirKeys() {
+    RouterConfig config =
+        RouterConfigFactory.create(
+            settings(
+                secureRealm(
+                    SECURE + "anonymous-role", "user",
+                    SECURE + "events[0].uri", "com.example.sensor.",
+                    SECURE + "events[0].match", "prefix",
+                    SECURE + "events[0].retain", "true",
+                    SECURE + "events[1].uri", "com.example.log",
+                    SECURE + "events[1].history", "50")));
+    assertThat(config.realms().getFirst().events())
+        .containsExactly(
+            new EventStoreRule("com.example.sensor.", MatchPolicy.PREFIX, true, 0),
+            new EventStoreRule("com.example.log", MatchPolicy.EXACT, false, 50));
+
+    assertThatThrownBy(
+            () ->
+                RouterConfigFactory.create(
+                    settings(
+                        secureRealm(
+                            SECURE + "anonymous-role", "user",
+                            SECURE + "events[0].uri", "a..b",
+                            SECURE + "events[0].history", "20000",
+                            SECURE + "events[1].uri", "com.x"))))
+        .message()
+        .contains(
+            SECURE + "events[0].uri: 'a..b' is not a valid exact pattern",
+            SECURE + "events[0].history: must be from 0 to 10000",
+            SECURE + "events[1]: keeps nothing");
   }
 
   @Test
