@@ -101,12 +101,14 @@ final class CborValueReader {
     return n >= 0 ? (Object) n : new BigInteger(Long.toUnsignedString(n));
   }
 
-  /** A major type 1 integer, {@code -1 - n}: a {@link Long}, or a {@link BigInteger} below it. */
+  /** A major type 1 integer, {@code -1 - n}, which must fit a {@link Long}. */
   private Object negative(int initial) {
     long n = argument(initial);
-    return n >= 0
-        ? (Object) (-1 - n)
-        : BigInteger.valueOf(-1).subtract(new BigInteger(Long.toUnsignedString(n)));
+    if (n < 0) {
+      // Below -2^63: beyond what msgpack holds.
+      Values.integer(BigInteger.valueOf(-1).subtract(new BigInteger(Long.toUnsignedString(n))));
+    }
+    return -1 - n;
   }
 
   private byte[] bytes(int length) {
@@ -123,8 +125,11 @@ final class CborValueReader {
     pos += length;
     for (int i = start; i < pos; i++) {
       if (in[i] < 0) {
-        return utf8(start, length);
+        return Values.binaryText(utf8(start, length));
       }
+    }
+    if (length > 0 && in[start] == 0) {
+      Values.binaryText("\0");
     }
     // All ASCII, the usual case: no decoder needed.
     return new String(in, start, length, StandardCharsets.ISO_8859_1);
@@ -186,9 +191,9 @@ final class CborValueReader {
       case 20 -> Boolean.FALSE;
       case 21 -> Boolean.TRUE;
       case 22, 23 -> null;
-      case 25 -> (double) Float.float16ToFloat((short) fixed(2));
-      case 26 -> (double) Float.intBitsToFloat((int) fixed(4));
-      case 27 -> Double.longBitsToDouble(fixed(8));
+      case 25 -> Values.finite(Float.float16ToFloat((short) fixed(2)));
+      case 26 -> Values.finite(Float.intBitsToFloat((int) fixed(4)));
+      case 27 -> Values.finite(Double.longBitsToDouble(fixed(8)));
       default -> throw LeftToJackson.INSTANCE;
     };
   }

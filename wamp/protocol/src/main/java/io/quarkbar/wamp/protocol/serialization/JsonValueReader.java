@@ -317,9 +317,33 @@ final class JsonValueReader {
           throw LeftToJackson.INSTANCE;
         }
         pos += 6;
+        if (Character.isSurrogate((char) code)) {
+          lowSurrogate(code);
+        }
       }
       default -> throw LeftToJackson.INSTANCE;
     }
+  }
+
+  /**
+   * After a {@code \\u} escape of a surrogate: it must be a high one, followed at once by the
+   * escape of a low one (a string must be Unicode, {@link Values}); else Jackson's path refuses it.
+   */
+  private void lowSurrogate(int high) {
+    if (!Character.isHighSurrogate((char) high)
+        || end - pos < 6
+        || in[pos] != '\\'
+        || in[pos + 1] != 'u') {
+      throw LeftToJackson.INSTANCE;
+    }
+    int low = 0;
+    for (int i = 2; i < 6; i++) {
+      low = (low << 4) | hexDigit(in[pos + i]);
+    }
+    if (!Character.isLowSurrogate((char) low)) {
+      throw LeftToJackson.INSTANCE;
+    }
+    pos += 6;
   }
 
   private static int hexDigit(byte b) {
@@ -345,13 +369,17 @@ final class JsonValueReader {
     if (intDigits == 0 || (intDigits > 1 && in[pos - intDigits] == '0')) {
       throw LeftToJackson.INSTANCE;
     }
+    boolean integer = true;
     if (pos < end && in[pos] == '.') {
+      integer = false;
       pos++;
       if (digits() == 0) {
         throw LeftToJackson.INSTANCE;
       }
     }
-    if (pos < end && (in[pos] == 'e' || in[pos] == 'E')) {
+    boolean exponent = pos < end && (in[pos] == 'e' || in[pos] == 'E');
+    if (exponent) {
+      integer = false;
       pos++;
       if (pos < end && (in[pos] == '+' || in[pos] == '-')) {
         pos++;
@@ -362,6 +390,20 @@ final class JsonValueReader {
     }
     if (pos - start > MAX_NUMBER_LENGTH) {
       throw LeftToJackson.INSTANCE;
+    }
+    // What every serializer can carry (Values): a long integer within 64 bits, a finite float.
+    // Rare in payloads, so checked by parsing the text; the rest is left to Jackson's path.
+    if ((integer && intDigits > 18) || exponent) {
+      String text = new String(in, start, pos - start, StandardCharsets.ISO_8859_1);
+      try {
+        if (integer) {
+          Values.integer(new java.math.BigInteger(text));
+        } else {
+          Values.finite(Double.parseDouble(text));
+        }
+      } catch (io.quarkbar.wamp.protocol.codec.ProtocolViolationException e) {
+        throw LeftToJackson.INSTANCE;
+      }
     }
   }
 

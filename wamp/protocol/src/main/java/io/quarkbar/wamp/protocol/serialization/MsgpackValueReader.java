@@ -4,6 +4,7 @@ import io.quarkbar.wamp.protocol.codec.MessageCodec;
 import io.quarkbar.wamp.protocol.codec.ProtocolViolationException;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,10 +30,19 @@ import org.msgpack.value.ValueType;
 final class MsgpackValueReader {
 
   private final ArrayBufferInput input = new ArrayBufferInput(new byte[0]);
-  private final MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(input);
+
+  /** Strict UTF-8: msgpack-core would replace malformed strings, and the router pass them on. */
+  private final MessageUnpacker unpacker =
+      new MessagePack.UnpackerConfig()
+          .withActionOnMalformedString(CodingErrorAction.REPORT)
+          .withActionOnUnmappableString(CodingErrorAction.REPORT)
+          .newUnpacker(input);
 
   private byte[] bytes;
   private int offset;
+
+  /** Where the message ends in {@link #bytes}. */
+  private int end;
 
   /** Lists and dicts open around the current value. */
   private int depth;
@@ -86,6 +96,7 @@ final class MsgpackValueReader {
     maxElements = DecodeLimits.maxElements();
     this.bytes = bytes;
     this.offset = offset;
+    this.end = offset + length;
     input.reset(bytes, offset, length);
     unpacker.reset(input);
   }
@@ -104,9 +115,9 @@ final class MsgpackValueReader {
       }
       case BOOLEAN -> unpacker.unpackBoolean();
       case INTEGER -> readInteger(format);
-      case FLOAT -> unpacker.unpackDouble();
-      case STRING -> unpacker.unpackString();
-      case BINARY -> unpacker.readPayload(unpacker.unpackBinaryHeader());
+      case FLOAT -> Values.finite(unpacker.unpackDouble());
+      case STRING -> Values.binaryText(string(format));
+      case BINARY -> binary(format);
       case ARRAY -> readList();
       case MAP -> readDict();
       case EXTENSION -> {
@@ -114,6 +125,64 @@ final class MsgpackValueReader {
         yield ValueReader.UNDEFINED;
       }
     };
+  }
+
+  /**
+   * A str value, strictly UTF-8. Its length is checked against the bytes that are left before
+   * anything is read: msgpack-core would otherwise trust the header.
+   */
+  private String string(MessageFormat format) throws IOException {
+    need(declaredLength(format));
+    return unpacker.unpackString();
+  }
+
+  /**
+   * A bin value. msgpack-core allocates as many bytes as the header says, up to 2 GiB, before it
+   * finds out that they are not there: the length is checked against the input first.
+   */
+  private byte[] binary(MessageFormat format) throws IOException {
+    need(declaredLength(format));
+    return unpacker.readPayload(unpacker.unpackBinaryHeader());
+  }
+
+  /** The length a str or bin header at the current position declares, without reading it. */
+  private long declaredLength(MessageFormat format) {
+    int at = position();
+    int b = bytes[at] & 0xff;
+    return switch (format) {
+      case FIXSTR -> b & 0x1f;
+      case STR8, BIN8 -> at + 1 < end ? bytes[at + 1] & 0xff : Long.MAX_VALUE;
+      case STR16, BIN16 ->
+          at + 2 < end ? ((bytes[at + 1] & 0xff) << 8) | (bytes[at + 2] & 0xff) : Long.MAX_VALUE;
+      case STR32, BIN32 ->
+          at + 4 < end
+              ? ((long) (bytes[at + 1] & 0xff) << 24)
+                  | ((bytes[at + 2] & 0xff) << 16)
+                  | ((bytes[at + 3] & 0xff) << 8)
+                  | (bytes[at + 4] & 0xff)
+              : Long.MAX_VALUE;
+      default -> 0;
+    };
+  }
+
+  private void need(long n) {
+    if (n > end - position()) {
+      throw new ProtocolViolationException(
+          "invalid MSGPACK: a value claims " + n + " bytes, more than the message has left");
+    }
+  }
+
+  private static String strictUtf8(byte[] b) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(b))
+          .toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ProtocolViolationException("invalid MSGPACK: a dict key that is not UTF-8");
+    }
   }
 
   /** A {@link Long}, or a {@link BigInteger} for an unsigned 64-bit value beyond it. */
@@ -163,12 +232,11 @@ final class MsgpackValueReader {
   private String readKey() throws IOException {
     MessageFormat format = unpacker.getNextFormat();
     return switch (format.getValueType()) {
-      case STRING -> unpacker.unpackString();
+      case STRING -> Values.binaryText(string(format));
       case INTEGER -> String.valueOf(readInteger(format));
       case FLOAT -> String.valueOf(unpacker.unpackDouble());
       case BOOLEAN -> String.valueOf(unpacker.unpackBoolean());
-      case BINARY ->
-          new String(unpacker.readPayload(unpacker.unpackBinaryHeader()), StandardCharsets.UTF_8);
+      case BINARY -> Values.unicode(strictUtf8(binary(format)));
       default -> throw new ProtocolViolationException("dict keys must be strings");
     };
   }

@@ -175,7 +175,10 @@ final class ValueReader {
           return size;
         }
         depth--;
-      } else if (t != JsonToken.FIELD_NAME) {
+      } else if (t == JsonToken.FIELD_NAME) {
+        Values.unicode(parser.currentName());
+      } else {
+        check(t);
         count();
         if (depth == 0) {
           size++;
@@ -184,6 +187,27 @@ final class ValueReader {
           throw DecodeLimits.tooDeep(serializer, maxNesting);
         }
       }
+    }
+  }
+
+  /**
+   * What reading a skipped payload value would refuse ({@link Values}), so that a payload accepted
+   * on arrival can be converted for any receiver. Only Jackson's path skips payloads this way.
+   */
+  private void check(JsonToken t) throws IOException {
+    switch (t) {
+      case VALUE_STRING -> {
+        if (json) {
+          Values.unicode(parser.getText());
+        }
+      }
+      case VALUE_NUMBER_INT -> {
+        if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+          Values.integer(parser.getBigIntegerValue());
+        }
+      }
+      case VALUE_NUMBER_FLOAT -> Values.finite(parser.getDoubleValue());
+      default -> {}
     }
   }
 
@@ -282,9 +306,9 @@ final class ValueReader {
       case VALUE_NUMBER_INT ->
           switch (parser.getNumberType()) {
             case INT, LONG -> parser.getLongValue();
-            default -> parser.getBigIntegerValue();
+            default -> Values.integer(parser.getBigIntegerValue());
           };
-      case VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
+      case VALUE_NUMBER_FLOAT -> Values.finite(parser.getDoubleValue());
       case VALUE_TRUE -> Boolean.TRUE;
       case VALUE_FALSE -> Boolean.FALSE;
       case VALUE_NULL -> null;
@@ -320,7 +344,10 @@ final class ValueReader {
       if (t != JsonToken.FIELD_NAME) {
         throw new ProtocolViolationException("dict keys must be strings");
       }
-      String key = parser.currentName();
+      String key = Values.unicode(parser.currentName());
+      if (!json) {
+        Values.binaryText(key);
+      }
       count();
       Object v = read(next());
       if (v != UNDEFINED) {
@@ -343,8 +370,11 @@ final class ValueReader {
   }
 
   private Object readString() throws IOException {
-    String s = parser.getText();
-    if (json && !s.isEmpty() && s.charAt(0) == '\0') {
+    String s = Values.unicode(parser.getText());
+    if (!json) {
+      return Values.binaryText(s);
+    }
+    if (!s.isEmpty() && s.charAt(0) == '\0') {
       try {
         return Base64.getDecoder().decode(s.substring(1));
       } catch (IllegalArgumentException e) {

@@ -85,13 +85,32 @@ class JsonValueReaderTest {
       "1e3",
       "1E-3",
       "2.5e+10",
-      "1234567890123456789012345",
+      "18446744073709551615",
+      "-9223372036854775808",
       "\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\ud834\\udd1e\"",
     };
     for (String value : payloadOnly) {
       byte[] bytes = utf8("[36,1,2,{},[" + value + "],{\"k\":" + value + "}]");
       assertThat(ours(bytes)).as("reading %s", value).isNotNull();
       assertAgreesWithJackson(bytes);
+    }
+  }
+
+  /**
+   * What not every serializer can carry (Values), in a payload it only checks: refused in the end,
+   * after Jackson's path, which decides, has read it too.
+   */
+  @Test
+  void payloadValuesThatNotEverySerializerCanCarryAreRefused() {
+    String[] refused = {
+      "18446744073709551616", "-9223372036854775809", "1e400", "\"\\ud834\"", "\"\\udd1e x\"",
+    };
+    for (String value : refused) {
+      byte[] bytes = utf8("[36,1,2,{},[" + value + "]]");
+      assertThat(ours(bytes)).as("reading %s", value).isNull();
+      assertThatThrownBy(() -> Serializer.JSON.decode(bytes))
+          .as("decoding %s", value)
+          .isInstanceOf(io.quarkbar.wamp.protocol.codec.ProtocolViolationException.class);
     }
   }
 

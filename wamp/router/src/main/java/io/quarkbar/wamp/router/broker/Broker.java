@@ -39,6 +39,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Broker {
 
+  private static final org.jboss.logging.Logger LOG =
+      org.jboss.logging.Logger.getLogger(Broker.class);
+
   /** The features this broker announces in WELCOME; each is implemented and tested. */
   public static final Map<String, Object> FEATURES =
       Map.of(
@@ -394,7 +397,13 @@ public final class Broker {
                     msg.arguments(),
                     msg.argumentsKw()));
       }
-      subscriber.send(event);
+      try {
+        subscriber.send(event);
+      } catch (RuntimeException e) {
+        // A bug of ours in converting the event for this subscriber's serializer: the other
+        // subscribers and the publisher must not pay for it.
+        LOG.errorf(e, "could not send an event on %s to session %d", msg.topic(), subscriber.id());
+      }
     }
   }
 

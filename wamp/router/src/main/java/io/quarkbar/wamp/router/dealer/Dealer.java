@@ -43,6 +43,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Dealer {
 
+  private static final org.jboss.logging.Logger LOG =
+      org.jboss.logging.Logger.getLogger(Dealer.class);
+
   /** The features this dealer announces in WELCOME; each is implemented and tested. */
   public static final Map<String, Object> FEATURES =
       features(
@@ -345,7 +348,21 @@ public final class Dealer {
     if (timeout > 0 && !forwardTimeout) {
       call.timeout = timer.schedule(() -> timedOut(call), timeout, TimeUnit.MILLISECONDS);
     }
-    callee.send(new Invocation(invocationId, reg.id, details, msg.arguments(), msg.argumentsKw()));
+    try {
+      callee.send(
+          new Invocation(invocationId, reg.id, details, msg.arguments(), msg.argumentsKw()));
+    } catch (RuntimeException e) {
+      // A bug of ours in converting the call for the callee's serializer: the caller gets an
+      // answer, and the call does not linger among the callee's invocations.
+      LOG.errorf(e, "could not pass a call of %s to session %d", procedure, callee.id());
+      if (forget(call)) {
+        caller.error(
+            Call.CODE,
+            msg.request(),
+            WampUris.INVALID_ARGUMENT,
+            "the router could not pass this call on to its callee");
+      }
+    }
   }
 
   /**
