@@ -1,0 +1,110 @@
+package io.quarkbar.wamp.client.runtime;
+
+import io.quarkbar.wamp.client.core.ClientTransport;
+import io.quarkbar.wamp.protocol.codec.ProtocolViolationException;
+import io.quarkbar.wamp.protocol.message.WampMessage;
+import io.quarkbar.wamp.protocol.serialization.Serializer;
+import io.quarkus.websockets.next.BasicWebSocketConnector;
+import io.quarkus.websockets.next.WebSocketClientConnection;
+import io.vertx.core.buffer.Buffer;
+import java.net.URI;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+
+/**
+ * Connects to a router with websockets-next' {@link BasicWebSocketConnector}: the WAMP subprotocol
+ * of the configured serializer, text frames for JSON and binary ones for msgpack and CBOR, TLS
+ * through the Quarkus TLS registry. Messages arrive on the connection's event loop.
+ */
+final class WebSocketConnector implements ClientTransport.Connector {
+
+  private static final Logger LOG = Logger.getLogger(WebSocketConnector.class);
+
+  private final URI url;
+  private final Serializer serializer;
+  private final Optional<String> tlsConfiguration;
+
+  WebSocketConnector(URI url, Serializer serializer, Optional<String> tlsConfiguration) {
+    this.url = url;
+    this.serializer = serializer;
+    this.tlsConfiguration = tlsConfiguration;
+  }
+
+  @Override
+  public CompletionStage<ClientTransport> connect(ClientTransport.Listener listener) {
+    AtomicReference<Transport> transport = new AtomicReference<>();
+    BasicWebSocketConnector connector =
+        BasicWebSocketConnector.create()
+            .baseUri(url)
+            .addSubprotocol(serializer.subprotocol())
+            .executionModel(BasicWebSocketConnector.ExecutionModel.NON_BLOCKING)
+            .onTextMessage(
+                (c, text) ->
+                    deliver(listener, c, text.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+            .onBinaryMessage((c, bytes) -> deliver(listener, c, bytes.getBytes()))
+            .onClose((c, reason) -> listener.onClose("closed (" + reason.getCode() + ")"))
+            .onError((c, e) -> LOG.debugf("WAMP connection to %s: %s", url, e.toString()));
+    tlsConfiguration.ifPresent(connector::tlsConfigurationName);
+    return connector
+        .connect()
+        .map(
+            c -> {
+              if (!serializer.subprotocol().equals(c.subprotocol())) {
+                c.closeAndAwait();
+                throw new IllegalStateException(
+                    "the router at " + url + " does not speak " + serializer.subprotocol());
+              }
+              Transport t = new Transport(c);
+              transport.set(t);
+              return (ClientTransport) t;
+            })
+        .subscribeAsCompletionStage();
+  }
+
+  private void deliver(
+      ClientTransport.Listener listener, WebSocketClientConnection c, byte[] bytes) {
+    WampMessage message;
+    try {
+      message = serializer.decode(bytes);
+    } catch (ProtocolViolationException e) {
+      LOG.warnf(
+          "the router at %s sent a message that is not valid WAMP (%s); closing",
+          url, e.getMessage());
+      c.close().subscribe().with(v -> {}, f -> {});
+      return;
+    }
+    listener.onMessage(message);
+  }
+
+  /** One open connection: sends encoded messages, never waiting. */
+  private final class Transport implements ClientTransport {
+    private final WebSocketClientConnection connection;
+
+    Transport(WebSocketClientConnection connection) {
+      this.connection = connection;
+    }
+
+    @Override
+    public void send(WampMessage message) {
+      if (!connection.isOpen()) {
+        return;
+      }
+      byte[] bytes = serializer.encode(message);
+      var sent =
+          serializer.isBinary()
+              ? connection.sendBinary(Buffer.buffer(bytes))
+              : connection.sendText(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+      sent.subscribe()
+          .with(v -> {}, e -> LOG.debugf("sending to %s failed: %s", url, e.toString()));
+    }
+
+    @Override
+    public void close() {
+      if (connection.isOpen()) {
+        connection.close().subscribe().with(v -> {}, e -> {});
+      }
+    }
+  }
+}
