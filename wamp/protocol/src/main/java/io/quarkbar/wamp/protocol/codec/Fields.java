@@ -101,14 +101,21 @@ final class Fields {
 
   /** Arguments; a transparent (payload passthru) payload when {@code dict} announces one. */
   @SuppressWarnings("unchecked")
+  /** Whether the payload at {@code index} is the last element, but for an empty ArgumentsKw. */
+  private boolean nothingFollows(int index) {
+    return index == wire.size() - 1
+        || (index == wire.size() - 2 && wire.getLast() instanceof Map<?, ?> kw && kw.isEmpty());
+  }
+
   List<Object> args(int index, Map<String, Object> dict) {
     if (index >= wire.size()) {
       return List.of();
     }
     Object v = wire.get(index);
-    if (v != null && index == wire.size() - 1 && Payloads.isTransparent(dict)) {
+    if (v != null && Payloads.isTransparent(dict) && nothingFollows(index)) {
       // One opaque value, whatever its type: a list of one element must not lose its brackets
-      // when it is written back unwrapped.
+      // when it is written back unwrapped. An empty ArgumentsKw after it changes nothing (the
+      // writer leaves it out): Autobahn|JS always sends one.
       return List.of(v);
     }
     if (v instanceof List<?> l) {

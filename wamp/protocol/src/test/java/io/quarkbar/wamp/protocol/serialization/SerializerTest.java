@@ -585,6 +585,24 @@ class SerializerTest {
     assertThat(wire.get(4)).isEqualTo(List.of("only"));
   }
 
+  @ParameterizedTest
+  @EnumSource(Serializer.class)
+  void transparentPayloadFollowedByAnEmptyKwargsKeepsItsBrackets(Serializer serializer) {
+    // Autobahn|JS sends [CALL, 1, {ppt...}, proc, [payload], {}]: the payload is [payload], whole.
+    Map<String, Object> options = Map.of("ppt_scheme", "x_custom", "ppt_serializer", "native");
+    byte[] bytes =
+        serializer.encodeList(List.of(Publish.CODE, 1, options, "com.t", List.of(BLOB), Map.of()));
+
+    Publish decoded = (Publish) serializer.decode(bytes);
+    byte[] forwarded =
+        serializer.encode(new Event(2, 3, options, decoded.arguments(), decoded.argumentsKw()));
+
+    List<Object> wire = serializer.decodeList(forwarded, 0, forwarded.length);
+    assertThat(wire).hasSize(5);
+    assertThat(wire.get(4)).isInstanceOf(List.class);
+    assertThat((byte[]) ((List<?>) wire.get(4)).getFirst()).containsExactly(BLOB);
+  }
+
   // --- IDs ---
 
   @ParameterizedTest
