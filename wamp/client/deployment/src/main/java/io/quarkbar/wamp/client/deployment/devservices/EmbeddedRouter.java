@@ -44,6 +44,11 @@ public final class EmbeddedRouter implements Closeable {
 
   /** Starts a router with open realms {@code realms} on a free port. */
   public static EmbeddedRouter start(Collection<String> realms) throws Exception {
+    return start(realms, 0);
+  }
+
+  /** Starts a router with open realms {@code realms} on {@code port} (0: a free one). */
+  public static EmbeddedRouter start(Collection<String> realms, int port) throws Exception {
     List<RealmConfig> open =
         realms.stream().map(r -> RouterConfig.openRealm(r).realms().getFirst()).toList();
     Router router = new Router(new RouterConfig(open, UriValidator.LOOSE));
@@ -52,7 +57,7 @@ public final class EmbeddedRouter implements Closeable {
         vertx.createHttpServer(
             new HttpServerOptions()
                 .setHost("127.0.0.1")
-                .setPort(0)
+                .setPort(port)
                 .setWebSocketSubProtocols(
                     Arrays.stream(Serializer.values()).map(Serializer::subprotocol).toList()));
     server.webSocketHandler(ws -> accept(router, ws));
