@@ -34,7 +34,8 @@ import java.util.Set;
  * --root DIR              the checkout (default: the working directory)
  * --out DIR               where results go (default: ROOT/bench/target/results)
  * --targets a,b           of quarkbar, jawampa, fox-wamp, raw-relay (default: all)
- * --scenarios a,b         of rpc-latency, rpc, fanout, fanout-slow, sessions (default: all)
+ * --scenarios a,b         of rpc-latency, rpc, rpc-rawsocket, rpc-paced, fanout, fanout-slow,
+ *                         sessions (default: all)
  * --serializers a,b       of json, msgpack, cbor (default: all a target speaks)
  * --reps N                measured runs per case
  * --router-cpus LIST      taskset -c LIST for the targets (default: 0 when taskset exists and

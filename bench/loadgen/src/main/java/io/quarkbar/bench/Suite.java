@@ -72,6 +72,7 @@ public final class Suite {
     return List.of(
         RpcScenario.latency(config),
         RpcScenario.throughput(config),
+        RpcScenario.rawSocket(config),
         RpcScenario.paced(config),
         FanoutScenario.healthy(config),
         FanoutScenario.withSlowSubscriber(config),

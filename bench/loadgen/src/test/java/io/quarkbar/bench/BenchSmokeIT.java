@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The benchmark suite's quick variant, in this JVM, against the targets the build names (by default
- * all four): every scenario must yield results on every target, with no errors and no lost events.
- * It asserts no speed; the numbers of a quick run mean nothing.
+ * all four): every scenario must yield results on every target it runs on, with no errors and no
+ * lost events. It asserts no speed; the numbers of a quick run mean nothing.
  */
 class BenchSmokeIT {
 
@@ -50,6 +50,9 @@ class BenchSmokeIT {
     List<String> problems = new ArrayList<>();
     for (String target : targets) {
       for (Scenario scenario : Suite.scenarios(SuiteConfig.quickRun())) {
+        if (!scenario.runsOn(target)) {
+          continue;
+        }
         List<JsonNode> cases = new ArrayList<>();
         results
             .get("results")

@@ -1,5 +1,6 @@
 package io.quarkbar.router.config;
 
+import io.quarkbar.router.rawsocket.Framing;
 import io.quarkbar.wamp.protocol.serialization.DecodeLimits;
 import io.quarkbar.wamp.protocol.uri.UriValidator;
 import io.quarkbar.wamp.router.config.Action;
@@ -52,6 +53,7 @@ public final class RouterConfigFactory {
     }
     checkProcedureRealms(settings, problems);
     checkWebSocket(settings.websocket(), problems);
+    checkRawSocket(settings.rawsocket(), settings.websocket(), problems);
     Limits limits = limits(settings.limits(), problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(
@@ -150,6 +152,57 @@ public final class RouterConfigFactory {
     }
     if (websocket.pingInterval().isNegative()) {
       problems.add("router.websocket.ping-interval: must be 0 (no pings) or longer");
+    }
+  }
+
+  private static void checkRawSocket(
+      RouterServiceConfig.RawSocketSettings rawsocket,
+      RouterServiceConfig.WebSocketSettings websocket,
+      List<String> problems) {
+    rawsocket
+        .port()
+        .ifPresent(
+            port -> {
+              if (port < 0 || port > 65535) {
+                problems.add("router.rawsocket.port: must be from 0 (any free port) to 65535");
+              }
+            });
+    if (rawsocket.host().isBlank()) {
+      problems.add("router.rawsocket.host: must be an address to listen on, such as 0.0.0.0");
+    }
+    String range =
+        Framing.MIN_LENGTH
+            + " to "
+            + Framing.MAX_LENGTH
+            + " bytes, the sizes a RawSocket handshake can announce";
+    rawsocket
+        .maxMessageSize()
+        .ifPresent(
+            size -> {
+              if (size < Framing.MIN_LENGTH || size > Framing.MAX_LENGTH) {
+                problems.add("router.rawsocket.max-message-size: must be from " + range);
+              }
+            });
+    if (rawsocket.port().isPresent()
+        && rawsocket.maxMessageSize().isEmpty()
+        && websocket.maxMessageSize() < Framing.MIN_LENGTH) {
+      problems.add(
+          "router.rawsocket.max-message-size: must be set, since its default,"
+              + " router.websocket.max-message-size, is below "
+              + Framing.MIN_LENGTH
+              + " bytes, the smallest size a RawSocket handshake can announce");
+    }
+    rawsocket
+        .maxOutboundQueue()
+        .ifPresent(
+            queue -> {
+              if (queue <= 0) {
+                problems.add(
+                    "router.rawsocket.max-outbound-queue: must be a positive number of bytes");
+              }
+            });
+    if (rawsocket.pingInterval().isNegative()) {
+      problems.add("router.rawsocket.ping-interval: must be 0 (no pings) or longer");
     }
   }
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The router's configuration, under the prefix {@code router}. Every key can come from {@code
@@ -27,6 +28,9 @@ public interface RouterServiceConfig {
 
   /** The WebSocket transport. */
   WebSocketSettings websocket();
+
+  /** The RawSocket transport (WAMP over plain TCP); off unless {@code port} is set. */
+  RawSocketSettings rawsocket();
 
   /** The bounds on what one client or one address may take; see the README for each. */
   LimitSettings limits();
@@ -314,5 +318,47 @@ public interface RouterServiceConfig {
      * *} accepts every origin.
      */
     Optional<List<String>> allowedOrigins();
+  }
+
+  /**
+   * The RawSocket endpoint: WAMP over TCP with the 4-byte length prefix of the specification's
+   * RawSocket transport, on a port of its own (not shared with HTTP).
+   */
+  interface RawSocketSettings {
+
+    /**
+     * The TCP port to listen on. Absent (the default): no RawSocket endpoint at all. {@code 0}: any
+     * free port, which the router logs (for tests).
+     */
+    OptionalInt port();
+
+    /** The address to listen on: {@code 0.0.0.0} for every IPv4 interface. */
+    @WithDefault("0.0.0.0")
+    String host();
+
+    /**
+     * The largest WAMP message accepted from a client, in bytes; absent, {@code
+     * router.websocket.max-message-size}. The handshake can only announce a power of two from 512
+     * bytes to 16 MiB, so the router announces the largest power of two not above this value (at
+     * most 16 MiB) and enforces what it announced: a larger message ends that session with ABORT
+     * {@code wamp.error.payload_size_exceeded}. Below 512 is an error.
+     */
+    OptionalInt maxMessageSize();
+
+    /**
+     * How many bytes may wait to be sent to one client; absent, {@code
+     * router.websocket.max-outbound-queue}. A client that falls further behind is disconnected.
+     */
+    OptionalInt maxOutboundQueue();
+
+    /**
+     * After this long without anything from a client, the router sends it a RawSocket PING; after
+     * twice this long, it closes the connection, which ends the session. A client must answer each
+     * PING with a PONG echoing its payload. {@code 0} (the default) disables pings:
+     * Autobahn|Python, the most common RawSocket client, does not implement RawSocket PING and
+     * drops the connection when it gets one. Client PINGs are always answered.
+     */
+    @WithDefault("0s")
+    Duration pingInterval();
   }
 }

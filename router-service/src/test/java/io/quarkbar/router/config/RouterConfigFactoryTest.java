@@ -140,6 +140,63 @@ class RouterConfigFactoryTest {
   }
 
   @Test
+  void rawSocketSettingsAreCheckedWithTheirKeys() {
+    RouterServiceConfig settings =
+        settings(
+            Map.of(
+                "router.realms.realm1.anonymous-role",
+                "anonymous",
+                ANON + "[0].match",
+                "prefix",
+                ANON + "[0].allow",
+                "call",
+                "router.rawsocket.port",
+                "70000",
+                "router.rawsocket.max-message-size",
+                "256",
+                "router.rawsocket.max-outbound-queue",
+                "0",
+                "router.rawsocket.ping-interval",
+                "-1s"));
+
+    assertThatThrownBy(() -> RouterConfigFactory.create(settings))
+        .isInstanceOf(IllegalArgumentException.class)
+        .message()
+        .contains(
+            "router.rawsocket.port: must be from 0 (any free port) to 65535",
+            "router.rawsocket.max-message-size: must be from 512 to 16777216 bytes",
+            "router.rawsocket.max-outbound-queue: must be a positive number of bytes",
+            "router.rawsocket.ping-interval: must be 0 (no pings) or longer");
+  }
+
+  @Test
+  void rawSocketInheritsAWebSocketMessageSizeOnlyIfAHandshakeCanAnnounceIt() {
+    Map<String, String> base =
+        Map.of(
+            "router.realms.realm1.anonymous-role",
+            "anonymous",
+            ANON + "[0].match",
+            "prefix",
+            ANON + "[0].allow",
+            "call",
+            "router.websocket.max-message-size",
+            "100");
+    // Off, RawSocket asks nothing of the WebSocket settings.
+    assertThat(RouterConfigFactory.create(settings(base)).realms()).hasSize(1);
+
+    Map<String, String> on = new java.util.HashMap<>(base);
+    on.put("router.rawsocket.port", "9100");
+    assertThatThrownBy(() -> RouterConfigFactory.create(settings(on)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(
+            "router.rawsocket.max-message-size: must be set, since its default,"
+                + " router.websocket.max-message-size, is below 512 bytes");
+
+    on.put("router.rawsocket.max-message-size", "1000");
+    assertThat(RouterConfigFactory.create(settings(on)).realms()).hasSize(1);
+  }
+
+  @Test
   void emptyUriIsRequiredForExactAndWildcardButMeansEverythingForPrefix() {
     RouterServiceConfig settings =
         settings(

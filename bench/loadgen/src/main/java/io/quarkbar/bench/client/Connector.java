@@ -19,6 +19,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.impl.NetSocketInternal;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -27,10 +30,11 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Opens peers on a target: for a WAMP router a session in {@code realm1} (HELLO, WELCOME), for the
- * raw relay a member of a channel. Registering and subscribing likewise are real WAMP exchanges
- * with a router and nothing with the relay, whose channel already is the "subscription"; so the
- * scenarios drive both kinds of target with the same code.
+ * Opens peers on a target: for a WAMP router a session in {@code realm1} (HELLO, WELCOME), over
+ * WebSocket or, where the target has it, RawSocket; for the raw relay a member of a channel.
+ * Registering and subscribing likewise are real WAMP exchanges with a router and nothing with the
+ * relay, whose channel already is the "subscription"; so the scenarios drive both kinds of target
+ * with the same code.
  */
 public final class Connector implements AutoCloseable {
 
@@ -54,6 +58,7 @@ public final class Connector implements AutoCloseable {
   private final Target target;
   private final Context context;
   private final WebSocketClient client;
+  private final NetClient rawSocketClient;
   private final AtomicLong setupRequests = new AtomicLong();
 
   public Connector(Vertx vertx, Context context, Target target) {
@@ -68,6 +73,8 @@ public final class Connector implements AutoCloseable {
                 .setTcpNoDelay(true)
                 .setMaxFrameSize(1 << 20)
                 .setMaxMessageSize(1 << 22));
+    this.rawSocketClient =
+        vertx.createNetClient(new NetClientOptions().setConnectTimeout(30_000).setTcpNoDelay(true));
   }
 
   /**
@@ -100,6 +107,36 @@ public final class Connector implements AutoCloseable {
     if (!target.routesWamp()) {
       return connected;
     }
+    return hello(connected);
+  }
+
+  /**
+   * A session over RawSocket (TCP) on the target's RawSocket port: the 4-byte handshake for {@code
+   * serializer}, then HELLO and WELCOME. Only for a target that has one ({@link
+   * Target#rawSocketPort()}).
+   */
+  public Future<Peer> joinRawSocket(Serializer serializer) {
+    int port =
+        target
+            .rawSocketPort()
+            .orElseThrow(
+                () -> new IllegalStateException(target.name() + " serves no WAMP over RawSocket"));
+    String host = target.url().getHost();
+    Future<Peer> connected =
+        Future.<Peer>future(
+            p ->
+                context.runOnContext(
+                    v ->
+                        rawSocketClient
+                            .connect(port, host)
+                            .compose(
+                                socket ->
+                                    Peer.rawSocket((NetSocketInternal) socket, serializer, context))
+                            .onComplete(p)));
+    return hello(connected);
+  }
+
+  private Future<Peer> hello(Future<Peer> connected) {
     return connected.compose(
         peer ->
             peer.request(new Hello("realm1", HELLO_DETAILS))
@@ -154,5 +191,6 @@ public final class Connector implements AutoCloseable {
   @Override
   public void close() {
     client.close();
+    rawSocketClient.close();
   }
 }

@@ -13,8 +13,8 @@ import java.util.function.LongFunction;
 
 /**
  * A message encoded once by the real serializer, with a hole where its request ID goes: sending it
- * costs two byte copies and the digits of the ID, so the load generator spends its core on
- * WebSocket I/O, not on encoding.
+ * costs two byte copies and the digits of the ID, so the load generator spends its core on socket
+ * I/O, not on encoding.
  */
 public final class Template {
 
@@ -53,6 +53,20 @@ public final class Template {
     out.writeBytes(prefix);
     Wire.writeInt(serializer, out, id);
     out.writeBytes(suffix);
+    return out;
+  }
+
+  /**
+   * The message as one RawSocket frame: the 4-byte prefix (type 0, a WAMP message; the 24-bit
+   * length), then the message.
+   */
+  public ByteBuf rawSocketFrame(long id) {
+    ByteBuf out = Unpooled.buffer(4 + prefix.length + 20 + suffix.length);
+    out.writeInt(0);
+    out.writeBytes(prefix);
+    Wire.writeInt(serializer, out, id);
+    out.writeBytes(suffix);
+    out.setInt(0, out.readableBytes() - 4);
     return out;
   }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.quarkbar.bench.CaseResult;
 import io.quarkbar.bench.SuiteConfig;
+import io.quarkbar.bench.scenario.RpcScenario;
 import io.quarkbar.bench.scenario.Sample;
 import io.quarkbar.bench.scenario.Scenario;
 import java.io.IOException;
@@ -198,6 +199,7 @@ public final class Report {
             20,
             "µs"));
     goals.add(wampWorkContext());
+    goals.add(rawSocketContext());
     goals.add(pacedContext());
     goals.add(
         upperBound(
@@ -296,6 +298,35 @@ public final class Report {
       parts.add(String.format(Locale.ROOT, "WAMP work %.2f µs", us));
     }
     return new Goal(goal, parts.isEmpty() ? "not measured" : String.join(", ", parts), null);
+  }
+
+  /**
+   * quarkbar's calls over RawSocket next to the same load over WebSocket, measured right before it
+   * (rpc-rawsocket, json): the same router core, another framing.
+   */
+  private Goal rawSocketContext() {
+    String goal =
+        CONTEXT
+            + "quarkbar's calls over RawSocket next to WebSocket (rpc-rawsocket, json):"
+            + " calls/s, router CPU per call";
+    List<String> parts = new ArrayList<>();
+    for (String transport : List.of(RpcScenario.OVER_RAWSOCKET, RpcScenario.OVER_WEBSOCKET)) {
+      results.stream()
+          .filter(r -> r.target().equals("quarkbar") && r.scenario().equals("rpc-rawsocket"))
+          .filter(r -> r.c().serializerName().equals("json"))
+          .filter(r -> r.c().variant().endsWith(transport) && !r.samples().isEmpty())
+          .findFirst()
+          .ifPresent(
+              r ->
+                  parts.add(
+                      String.format(
+                          Locale.ROOT,
+                          "%s %s calls/s, %s µs",
+                          transport.equals(RpcScenario.OVER_RAWSOCKET) ? "RawSocket" : "WebSocket",
+                          num(Stat.of(r.samples(), Sample::opsPerSecond).median()),
+                          num(Stat.of(r.samples(), Sample::routerCpuUsPerOp).median()))));
+    }
+    return new Goal(goal, parts.size() < 2 ? "not measured" : String.join(", ", parts), null);
   }
 
   /**

@@ -232,7 +232,7 @@ public final class FanoutScenario implements Scenario {
     void pump(Peer publisher, Template publish, int subscribers, int window) {
       while (!stopping && published * subscribers - delivered < (long) window * subscribers) {
         published++;
-        publisher.send(publish.frame(published));
+        publisher.send(publish, published);
       }
     }
 

@@ -6,18 +6,21 @@ import io.quarkbar.bench.client.Peer;
 import io.quarkbar.bench.client.Template;
 import io.quarkbar.bench.client.Wire;
 import io.quarkbar.bench.targets.Target;
+import io.quarkbar.bench.targets.Targets;
 import io.quarkbar.wamp.protocol.message.Call;
 import io.quarkbar.wamp.protocol.message.Error;
 import io.quarkbar.wamp.protocol.message.Invocation;
 import io.quarkbar.wamp.protocol.message.Result;
 import io.quarkbar.wamp.protocol.message.Yield;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
+import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -42,19 +45,51 @@ public final class RpcScenario implements Scenario {
   private final Duration duration;
   private final SuiteConfig config;
 
+  /** rpc-rawsocket: each case twice, over WebSocket and then over RawSocket. */
+  private final boolean rawSocket;
+
   private RpcScenario(
-      String name, int callers, int window, int rate, Duration duration, SuiteConfig config) {
+      String name,
+      int callers,
+      int window,
+      int rate,
+      Duration duration,
+      SuiteConfig config,
+      boolean rawSocket) {
     this.name = name;
     this.callers = callers;
     this.window = window;
     this.rate = rate;
     this.duration = duration;
     this.config = config;
+    this.rawSocket = rawSocket;
+  }
+
+  private RpcScenario(
+      String name, int callers, int window, int rate, Duration duration, SuiteConfig config) {
+    this(name, callers, window, rate, duration, config, false);
   }
 
   /** Throughput: many calls in flight, a new one as soon as one returns. */
   public static RpcScenario throughput(SuiteConfig config) {
     return new RpcScenario("rpc", config.rpcCallers(), config.rpcWindow(), 0, config.rpc(), config);
+  }
+
+  /** The end of the variant of an rpc-rawsocket case whose peers use RawSocket. */
+  public static final String OVER_RAWSOCKET = "rawsocket";
+
+  /** The end of the variant of an rpc-rawsocket case whose peers use WebSocket. */
+  public static final String OVER_WEBSOCKET = "websocket";
+
+  /**
+   * {@link #throughput} over RawSocket (TCP, a 4-byte length prefix per message) next to the same
+   * load over WebSocket, on the targets that serve RawSocket ({@link Targets#RAW_SOCKET}): for each
+   * serializer a WebSocket case and right after it a RawSocket case, so that the two rows of a
+   * serializer were measured seconds apart, not minutes (the machine drifts in between).
+   */
+  public static RpcScenario rawSocket(SuiteConfig config) {
+    return new RpcScenario(
+        "rpc-rawsocket", config.rpcCallers(), config.rpcWindow(), 0, config.rpc(), config, true);
   }
 
   /**
@@ -89,6 +124,15 @@ public final class RpcScenario implements Scenario {
 
   @Override
   public String description() {
+    if (rawSocket) {
+      return "the rpc load ("
+          + callers
+          + " callers with "
+          + window
+          + " calls in flight each, caller i to its own callee i) with every session over"
+          + " RawSocket (TCP), each right after the same load over WebSocket for comparison; only"
+          + " the targets that serve RawSocket";
+    }
     if (rate > 0) {
       return String.format(
           Locale.ROOT,
@@ -109,7 +153,15 @@ public final class RpcScenario implements Scenario {
   }
 
   @Override
+  public boolean runsOn(String target) {
+    return !rawSocket || Targets.RAW_SOCKET.contains(target);
+  }
+
+  @Override
   public List<Case> cases(Target target) {
+    if (!runsOn(target.name())) {
+      return List.of();
+    }
     // Throughput runs every serializer (the relay, which does not decode, all the same: for a
     // per-serializer ratio). A round trip is mostly the two WebSocket hops, whatever the
     // serializer, and a fixed rate compares CPU per call: JSON alone for both.
@@ -118,6 +170,15 @@ public final class RpcScenario implements Scenario {
         rate > 0
             ? String.format(Locale.ROOT, "%,d/s C=%d", rate, callers)
             : "C=" + callers + " W=" + window;
+    if (rawSocket) {
+      return target.serializers().stream()
+          .flatMap(
+              s ->
+                  Stream.of(
+                      new Case(s, variant + " " + OVER_WEBSOCKET, callers),
+                      new Case(s, variant + " " + OVER_RAWSOCKET, callers)))
+          .toList();
+    }
     return target.serializers().stream()
         .filter(s -> !oneIsEnough || s == Serializer.JSON)
         .map(s -> new Case(s, variant, callers))
@@ -132,6 +193,7 @@ public final class RpcScenario implements Scenario {
   @Override
   public Sample run(Case c, Harness h, boolean warmup) throws Exception {
     Serializer s = c.serializer();
+    boolean overRawSocket = c.variant().endsWith(OVER_RAWSOCKET);
     State state = new State();
     List<Peer> peers = new ArrayList<>();
     try {
@@ -144,10 +206,10 @@ public final class RpcScenario implements Scenario {
       // a Vert.x router other CPU than a call between two.
       for (int i = 0; i < callers; i++) {
         String procedure = "bench.rpc." + i;
-        Peer callee = h.await(h.connector().join(s, procedure));
+        Peer callee = h.await(join(h, s, procedure, overRawSocket));
         peers.add(callee);
         h.await(h.connector().register(callee, procedure));
-        Peer caller = h.await(h.connector().join(s, procedure));
+        Peer caller = h.await(join(h, s, procedure, overRawSocket));
         peers.add(caller);
         callees.add(callee);
         Template call = Template.of(s, id -> new Call(id, Map.of(), procedure, ARGS, Map.of()));
@@ -191,12 +253,17 @@ public final class RpcScenario implements Scenario {
     }
   }
 
+  private static Future<Peer> join(
+      Harness h, Serializer s, String procedure, boolean overRawSocket) {
+    return overRawSocket ? h.connector().joinRawSocket(s) : h.connector().join(s, procedure);
+  }
+
   private static void answer(Peer callee, Template yield, ByteBuf m, State state) {
     Serializer s = callee.serializer();
     long type = Wire.intAt(s, m, 0);
     // Through the relay the callee sees the caller's CALL itself.
     if (type == Invocation.CODE || type == Call.CODE) {
-      callee.send(yield.frame(Wire.intAt(s, m, 1)));
+      callee.send(yield, Wire.intAt(s, m, 1));
     } else {
       state.errors++;
     }
@@ -269,7 +336,7 @@ public final class RpcScenario implements Scenario {
     private void issue(int slot) {
       sentAt[slot] = System.nanoTime();
       state.outstanding++;
-      peer.send(call.frame(nextId[slot]));
+      peer.send(call, nextId[slot]);
       nextId[slot] += window;
     }
 

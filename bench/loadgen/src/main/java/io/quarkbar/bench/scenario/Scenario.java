@@ -23,6 +23,11 @@ public interface Scenario {
   /** The cases to measure on {@code target}; empty when the scenario does not apply to it. */
   List<Case> cases(Target target);
 
+  /** Whether the scenario applies to the target of this name at all. */
+  default boolean runsOn(String target) {
+    return true;
+  }
+
   /** How many measured runs each case gets. */
   int reps();
 

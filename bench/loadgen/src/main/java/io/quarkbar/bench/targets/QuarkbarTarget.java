@@ -14,15 +14,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 
-/** The packaged router-service with the open {@code realm1}. */
+/**
+ * The packaged router-service with the open {@code realm1}, serving WebSocket and, on a port of its
+ * own, RawSocket.
+ */
 final class QuarkbarTarget extends ProcessTarget {
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private Path app;
   private Path recording;
+  private int rawSocketPort;
 
   QuarkbarTarget(TargetEnv env) {
     super(env, "quarkbar");
@@ -44,6 +49,11 @@ final class QuarkbarTarget extends ProcessTarget {
   }
 
   @Override
+  public OptionalInt rawSocketPort() {
+    return isAlive() ? OptionalInt.of(rawSocketPort) : OptionalInt.empty();
+  }
+
+  @Override
   public Optional<Path> flightRecording() {
     return Optional.ofNullable(recording);
   }
@@ -60,6 +70,11 @@ final class QuarkbarTarget extends ProcessTarget {
     }
     env.eventLoops().ifPresent(n -> options.add("-Dquarkus.vertx.event-loops-pool-size=" + n));
     options.add("-Dquarkus.http.port=" + port);
+    // RawSocket too, for rpc-rawsocket; an idle listener costs the other scenarios nothing.
+    do {
+      rawSocketPort = freePort();
+    } while (rawSocketPort == port);
+    options.add("-Drouter.rawsocket.port=" + rawSocketPort);
     options.add("-Dquarkus.config.locations=" + app.resolve("realm1-open.yaml"));
     return jvm(options, List.of("-jar", app.resolve("quarkus-run.jar").toString()));
   }

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A router to benchmark, run by the harness as its own process so that its CPU time and memory can
@@ -39,6 +40,14 @@ public interface Target extends AutoCloseable {
 
   /** The WebSocket endpoint of the running process. */
   URI url();
+
+  /**
+   * The TCP port on {@link #url()}'s host where the running process also serves WAMP over
+   * RawSocket; empty for a target without it.
+   */
+  default OptionalInt rawSocketPort() {
+    return OptionalInt.empty();
+  }
 
   /** Process ID of the running process. */
   long pid();

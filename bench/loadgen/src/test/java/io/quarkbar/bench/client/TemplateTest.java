@@ -51,6 +51,20 @@ class TemplateTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Serializer.class)
+  void aRawSocketFrameIsTheLengthPrefixThenTheMessage(Serializer s) {
+    Template call =
+        Template.of(s, id -> new Call(id, Map.of(), "bench.rpc.0", List.of("x", 42), Map.of()));
+    for (long id : IDS) {
+      ByteBuf frame = call.rawSocketFrame(id);
+      byte[] message = s.encode(new Call(id, Map.of(), "bench.rpc.0", List.of("x", 42), Map.of()));
+      // Type 0 (a WAMP message) in the first byte, the length in the other three.
+      assertThat(frame.readInt()).as("id %d", id).isEqualTo(message.length);
+      assertThat(bytes(frame)).isEqualTo(message);
+    }
+  }
+
   private static byte[] bytes(ByteBuf buf) {
     byte[] b = new byte[buf.readableBytes()];
     buf.readBytes(b);
