@@ -2,6 +2,7 @@ package io.quarkbar.wamp.client.runtime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkbar.wamp.client.Wamp;
+import io.quarkbar.wamp.client.WampSessionEvent;
 import io.quarkbar.wamp.client.core.Connection;
 import io.quarkbar.wamp.client.core.Credentials;
 import io.quarkbar.wamp.client.core.WampError;
@@ -12,6 +13,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.virtual.threads.VirtualThreads;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -46,6 +48,7 @@ public class WampClients {
   @Inject ObjectMapper mapper;
   @Inject Vertx vertx;
   @Inject Instance<ClientMetrics> metricsBean;
+  @Inject Event<WampSessionEvent> sessionEvents;
 
   @Inject @VirtualThreads ExecutorService virtualThreads;
 
@@ -309,9 +312,37 @@ public class WampClients {
       this.realm = realm;
     }
 
+    /** The session that was last announced ready; 0 when none is. */
+    private long readySession;
+
     @Override
     public void statusChanged(Connection.Status status) {
       LOG.debugf("WAMP connection %s (realm %s): %s", name, realm, status);
+      String connectionName = name.equals(DEFAULT) ? "" : name;
+      WampSessionEvent event = null;
+      synchronized (this) {
+        var session = connection == null ? null : connection.session();
+        if (status == Connection.Status.READY && session != null) {
+          if (readySession != session.id()) {
+            readySession = session.id();
+            Map<String, Object> details = session.welcomeDetails();
+            event =
+                new WampSessionEvent.Ready(
+                    connectionName,
+                    realm,
+                    session.id(),
+                    String.valueOf(details.get("authid")),
+                    String.valueOf(details.get("authrole")));
+          }
+        } else if (status != Connection.Status.READY && readySession != 0) {
+          event = new WampSessionEvent.Lost(connectionName, realm, readySession);
+          readySession = 0;
+        }
+      }
+      if (event != null) {
+        sessionEvents.fire(event);
+        sessionEvents.fireAsync(event);
+      }
     }
 
     @Override
