@@ -5,6 +5,7 @@ import io.quarkbar.router.config.RouterConfigFactory;
 import io.quarkbar.router.config.RouterServiceConfig;
 import io.quarkbar.wamp.protocol.serialization.DecodeLimits;
 import io.quarkbar.wamp.router.Router;
+import io.quarkbar.wamp.router.telemetry.Telemetry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.config.SmallRyeConfig;
@@ -24,8 +25,8 @@ public class RouterLifecycle {
 
   @Produces
   @Singleton
-  Router router(RouterServiceConfig config) {
-    Router router = new Router(RouterConfigFactory.create(config));
+  Router router(RouterServiceConfig config, Telemetry telemetry) {
+    Router router = new Router(RouterConfigFactory.create(config), telemetry);
     DecodeLimits.set(config.limits().maxNestingDepth(), config.limits().maxElements());
     return router;
   }

@@ -35,6 +35,17 @@ public interface RouterServiceConfig {
   /** The bounds on what one client or one address may take; see the README for each. */
   LimitSettings limits();
 
+  /** The router's metrics at {@code /q/metrics}. */
+  MetricsSettings metrics();
+
+  /** The router's metrics. */
+  interface MetricsSettings {
+
+    /** Whether the router counts its work ({@code quarkbar.router.*} meters); true by default. */
+    @WithDefault("true")
+    boolean enabled();
+  }
+
   /** URI checking, as the specification defines it. */
   enum UriCheck {
     /** Components without dots, {@code #} or whitespace: what most clients and routers use. */

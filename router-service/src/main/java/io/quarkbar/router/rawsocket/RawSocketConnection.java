@@ -5,8 +5,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.ReferenceCountUtil;
+import io.quarkbar.router.telemetry.RouterMetrics;
 import io.quarkbar.wamp.protocol.codec.ProtocolViolationException;
 import io.quarkbar.wamp.protocol.message.Event;
+import io.quarkbar.wamp.protocol.message.WampMessage;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.quarkbar.wamp.protocol.uri.WampUris;
 import io.quarkbar.wamp.router.Router;
@@ -72,6 +74,7 @@ final class RawSocketConnection implements Transport {
   private final NetSocketInternal socket;
   private final ChannelHandlerContext ctx;
   private final Router router;
+  private final RouterMetrics metrics;
   private final RawSocketServer.Settings settings;
   private final String peer;
   private final String address;
@@ -99,8 +102,13 @@ final class RawSocketConnection implements Transport {
   private volatile boolean closed;
 
   /** Created on the connection's event loop, as Vert.x accepts it. */
-  RawSocketConnection(NetSocketInternal socket, Router router, RawSocketServer.Settings settings) {
+  RawSocketConnection(
+      NetSocketInternal socket,
+      Router router,
+      RouterMetrics metrics,
+      RawSocketServer.Settings settings) {
     this.socket = socket;
+    this.metrics = metrics;
     this.ctx = socket.channelHandlerContext();
     this.router = router;
     this.settings = settings;
@@ -294,7 +302,9 @@ final class RawSocketConnection implements Transport {
   private void deliver(byte[] bytes) {
     try {
       // The message keeps these bytes (its payload is forwarded as it is): a fresh array each.
-      session.receive(serializer.decode(bytes));
+      WampMessage message = serializer.decode(bytes);
+      metrics.received(message.code());
+      session.receive(message);
     } catch (ProtocolViolationException e) {
       session.protocolViolation(e.getMessage());
     } catch (RuntimeException e) {
@@ -366,6 +376,7 @@ final class RawSocketConnection implements Transport {
       return;
     }
     closed = true;
+    metrics.slowClientCut();
     LOG.warnf(
         "RawSocket %s: more than %d bytes waiting to be sent; disconnecting the slow client",
         describe(), settings.maxOutboundQueue());
@@ -379,6 +390,7 @@ final class RawSocketConnection implements Transport {
     if (closed) {
       return;
     }
+    metrics.sent(message.message().code());
     byte[] bytes = message.encoded(serializer);
     if (bytes.length > clientMaxLength) {
       tooLargeForClient(message, bytes.length);
@@ -396,6 +408,7 @@ final class RawSocketConnection implements Transport {
   private void tooLargeForClient(OutgoingMessage message, int size) {
     String type = message.message().getClass().getSimpleName().toUpperCase(Locale.ROOT);
     if (message.message() instanceof Event) {
+      metrics.eventDropped();
       if (!warnedOfDroppedEvents) {
         warnedOfDroppedEvents = true;
         LOG.warnf(

@@ -2,6 +2,7 @@ package io.quarkbar.router.rawsocket;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.quarkbar.router.config.RouterServiceConfig;
+import io.quarkbar.router.telemetry.RouterMetrics;
 import io.quarkbar.wamp.router.Router;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -73,6 +74,8 @@ public class RawSocketServer {
   @Inject Vertx vertx;
 
   @Inject Router router;
+
+  @Inject RouterMetrics metrics;
 
   @Inject RouterServiceConfig config;
 
@@ -183,7 +186,8 @@ public class RawSocketServer {
       vertx
           .createNetServer(options)
           .connectHandler(
-              socket -> new RawSocketConnection((NetSocketInternal) socket, router, settings))
+              socket ->
+                  new RawSocketConnection((NetSocketInternal) socket, router, metrics, settings))
           .listen()
           .onSuccess(
               server -> {

@@ -1,8 +1,11 @@
 package io.quarkbar.router.transport;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,6 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public abstract class BatchingWriter {
 
+  /** Every writer whose channel is open, for {@link #queuedBytesOfAll}. */
+  private static final Set<BatchingWriter> OPEN = ConcurrentHashMap.newKeySet();
+
   protected final ChannelHandlerContext ctx;
   protected final EventLoop loop;
   private final long maxQueued;
@@ -48,6 +54,25 @@ public abstract class BatchingWriter {
     this.ctx = ctx;
     this.loop = ctx.channel().eventLoop();
     this.maxQueued = maxQueued;
+    OPEN.add(this);
+    ctx.channel().closeFuture().addListener(f -> OPEN.remove(this));
+  }
+
+  /**
+   * Bytes waiting to be sent over every open connection of this process: handed over by other
+   * threads, or written and not yet taken by the socket. Read for metrics: the sum moves while it
+   * is taken.
+   */
+  public static long queuedBytesOfAll() {
+    long total = 0;
+    for (BatchingWriter w : OPEN) {
+      total += w.handedOverBytes.get();
+      ChannelOutboundBuffer buffer = w.ctx.channel().unsafe().outboundBuffer();
+      if (buffer != null) {
+        total += buffer.totalPendingWriteBytes();
+      }
+    }
+    return total;
   }
 
   /** The frame that carries one WAMP message; called on the connection's event loop. */

@@ -1,6 +1,8 @@
 package io.quarkbar.router.websocket;
 
+import io.quarkbar.router.telemetry.RouterMetrics;
 import io.quarkbar.wamp.protocol.codec.ProtocolViolationException;
+import io.quarkbar.wamp.protocol.message.WampMessage;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.quarkbar.wamp.protocol.uri.WampUris;
 import io.quarkbar.wamp.router.Router;
@@ -39,6 +41,7 @@ final class WampWebSocketConnection implements Transport {
   private final String address;
   private final Session session;
   private final FrameWriter writer;
+  private final RouterMetrics metrics;
   private final Context context;
 
   /** A message arriving in several frames, gathered here (event loop only). */
@@ -51,9 +54,11 @@ final class WampWebSocketConnection implements Transport {
       HttpConnection connection,
       Serializer serializer,
       Router router,
+      RouterMetrics metrics,
       int maxMessageSize,
       int maxOutboundQueue) {
     this.ws = ws;
+    this.metrics = metrics;
     this.serializer = serializer;
     this.maxMessageSize = maxMessageSize;
     this.maxOutboundQueue = maxOutboundQueue;
@@ -116,7 +121,9 @@ final class WampWebSocketConnection implements Transport {
     }
     try {
       // A copy, not the frame's pooled buffer: the message keeps its payload's bytes to forward.
-      session.receive(serializer.decode(bytes.getBytes()));
+      WampMessage message = serializer.decode(bytes.getBytes());
+      metrics.received(message.code());
+      session.receive(message);
     } catch (ProtocolViolationException e) {
       session.protocolViolation(e.getMessage());
     } catch (RuntimeException e) {
@@ -150,6 +157,7 @@ final class WampWebSocketConnection implements Transport {
     if (closed) {
       return;
     }
+    metrics.sent(message.message().code());
     if (!writer.write(message.encoded(serializer))) {
       overflow();
     }
@@ -165,6 +173,7 @@ final class WampWebSocketConnection implements Transport {
       return;
     }
     closed = true;
+    metrics.slowClientCut();
     LOG.warnf(
         "connection %s: more than %d bytes waiting to be sent; disconnecting the slow client",
         remote, maxOutboundQueue);

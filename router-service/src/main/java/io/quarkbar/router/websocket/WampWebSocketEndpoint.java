@@ -1,6 +1,7 @@
 package io.quarkbar.router.websocket;
 
 import io.quarkbar.router.config.RouterServiceConfig;
+import io.quarkbar.router.telemetry.RouterMetrics;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.quarkbar.wamp.router.Router;
 import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
@@ -37,6 +38,8 @@ public class WampWebSocketEndpoint implements HttpServerOptionsCustomizer {
       Arrays.stream(Serializer.values()).map(Serializer::subprotocol).toList();
 
   @Inject Router router;
+
+  @Inject RouterMetrics metrics;
 
   @Inject RouterServiceConfig config;
 
@@ -102,6 +105,7 @@ public class WampWebSocketEndpoint implements HttpServerOptionsCustomizer {
                   connection,
                   Serializer.forSubprotocol(ws.subProtocol()).orElse(serializer.get()),
                   router,
+                  metrics,
                   config.websocket().maxMessageSize(),
                   config.websocket().maxOutboundQueue());
             })

@@ -27,6 +27,7 @@ import io.quarkbar.wamp.router.meta.MetaApi;
 import io.quarkbar.wamp.router.session.Session;
 import io.quarkbar.wamp.router.session.SessionIdentity;
 import io.quarkbar.wamp.router.session.SessionListener;
+import io.quarkbar.wamp.router.telemetry.Telemetry;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -65,7 +66,8 @@ public final class Realm implements SessionListener {
       UriValidator uris,
       Limits limits,
       ScheduledExecutorService timer,
-      BiFunction<DynamicProcedure, List<Object>, CompletableFuture<Result>> routerCalls) {
+      BiFunction<DynamicProcedure, List<Object>, CompletableFuture<Result>> routerCalls,
+      Telemetry telemetry) {
     this.name = config.name();
     this.config = config;
     this.timer = timer;
@@ -80,11 +82,13 @@ public final class Realm implements SessionListener {
     this.authorizer = new Authorizer(config.roles(), dynamicAuthorizer);
     this.broker = new Broker(authorizer, uris, limits);
     broker.keepEvents(config.events());
+    broker.report(name, telemetry);
     this.roles =
         Map.of(
             "broker", Map.of("features", broker.features()),
             "dealer", Map.of("features", Dealer.FEATURES));
     this.dealer = new Dealer(authorizer, uris, limits, timer);
+    dealer.report(name, telemetry);
     this.killDeadline = limits.helloTimeout();
     this.meta = new MetaApi(new RealmSessions(), broker, dealer, uris, authorizer);
     broker.listen(meta);
@@ -212,6 +216,10 @@ public final class Realm implements SessionListener {
   /** WELCOME.Details.roles of this realm: the broker's and the dealer's features. */
   Map<String, Object> roles() {
     return roles;
+  }
+
+  Dealer dealer() {
+    return dealer;
   }
 
   public Collection<Session> sessions() {

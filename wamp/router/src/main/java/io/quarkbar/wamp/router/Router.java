@@ -14,6 +14,7 @@ import io.quarkbar.wamp.router.config.RouterConfig;
 import io.quarkbar.wamp.router.session.JoinHandler;
 import io.quarkbar.wamp.router.session.Session;
 import io.quarkbar.wamp.router.session.SessionIdentity;
+import io.quarkbar.wamp.router.telemetry.Telemetry;
 import io.quarkbar.wamp.router.transport.Transport;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,11 +52,18 @@ public final class Router implements JoinHandler {
   private final Limits limits;
   private final ScheduledExecutorService timer;
   private final Authentication authentication;
+  private final Telemetry telemetry;
   private final AtomicInteger connections = new AtomicInteger();
   private final Map<String, AtomicInteger> connectionsByAddress = new ConcurrentHashMap<>();
   private volatile boolean shuttingDown;
 
   public Router(RouterConfig config) {
+    this(config, Telemetry.NONE);
+  }
+
+  /** A router that reports its work to {@code telemetry} (metrics, traces). */
+  public Router(RouterConfig config, Telemetry telemetry) {
+    this.telemetry = telemetry;
     this.uris = config.uriValidator();
     this.limits = config.limits();
     this.timer = TIMER;
@@ -64,9 +72,17 @@ public final class Router implements JoinHandler {
             .collect(
                 Collectors.toUnmodifiableMap(
                     RealmConfig::name,
-                    r -> new Realm(r, config.uriValidator(), limits, timer, this::callAsRouter)));
+                    r ->
+                        new Realm(
+                            r,
+                            config.uriValidator(),
+                            limits,
+                            timer,
+                            this::callAsRouter,
+                            telemetry)));
     this.authentication =
-        new Authentication(config.realms(), limits, timer, this::welcome, this::callAsRouter);
+        new Authentication(
+            config.realms(), limits, timer, this::welcome, this::callAsRouter, telemetry);
   }
 
   /**
@@ -91,6 +107,11 @@ public final class Router implements JoinHandler {
   }
 
   @Override
+  public Telemetry telemetry() {
+    return telemetry;
+  }
+
+  @Override
   public void ended(Session session) {
     connections.decrementAndGet();
     connectionsByAddress.computeIfPresent(
@@ -105,6 +126,22 @@ public final class Router implements JoinHandler {
   /** The number of open sessions over all realms. */
   public int sessionCount() {
     return realms.values().stream().mapToInt(r -> r.sessions().size()).sum();
+  }
+
+  /** The names of the realms. */
+  public java.util.Set<String> realmNames() {
+    return realms.keySet();
+  }
+
+  /** The number of open sessions in {@code realm} (0 for a realm that does not exist). */
+  public int sessionCount(String realm) {
+    Realm r = realms.get(realm);
+    return r == null ? 0 : r.sessions().size();
+  }
+
+  /** Calls handed to a callee and not answered yet, over all realms. */
+  public int callsInFlight() {
+    return realms.values().stream().mapToInt(r -> r.dealer().callsInFlight()).sum();
   }
 
   @Override

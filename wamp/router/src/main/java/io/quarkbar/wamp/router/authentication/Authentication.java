@@ -10,6 +10,7 @@ import io.quarkbar.wamp.router.config.Limits;
 import io.quarkbar.wamp.router.config.MethodConfig;
 import io.quarkbar.wamp.router.config.RealmConfig;
 import io.quarkbar.wamp.router.session.Session;
+import io.quarkbar.wamp.router.telemetry.Telemetry;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -26,6 +27,8 @@ import org.jboss.logging.Logger;
  * ({@link FailedAttempts}).
  */
 public final class Authentication {
+
+  private final Telemetry telemetry;
 
   private static final Logger LOG = Logger.getLogger(Authentication.class);
 
@@ -51,7 +54,9 @@ public final class Authentication {
       Limits limits,
       ScheduledExecutorService timer,
       Admission admission,
-      ProcedureCaller caller) {
+      ProcedureCaller caller,
+      Telemetry telemetry) {
+    this.telemetry = telemetry;
     this.admission = admission;
     this.caller = caller;
     this.timer = timer;
@@ -181,6 +186,7 @@ public final class Authentication {
 
   void deny(JoinAttempt attempt, String authid, String uri, String message, boolean counts) {
     String remote = attempt.session().transport().remoteAddress();
+    telemetry.authenticationFailed(attempt.realm().name(), methodName(attempt), uri);
     if (counts) {
       LOG.warnf(
           "authentication refused: realm=%s authid=%s method=%s remote=%s: %s",

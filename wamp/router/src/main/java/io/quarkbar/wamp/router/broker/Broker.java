@@ -22,6 +22,8 @@ import io.quarkbar.wamp.router.config.Permission;
 import io.quarkbar.wamp.router.dealer.Passthru;
 import io.quarkbar.wamp.router.match.UriMatcher;
 import io.quarkbar.wamp.router.session.Session;
+import io.quarkbar.wamp.router.telemetry.Telemetry;
+import io.quarkbar.wamp.router.telemetry.TraceContext;
 import io.quarkbar.wamp.router.transport.OutgoingMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,6 +63,8 @@ public final class Broker {
   private final IdSequence subscriptionIds = new IdSequence();
   private final Limits limits;
   private volatile SubscriptionListener listener = SubscriptionListener.NONE;
+  private String realm = "";
+  private Telemetry telemetry = Telemetry.NONE;
   private RetainedEvents retained = new RetainedEvents(List.of());
   private Map<String, Object> features = FEATURES;
 
@@ -68,6 +72,15 @@ public final class Broker {
     this.authorizer = authorizer;
     this.uris = uris;
     this.limits = limits;
+  }
+
+  /**
+   * Where publications are reported (metrics, traces), for realm {@code realm}. Called once, before
+   * the realm takes sessions.
+   */
+  public void report(String realm, Telemetry telemetry) {
+    this.realm = realm;
+    this.telemetry = telemetry;
   }
 
   /**
@@ -260,8 +273,15 @@ public final class Broker {
         Authorizer.discloses(permission, Disclose.PUBLISHER)
             || Boolean.TRUE.equals(msg.options().get("disclose_me"));
     PublicationFilter filter = new PublicationFilter(publisher, msg.options());
+    Telemetry.Span span = telemetry.publicationSpan(realm, msg.topic(), publisher, msg.options());
+    int[] receivers = {0};
     byTopic.forEachMatch(
-        msg.topic(), sub -> deliver(sub, publisher, msg, publication, disclose, filter));
+        msg.topic(),
+        sub -> receivers[0] += deliver(sub, publisher, msg, publication, disclose, filter, span));
+    if (span != null) {
+      span.end(null);
+    }
+    telemetry.published(receivers[0]);
     return publication;
   }
 
@@ -363,22 +383,25 @@ public final class Broker {
     return ids;
   }
 
-  private void deliver(
+  /** Sends the event to the subscribers of {@code sub} the filter accepts; returns how many. */
+  private int deliver(
       Subscription sub,
       Session publisher,
       Publish msg,
       long publication,
       boolean disclose,
-      PublicationFilter filter) {
+      PublicationFilter filter,
+      Telemetry.Span span) {
     Session[] subscribers = sub.subscribers();
     OutgoingMessage event = null;
+    int sent = 0;
     if (sub.history != null && !filter.namesSessions()) {
       sub.history.add(
           new EventHistory.Stored(
               java.time.Instant.now(),
               publication,
               msg.topic(),
-              eventDetails(sub, publisher, msg, disclose),
+              eventDetails(sub, publisher, msg, disclose, null),
               msg.arguments(),
               msg.argumentsKw(),
               filter));
@@ -393,23 +416,27 @@ public final class Broker {
                 new Event(
                     sub.id,
                     publication,
-                    eventDetails(sub, publisher, msg, disclose),
+                    eventDetails(sub, publisher, msg, disclose, span),
                     msg.arguments(),
                     msg.argumentsKw()));
       }
       try {
         subscriber.send(event);
+        sent++;
       } catch (RuntimeException e) {
         // A bug of ours in converting the event for this subscriber's serializer: the other
         // subscribers and the publisher must not pay for it.
         LOG.errorf(e, "could not send an event on %s to session %d", msg.topic(), subscriber.id());
+        telemetry.eventDropped();
       }
     }
+    return sent;
   }
 
   private static Map<String, Object> eventDetails(
-      Subscription sub, Session publisher, Publish msg, boolean disclose) {
-    if (sub.match == MatchPolicy.EXACT && !isPassthru(msg)) {
+      Subscription sub, Session publisher, Publish msg, boolean disclose, Telemetry.Span span) {
+    boolean traced = span != null || TraceContext.present(msg.options());
+    if (sub.match == MatchPolicy.EXACT && !isPassthru(msg) && !traced) {
       return disclose ? publisher.publisherDetails() : Map.of();
     }
     Map<String, Object> details = new HashMap<>(8);
@@ -420,6 +447,9 @@ public final class Broker {
       details.putAll(publisher.publisherDetails());
     }
     Passthru.copy(msg.options(), details);
+    if (traced) {
+      TraceContext.pass(msg.options(), span, details);
+    }
     return details;
   }
 

@@ -23,6 +23,8 @@ import io.quarkbar.wamp.router.config.MatchPolicy;
 import io.quarkbar.wamp.router.config.Permission;
 import io.quarkbar.wamp.router.match.UriMatcher;
 import io.quarkbar.wamp.router.session.Session;
+import io.quarkbar.wamp.router.telemetry.Telemetry;
+import io.quarkbar.wamp.router.telemetry.TraceContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -87,6 +89,9 @@ public final class Dealer {
   private final IdSequence registrationIds = new IdSequence();
   private volatile RegistrationListener listener = RegistrationListener.NONE;
   private volatile Map<String, RouterProcedure> builtins = Map.of();
+  private String realm = "";
+  private Telemetry telemetry = Telemetry.NONE;
+  private boolean timesCalls;
 
   public Dealer(
       Authorizer authorizer, UriValidator uris, Limits limits, ScheduledExecutorService timer) {
@@ -94,6 +99,16 @@ public final class Dealer {
     this.uris = uris;
     this.limits = limits;
     this.timer = timer;
+  }
+
+  /**
+   * Where calls are reported (metrics, traces), for realm {@code realm}. Called once, before the
+   * realm takes sessions.
+   */
+  public void report(String realm, Telemetry telemetry) {
+    this.realm = realm;
+    this.telemetry = telemetry;
+    this.timesCalls = telemetry.timesCalls();
   }
 
   /** Where registration changes are reported (the registration meta events). */
@@ -315,6 +330,10 @@ public final class Dealer {
         inFlight.computeIfAbsent(callee, s -> new ConcurrentHashMap<>());
     PendingCall call =
         new PendingCall(caller, msg.request(), receiveProgress, callee, invocationId);
+    if (timesCalls) {
+      call.started = System.nanoTime();
+    }
+    call.span = telemetry.callSpan(realm, procedure, caller, options);
     pending.put(invocationId, call);
     Map<String, Object> details =
         invocationDetails(
@@ -324,7 +343,8 @@ public final class Dealer {
             receiveProgress,
             disclose,
             forwardTimeout ? timeout : 0,
-            options);
+            options,
+            call.span);
     if (progressiveCall) {
       call.continuesAs(reg.id, details);
       progressive.computeIfAbsent(caller, s -> new ConcurrentHashMap<>()).put(msg.request(), call);
@@ -333,7 +353,7 @@ public final class Dealer {
     if (!callee.isAlive()) {
       // The callee ended between lookup and now; its clean-up may have run already.
       if (pending.remove(invocationId) != null) {
-        finished(call);
+        finished(call, Telemetry.Outcome.CALLEE_GONE, WampUris.CANCELED);
         caller.error(
             Call.CODE,
             msg.request(),
@@ -355,7 +375,7 @@ public final class Dealer {
       // A bug of ours in converting the call for the callee's serializer: the caller gets an
       // answer, and the call does not linger among the callee's invocations.
       LOG.errorf(e, "could not pass a call of %s to session %d", procedure, callee.id());
-      if (forget(call)) {
+      if (forget(call, Telemetry.Outcome.ERROR, WampUris.INVALID_ARGUMENT)) {
         caller.error(
             Call.CODE,
             msg.request(),
@@ -454,7 +474,7 @@ public final class Dealer {
       return;
     }
     if (!progress) {
-      finished(call);
+      finished(call, Telemetry.Outcome.RESULT, null);
     }
     Map<String, Object> details = progress ? PROGRESS : Map.of();
     if (Passthru.isPassthru(msg.options())) {
@@ -471,7 +491,7 @@ public final class Dealer {
     if (call == null) {
       return;
     }
-    finished(call);
+    finished(call, Telemetry.Outcome.ERROR, msg.error());
     call.caller()
         .send(
             new Error(
@@ -500,7 +520,7 @@ public final class Dealer {
       call.callee().send(new Interrupt(call.invocationId(), Map.of("mode", "kill")));
       return; // the callee's answer goes to the caller as it comes
     }
-    if (!forget(call)) {
+    if (!forget(call, Telemetry.Outcome.CANCELED, WampUris.CANCELED)) {
       return;
     }
     call.caller().error(Call.CODE, call.callRequest(), WampUris.CANCELED, "the call was canceled");
@@ -511,7 +531,7 @@ public final class Dealer {
 
   /** A call's timeout passed: the caller gets {@code wamp.error.timeout}, the callee INTERRUPT. */
   private void timedOut(PendingCall call) {
-    if (!forget(call)) {
+    if (!forget(call, Telemetry.Outcome.TIMEOUT, WampUris.TIMEOUT)) {
       return;
     }
     call.caller()
@@ -526,18 +546,25 @@ public final class Dealer {
   }
 
   /** Removes a call from its callee's invocations in flight; false when it was answered already. */
-  private boolean forget(PendingCall call) {
+  private boolean forget(PendingCall call, Telemetry.Outcome outcome, String error) {
     Map<Long, PendingCall> pending = inFlight.get(call.callee());
     if (pending == null || !pending.remove(call.invocationId(), call)) {
       return false;
     }
-    finished(call);
+    finished(call, outcome, error);
     return true;
   }
 
-  /** A call has its answer (or is given up): release what it held. */
-  private void finished(PendingCall call) {
+  /**
+   * A call has its answer (or is given up): release what it held, and report it ({@code error}: the
+   * error URI the caller gets, null for a result).
+   */
+  private void finished(PendingCall call, Telemetry.Outcome outcome, String error) {
     call.done();
+    if (call.span != null) {
+      call.span.end(error);
+    }
+    telemetry.callEnded(timesCalls ? System.nanoTime() - call.started : 0, outcome);
     if (call.registrationId() != 0) {
       Map<Long, PendingCall> ongoing = progressive.get(call.caller());
       if (ongoing != null) {
@@ -606,7 +633,7 @@ public final class Dealer {
       for (Long id : List.copyOf(pending.keySet())) {
         PendingCall call = pending.remove(id);
         if (call != null) {
-          finished(call);
+          finished(call, Telemetry.Outcome.CALLEE_GONE, WampUris.CANCELED);
           call.caller()
               .error(
                   Call.CODE,
@@ -621,7 +648,7 @@ public final class Dealer {
     Map<Long, PendingCall> ongoing = progressive.remove(session);
     if (ongoing != null) {
       for (PendingCall call : ongoing.values()) {
-        if (forget(call)) {
+        if (forget(call, Telemetry.Outcome.CANCELED, WampUris.CANCELED)) {
           call.callee().send(new Interrupt(call.invocationId(), Map.of("mode", "killnowait")));
         }
       }
@@ -635,9 +662,15 @@ public final class Dealer {
       boolean receiveProgress,
       boolean disclose,
       long forwardedTimeout,
-      Map<String, Object> options) {
+      Map<String, Object> options,
+      Telemetry.Span span) {
     boolean passthru = Passthru.isPassthru(options);
-    if (!receiveProgress && reg.match == MatchPolicy.EXACT && forwardedTimeout == 0 && !passthru) {
+    boolean traced = span != null || TraceContext.present(options);
+    if (!receiveProgress
+        && reg.match == MatchPolicy.EXACT
+        && forwardedTimeout == 0
+        && !passthru
+        && !traced) {
       return disclose ? caller.callerDetails() : Map.of();
     }
     Map<String, Object> details = new HashMap<>(8);
@@ -656,7 +689,19 @@ public final class Dealer {
     if (passthru) {
       Passthru.copy(options, details);
     }
+    if (traced) {
+      TraceContext.pass(options, span, details);
+    }
     return details;
+  }
+
+  /** Calls handed to a callee and not answered yet (read for metrics; not a snapshot). */
+  public int callsInFlight() {
+    int n = 0;
+    for (Map<Long, PendingCall> pending : inFlight.values()) {
+      n += pending.size();
+    }
+    return n;
   }
 
   // --- what the registration meta API asks ---

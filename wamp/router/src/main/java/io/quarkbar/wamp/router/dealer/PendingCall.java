@@ -1,6 +1,7 @@
 package io.quarkbar.wamp.router.dealer;
 
 import io.quarkbar.wamp.router.session.Session;
+import io.quarkbar.wamp.router.telemetry.Telemetry;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 
@@ -20,6 +21,12 @@ final class PendingCall {
   private final boolean receiveProgress;
   private final Session callee;
   private final long invocationId;
+
+  /** When the dealer handed the call on ({@link System#nanoTime}), if calls are timed. */
+  long started;
+
+  /** The router's span for the call, when calls are traced. */
+  Telemetry.Span span;
 
   /** The dealer's timer for the call's {@code timeout}, if it has one. */
   volatile ScheduledFuture<?> timeout;

@@ -1,6 +1,7 @@
 package io.quarkbar.wamp.router.session;
 
 import io.quarkbar.wamp.protocol.message.Hello;
+import io.quarkbar.wamp.router.telemetry.Telemetry;
 
 /**
  * Decides on a HELLO: opens the session ({@link Session#open}), challenges it ({@link
@@ -13,4 +14,9 @@ public interface JoinHandler {
 
   /** The session has ended, in whatever state it was; called once. */
   default void ended(Session session) {}
+
+  /** Where the session reports what it sees (protocol violations). */
+  default Telemetry telemetry() {
+    return Telemetry.NONE;
+  }
 }

@@ -248,6 +248,7 @@ public final class Session {
    */
   public void protocolViolation(String why) {
     LOG.debugf("session %s (%s): protocol violation: %s", idText(), transport.describe(), why);
+    joinHandler.telemetry().protocolViolation();
     abort(WampUris.PROTOCOL_VIOLATION, why);
   }
 
