@@ -9,6 +9,7 @@ import io.quarkbar.wamp.client.runtime.MethodMetadata.Execution;
 import io.quarkbar.wamp.client.runtime.MethodMetadata.ParameterKind;
 import io.quarkbar.wamp.client.runtime.MethodMetadata.Returns;
 import io.quarkbar.wamp.client.runtime.MicrometerMetricsProducer;
+import io.quarkbar.wamp.client.runtime.OpenTelemetryTracingProducer;
 import io.quarkbar.wamp.client.runtime.WampClientRecorder;
 import io.quarkbar.wamp.client.runtime.WampClients;
 import io.quarkbar.wamp.client.runtime.WampProducer;
@@ -95,6 +96,9 @@ public class WampClientProcessor {
         && QuarkusClassLoader.isClassPresentAtRuntime(
             "io.micrometer.core.instrument.MeterRegistry")) {
       beans.produce(AdditionalBeanBuildItem.unremovableOf(MicrometerMetricsProducer.class));
+    }
+    if (capabilities.isPresent(Capability.OPENTELEMETRY_TRACER)) {
+      beans.produce(AdditionalBeanBuildItem.unremovableOf(OpenTelemetryTracingProducer.class));
     }
     // A class with WAMP methods is a bean, a @Singleton unless it says otherwise.
     scopes.produce(

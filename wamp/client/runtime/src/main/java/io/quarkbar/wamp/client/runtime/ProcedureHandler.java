@@ -43,6 +43,7 @@ final class ProcedureHandler implements ClientSession.InvocationHandler {
   private final Semaphore blocking;
   private final int maxBlocking;
   private final ClientMetrics metrics;
+  private final ClientTracing tracing;
 
   ProcedureHandler(
       MethodMetadata meta,
@@ -51,7 +52,9 @@ final class ProcedureHandler implements ClientSession.InvocationHandler {
       Execution execution,
       Semaphore blocking,
       int maxBlocking,
-      ClientMetrics metrics) {
+      ClientMetrics metrics,
+      ClientTracing tracing) {
+    this.tracing = tracing;
     this.meta = meta;
     this.invoker = invoker;
     this.mapper = mapper;
@@ -81,12 +84,13 @@ final class ProcedureHandler implements ClientSession.InvocationHandler {
 
   private void run(Invocation invocation, Answer answer, boolean holdsPermit) {
     answer.holdsPermit = holdsPermit;
+    answer.span = tracing.invocation(details(invocation).procedure(), invocation.details());
     ManagedContext request = Arc.container().requestContext();
     boolean activated = !request.isActive();
     if (activated) {
       request.activate();
     }
-    try {
+    try (ClientTracing.Scope scope = answer.span.enter()) {
       Object[] parameters =
           mapper.parameters(
               invocation.arguments(), invocation.argumentsKw(), details(invocation), null);
@@ -128,6 +132,7 @@ final class ProcedureHandler implements ClientSession.InvocationHandler {
     private final ClientSession.Reply reply;
     private final long start;
     private volatile boolean holdsPermit;
+    private volatile ClientTracing.Handling span = ClientTracing.NO_HANDLING;
 
     Answer(ClientSession.Reply reply, long start) {
       this.reply = reply;
@@ -213,6 +218,7 @@ final class ProcedureHandler implements ClientSession.InvocationHandler {
         blocking.release();
       }
       metrics.invocation(meta.getUri(), System.nanoTime() - start, error);
+      span.end(error);
     }
   }
 }

@@ -25,13 +25,16 @@ final class SubscriptionHandler implements ClientSession.EventHandler {
   private final ArgumentMapper mapper;
   private final Executor serial;
   private final ClientMetrics metrics;
+  private final ClientTracing tracing;
 
   SubscriptionHandler(
       MethodMetadata meta,
       Invoker<Object, Object> invoker,
       ArgumentMapper mapper,
       Executor serial,
-      ClientMetrics metrics) {
+      ClientMetrics metrics,
+      ClientTracing tracing) {
+    this.tracing = tracing;
     this.meta = meta;
     this.invoker = invoker;
     this.mapper = mapper;
@@ -46,14 +49,16 @@ final class SubscriptionHandler implements ClientSession.EventHandler {
 
   private void handle(Event event) {
     long start = System.nanoTime();
+    EventDetails details = details(event);
+    ClientTracing.Handling span = tracing.event(details.topic(), event.details());
     ManagedContext request = Arc.container().requestContext();
     boolean activated = !request.isActive();
     if (activated) {
       request.activate();
     }
-    try {
+    try (ClientTracing.Scope scope = span.enter()) {
       Object[] parameters =
-          mapper.parameters(event.arguments(), event.argumentsKw(), null, details(event));
+          mapper.parameters(event.arguments(), event.argumentsKw(), null, details);
       Object out = invoker.invoke(null, parameters);
       Uni<?> pending =
           switch (meta.getReturns()) {
@@ -62,21 +67,17 @@ final class SubscriptionHandler implements ClientSession.EventHandler {
             default -> null;
           };
       if (pending == null) {
-        metrics.event(meta.getUri(), System.nanoTime() - start, null);
+        done(start, span, null);
       } else if (meta.getExecution() == MethodMetadata.Execution.EVENT_LOOP) {
         // Never wait on the event loop: asynchronous handlers of one subscription may overlap.
-        pending
-            .subscribe()
-            .with(
-                v -> metrics.event(meta.getUri(), System.nanoTime() - start, null),
-                e -> failed(e, start));
+        pending.subscribe().with(v -> done(start, span, null), e -> done(start, span, e));
       } else {
         // On a worker, wait: the next event must not overtake this one.
         pending.await().indefinitely();
-        metrics.event(meta.getUri(), System.nanoTime() - start, null);
+        done(start, span, null);
       }
     } catch (Throwable e) {
-      failed(e, start);
+      done(start, span, e);
     } finally {
       if (activated) {
         request.terminate();
@@ -84,9 +85,13 @@ final class SubscriptionHandler implements ClientSession.EventHandler {
     }
   }
 
-  private void failed(Throwable e, long start) {
-    LOG.errorf(e, "%s failed on an event of %s", meta.getDescription(), meta.getUri());
-    metrics.event(meta.getUri(), System.nanoTime() - start, e);
+  /** The handler has finished with the event; a failure is logged, the subscription goes on. */
+  private void done(long start, ClientTracing.Handling span, Throwable error) {
+    if (error != null) {
+      LOG.errorf(error, "%s failed on an event of %s", meta.getDescription(), meta.getUri());
+    }
+    metrics.event(meta.getUri(), System.nanoTime() - start, error);
+    span.end(error);
   }
 
   private EventDetails details(Event event) {

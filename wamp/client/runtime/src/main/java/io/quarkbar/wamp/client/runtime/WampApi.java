@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /** {@link Wamp} over one {@link Connection}. */
@@ -24,6 +25,7 @@ final class WampApi implements Wamp {
   private final Connection connection;
   private final ObjectMapper mapper;
   private final ClientMetrics metrics;
+  private final ClientTracing tracing;
   private final Function<String, WampApi> others;
 
   WampApi(
@@ -31,7 +33,9 @@ final class WampApi implements Wamp {
       Connection connection,
       ObjectMapper mapper,
       ClientMetrics metrics,
+      ClientTracing tracing,
       Function<String, WampApi> others) {
+    this.tracing = tracing;
     this.name = name;
     this.connection = connection;
     this.mapper = mapper;
@@ -130,14 +134,15 @@ final class WampApi implements Wamp {
           .<Result>emitter(
               em -> {
                 long start = System.nanoTime();
-                Connection.Call call = connection.call(procedure, options, args, kwargs, null);
+                Map<String, Object> sent = new LinkedHashMap<>(options);
+                ClientTracing.Outgoing span = tracing.call(procedure, sent);
+                Connection.Call call = connection.call(procedure, sent, args, kwargs, null);
                 call.result()
                     .whenComplete(
                         (r, e) -> {
-                          metrics.call(
-                              procedure,
-                              System.nanoTime() - start,
-                              e == null ? null : translate(e));
+                          Throwable error = e == null ? null : translate(e);
+                          metrics.call(procedure, System.nanoTime() - start, error);
+                          span.end(error);
                           if (e != null) {
                             em.fail(translate(e));
                           } else {
@@ -161,27 +166,29 @@ final class WampApi implements Wamp {
       return Multi.createFrom()
           .<T>emitter(
               em -> {
+                Map<String, Object> sent = new LinkedHashMap<>(options);
+                ClientTracing.Outgoing span = tracing.call(procedure, sent);
+                AtomicReference<Connection.Call> callRef = new AtomicReference<>();
                 Connection.Call call =
                     connection.call(
                         procedure,
-                        options,
+                        sent,
                         args,
                         kwargs,
-                        r ->
-                            em.emit(
-                                ArgumentMapper.read(
-                                    mapper, javaType, r.arguments(), r.argumentsKw())));
+                        r -> emitConverted(em, javaType, r, callRef));
+                callRef.set(call);
                 call.result()
                     .whenComplete(
                         (r, e) -> {
+                          span.end(e == null ? null : translate(e));
                           if (e != null) {
                             em.fail(translate(e));
                             return;
                           }
                           if (!r.arguments().isEmpty() || !r.argumentsKw().isEmpty()) {
-                            em.emit(
-                                ArgumentMapper.read(
-                                    mapper, javaType, r.arguments(), r.argumentsKw()));
+                            if (!emitConverted(em, javaType, r, callRef)) {
+                              return;
+                            }
                           }
                           em.complete();
                         });
@@ -192,6 +199,31 @@ final class WampApi implements Wamp {
                       }
                     });
               });
+    }
+
+    /**
+     * Emits one result converted to {@code type}; a result that does not convert fails the stream
+     * (and cancels the call) instead of being lost in a callback, where the caller would wait for
+     * ever.
+     */
+    private <T> boolean emitConverted(
+        io.smallrye.mutiny.subscription.MultiEmitter<? super T> em,
+        JavaType type,
+        Result r,
+        AtomicReference<Connection.Call> call) {
+      T item;
+      try {
+        item = ArgumentMapper.read(mapper, type, r.arguments(), r.argumentsKw());
+      } catch (RuntimeException e) {
+        Connection.Call c = call.get();
+        if (c != null && !c.result().isDone()) {
+          c.cancel("killnowait");
+        }
+        em.fail(translate(e));
+        return false;
+      }
+      em.emit(item);
+      return true;
     }
   }
 
@@ -242,7 +274,14 @@ final class WampApi implements Wamp {
         options.put("acknowledge", true);
       }
       return Uni.createFrom()
-          .completionStage(() -> connection.publish(topic, options, args, kwargs))
+          .completionStage(
+              () -> {
+                Map<String, Object> sent = new LinkedHashMap<>(options);
+                ClientTracing.Outgoing span = tracing.publish(topic, sent);
+                return connection
+                    .publish(topic, sent, args, kwargs)
+                    .whenComplete((v, e) -> span.end(e == null ? null : translate(e)));
+              })
           .onFailure()
           .transform(WampApi::translate)
           .invoke(() -> metrics.published(topic))

@@ -21,6 +21,21 @@ public interface WampClientConfig {
   @WithParentName
   ConnectionConfig defaultConnection();
 
+  /**
+   * The embedded router of dev mode and tests. Read at build time ({@link DevServicesBuildConfig});
+   * declared here too so that the run-time configuration, which checks every key under {@code
+   * quarkbar.wamp}, does not refuse {@code quarkbar.wamp.devservices.enabled}.
+   */
+  DevServices devservices();
+
+  /** See {@link DevServicesBuildConfig}. */
+  interface DevServices {
+
+    /** Whether dev mode and tests start an embedded router for connections without a url. */
+    @WithDefault("true")
+    boolean enabled();
+  }
+
   /** More connections, by name, for a service that joins several realms or routers. */
   @ConfigDocMapKey("connection-name")
   @ConfigDocSection

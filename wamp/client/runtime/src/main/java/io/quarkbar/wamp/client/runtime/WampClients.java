@@ -48,11 +48,13 @@ public class WampClients {
   @Inject ObjectMapper mapper;
   @Inject Vertx vertx;
   @Inject Instance<ClientMetrics> metricsBean;
+  @Inject Instance<ClientTracing> tracingBean;
   @Inject Event<WampSessionEvent> sessionEvents;
 
   @Inject @VirtualThreads ExecutorService virtualThreads;
 
   private final Map<String, Client> clients = new LinkedHashMap<>();
+  private ClientTracing tracing = ClientTracing.NONE;
 
   /** One connection and what the application sees of it. */
   record Client(String name, ConnectionConfig config, Connection connection, WampApi api) {}
@@ -61,6 +63,7 @@ public class WampClients {
   @PostConstruct
   void init() {
     ClientMetrics metrics = metricsBean.isResolvable() ? metricsBean.get() : ClientMetrics.NONE;
+    tracing = tracingBean.isResolvable() ? tracingBean.get() : ClientTracing.NONE;
     Execution execution = new Execution(vertx, virtualThreads);
     create(DEFAULT, config.defaultConnection(), metrics);
     config.connections().forEach((name, c) -> create(name, c, metrics));
@@ -124,7 +127,11 @@ public class WampClients {
     listener.connection = connection;
     clients.put(
         name,
-        new Client(name, c, connection, new WampApi(name, connection, mapper, metrics, this::api)));
+        new Client(
+            name,
+            c,
+            connection,
+            new WampApi(name, connection, mapper, metrics, tracing, this::api)));
     LOG.infof("WAMP connection %s: %s, realm %s, %s", name, url, c.realm(), c.auth().method());
   }
 
@@ -178,7 +185,7 @@ public class WampClients {
               m.getUri(),
               options,
               new ProcedureHandler(
-                  m, b.invoker(), arguments, execution, blocking(client), max, metrics));
+                  m, b.invoker(), arguments, execution, blocking(client), max, metrics, tracing));
     } else {
       Map<String, Object> options =
           m.getMatch().equals("exact") ? Map.of() : Map.of("match", m.getMatch());
@@ -188,7 +195,7 @@ public class WampClients {
               m.getUri(),
               options,
               new SubscriptionHandler(
-                  m, b.invoker(), arguments, execution.serial(m.getExecution()), metrics));
+                  m, b.invoker(), arguments, execution.serial(m.getExecution()), metrics, tracing));
     }
   }
 

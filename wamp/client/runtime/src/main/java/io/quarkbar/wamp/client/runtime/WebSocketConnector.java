@@ -1,6 +1,7 @@
 package io.quarkbar.wamp.client.runtime;
 
 import io.quarkbar.wamp.client.core.ClientTransport;
+import io.quarkbar.wamp.protocol.codec.MessageCodec;
 import io.quarkbar.wamp.protocol.codec.ProtocolViolationException;
 import io.quarkbar.wamp.protocol.message.WampMessage;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
@@ -8,6 +9,9 @@ import io.quarkus.websockets.next.BasicWebSocketConnector;
 import io.quarkus.websockets.next.WebSocketClientConnection;
 import io.vertx.core.buffer.Buffer;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
@@ -37,7 +41,10 @@ final class WebSocketConnector implements ClientTransport.Connector {
     AtomicReference<Transport> transport = new AtomicReference<>();
     BasicWebSocketConnector connector =
         BasicWebSocketConnector.create()
-            .baseUri(url)
+            // The path apart: as part of the base URI, websockets-next would append "/" to it
+            // (GET /ws/), which routers that match the path exactly (jawampa, fox-wamp) refuse.
+            .baseUri(authority(url))
+            .path(url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
             .addSubprotocol(serializer.subprotocol())
             .executionModel(BasicWebSocketConnector.ExecutionModel.NON_BLOCKING)
             .onTextMessage(
@@ -67,7 +74,7 @@ final class WebSocketConnector implements ClientTransport.Connector {
       ClientTransport.Listener listener, WebSocketClientConnection c, byte[] bytes) {
     WampMessage message;
     try {
-      message = serializer.decode(bytes);
+      message = MessageCodec.fromList(absentForNull(serializer.decodeList(bytes, 0, bytes.length)));
     } catch (ProtocolViolationException e) {
       LOG.warnf(
           "the router at %s sent a message that is not valid WAMP (%s); closing",
@@ -76,6 +83,41 @@ final class WebSocketConnector implements ClientTransport.Connector {
       return;
     }
     listener.onMessage(message);
+  }
+
+  /** {@code url} without its path: scheme, authority and query. */
+  private static URI authority(URI url) {
+    return URI.create(
+        url.getScheme()
+            + "://"
+            + url.getRawAuthority()
+            + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()));
+  }
+
+  /**
+   * The wire list with a {@code null} Arguments or ArgumentsKw read as absent (an empty list or
+   * dict). Some routers write {@code null} for "none" (fox-wamp: {@code [50, 10, {}, [5], null]});
+   * the specification wants a list and a dict, but refusing a router's {@code null} gains a client
+   * nothing, and Autobahn|JS reads it the same way. The router stays strict with clients.
+   */
+  static List<Object> absentForNull(List<Object> wire) {
+    if (wire.isEmpty() || !(wire.getFirst() instanceof Number code)) {
+      return wire;
+    }
+    int at = MessageCodec.payloadIndex(code.longValue());
+    boolean argsNull = at > 0 && wire.size() > at && wire.get(at) == null;
+    boolean kwargsNull = at > 0 && wire.size() > at + 1 && wire.get(at + 1) == null;
+    if (!argsNull && !kwargsNull) {
+      return wire;
+    }
+    List<Object> fixed = new ArrayList<>(wire);
+    if (argsNull) {
+      fixed.set(at, List.of());
+    }
+    if (kwargsNull) {
+      fixed.set(at + 1, Map.of());
+    }
+    return fixed;
   }
 
   /** One open connection: sends encoded messages, never waiting. */
