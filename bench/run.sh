@@ -37,10 +37,11 @@ fi
 export JAVA_HOME
 
 if [[ "${SKIP_BUILD:-}" != 1 ]]; then
-  # The router and the protocol library into the local repository, then the bench modules, which
-  # build from bench/pom.xml whether or not the root pom lists them.
+  # The router, the protocol library and the client extension (for bench/extension-callee) into
+  # the local repository, then the bench modules, which build from bench/pom.xml whether or not the
+  # root pom lists them.
   ./mvnw -B -q install -Dmaven.test.skip=true -Dspotless.check.skip=true \
-    -pl wamp/protocol,wamp/router,router-service -am
+    -pl wamp/protocol,wamp/router,wamp/client/deployment,router-service -am
   ./mvnw -B -q package -DskipTests -Dspotless.check.skip=true -f bench/pom.xml
   if [[ ! -f bench/node_modules/.package-lock.json || bench/package-lock.json -nt bench/node_modules/.package-lock.json ]]; then
     (cd bench && npm ci --ignore-scripts --no-audit --no-fund)

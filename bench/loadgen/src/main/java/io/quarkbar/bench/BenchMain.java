@@ -34,15 +34,16 @@ import java.util.Set;
  * --root DIR              the checkout (default: the working directory)
  * --out DIR               where results go (default: ROOT/bench/target/results)
  * --targets a,b           of quarkbar, jawampa, fox-wamp, raw-relay (default: all)
- * --scenarios a,b         of rpc-latency, rpc, rpc-rawsocket, rpc-paced, fanout, fanout-slow,
- *                         sessions (default: all)
+ * --scenarios a,b         of rpc-latency, rpc, rpc-rawsocket, rpc-paced, rpc-extension, fanout,
+ *                         fanout-slow, sessions (default: all)
  * --serializers a,b       of json, msgpack, cbor (default: all a target speaks)
  * --reps N                measured runs per case
  * --router-cpus LIST      taskset -c LIST for the targets (default: 0 when taskset exists and
  *                         there are two CPUs or more); "none" leaves them unpinned
  * --event-loops N         event loops of quarkbar and the raw relay (default: their own, one
  *                         per CPU each may run on)
- * --profile               record quarkbar with JFR and summarize its hottest frames
+ * --profile               record quarkbar (and rpc-extension's callee) with JFR and summarize
+ *                         their hottest frames
  * --jvm-options "A B"     more options for the JVM targets (quarkbar, jawampa, raw-relay), after
  *                         the defaults, e.g. "-XX:+PrintCompilation"
  * </pre>

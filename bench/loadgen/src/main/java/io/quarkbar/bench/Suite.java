@@ -4,6 +4,7 @@ import io.quarkbar.bench.client.Connector;
 import io.quarkbar.bench.probe.JvmHeap;
 import io.quarkbar.bench.probe.Proc;
 import io.quarkbar.bench.scenario.Case;
+import io.quarkbar.bench.scenario.ExtensionRpcScenario;
 import io.quarkbar.bench.scenario.FanoutScenario;
 import io.quarkbar.bench.scenario.Harness;
 import io.quarkbar.bench.scenario.RpcScenario;
@@ -74,12 +75,16 @@ public final class Suite {
         RpcScenario.throughput(config),
         RpcScenario.rawSocket(config),
         RpcScenario.paced(config),
+        new ExtensionRpcScenario(config),
         FanoutScenario.healthy(config),
         FanoutScenario.withSlowSubscriber(config),
         new SessionsScenario(config));
   }
 
-  /** JFR recordings made (with {@link TargetEnv#profile()}), one per target start. */
+  /**
+   * JFR recordings made (with {@link TargetEnv#profile()}), one per target start and one per start
+   * of a process a scenario runs (rpc-extension's callee).
+   */
   public List<Path> recordings() {
     return recordings;
   }
@@ -88,6 +93,7 @@ public final class Suite {
     List<CaseResult> results = new ArrayList<>();
     // One event loop: the load generator is pinned to one core, and one thread lets every peer
     // share counters without locks.
+    List<Scenario> scenarios = scenarios(config);
     Vertx vertx =
         Vertx.vertx(
             new VertxOptions()
@@ -100,7 +106,7 @@ public final class Suite {
       for (String name : targets) {
         running.add(new Running(Targets.create(name, env), vertx, loop, heap));
       }
-      for (Scenario scenario : scenarios(config)) {
+      for (Scenario scenario : scenarios) {
         if (!scenarioFilter.isEmpty() && !scenarioFilter.contains(scenario.name())) {
           continue;
         }
@@ -112,9 +118,18 @@ public final class Suite {
             }
           }
         }
-        byCase.forEach((c, participants) -> results.addAll(runCase(scenario, c, participants)));
+        try {
+          byCase.forEach((c, participants) -> results.addAll(runCase(scenario, c, participants)));
+        } finally {
+          // What it started of its own (rpc-extension's callee) does not stay for the next one.
+          scenario.close();
+        }
       }
     } finally {
+      for (Scenario scenario : scenarios) {
+        scenario.close();
+        recordings.addAll(scenario.recordings());
+      }
       running.forEach(Running::close);
       running.clear();
       vertx
@@ -315,7 +330,7 @@ public final class Suite {
         return Optional.of("could not start: " + e.getMessage());
       }
       connector = new Connector(vertx, loop, target);
-      harness = new Harness(target, connector, vertx, loop, config, heap);
+      harness = new Harness(target, connector, vertx, loop, config, heap, env);
       fresh = true;
       return Optional.empty();
     }

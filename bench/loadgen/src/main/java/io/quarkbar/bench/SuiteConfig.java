@@ -55,7 +55,7 @@ public record SuiteConfig(
     int joinConcurrency,
     Duration slowCutWait) {
 
-  /** The whole suite in about seven minutes on two cores. */
+  /** The whole suite in about ten minutes on two cores. */
   public static SuiteConfig full() {
     return new SuiteConfig(
         false,

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.quarkbar.bench.CaseResult;
 import io.quarkbar.bench.SuiteConfig;
+import io.quarkbar.bench.scenario.ExtensionRpcScenario;
 import io.quarkbar.bench.scenario.RpcScenario;
 import io.quarkbar.bench.scenario.Sample;
 import io.quarkbar.bench.scenario.Scenario;
@@ -201,6 +202,7 @@ public final class Report {
     goals.add(wampWorkContext());
     goals.add(rawSocketContext());
     goals.add(pacedContext());
+    goals.addAll(extensionGoals());
     goals.add(
         upperBound(
             "router CPU per delivered event ≤ 5 µs, 100 subscribers (fanout, json)",
@@ -341,6 +343,95 @@ public final class Report {
             + " transport alone",
         "rpc-paced",
         Sample::routerCpuUsPerOp);
+  }
+
+  /** The share of the pre-encoded callee's calls/s the extension's Uni procedure must reach. */
+  static final double EXTENSION_GOAL = 0.5;
+
+  /**
+   * rpc-extension, per serializer measured: the goal that the extension's event-loop (Uni)
+   * procedure serves at least half the calls/s of the load generator's pre-encoded callee, and for
+   * context the blocking procedure's share; each with the extension JVM's CPU per call.
+   */
+  private List<Goal> extensionGoals() {
+    List<Goal> goals = new ArrayList<>();
+    Set<String> serializers = new LinkedHashSet<>();
+    results.stream()
+        .filter(r -> r.target().equals("quarkbar") && r.scenario().equals("rpc-extension"))
+        .forEach(r -> serializers.add(r.c().serializerName()));
+    String goal = "extension Uni callee ≥ " + trim(EXTENSION_GOAL) + "× pre-encoded callee calls/s";
+    if (serializers.isEmpty()) {
+      goals.add(new Goal(goal + " (rpc-extension, json)", "not measured", null));
+      return goals;
+    }
+    for (String ser : serializers) {
+      Optional<CaseResult> pre = extensionCase(ser, ExtensionRpcScenario.PRE_ENCODED);
+      for (String kind :
+          List.of(ExtensionRpcScenario.EXTENSION_UNI, ExtensionRpcScenario.EXTENSION_BLOCKING)) {
+        boolean uni = kind.equals(ExtensionRpcScenario.EXTENSION_UNI);
+        String what =
+            uni
+                ? goal + " (rpc-extension, " + ser + ")"
+                : CONTEXT
+                    + "extension blocking callee against the pre-encoded callee (rpc-extension, "
+                    + ser
+                    + ")";
+        Optional<CaseResult> ext = extensionCase(ser, kind);
+        if (pre.isEmpty() || ext.isEmpty()) {
+          goals.add(new Goal(what, "not measured", null));
+          continue;
+        }
+        double p = Stat.of(pre.get().samples(), Sample::opsPerSecond).median();
+        double e = Stat.of(ext.get().samples(), Sample::opsPerSecond).median();
+        double calleeUs = extraMedian(ext.get(), "calleeUsPerCall");
+        double preCore = extraMedian(pre.get(), "loadgenUsPerCall");
+        double extCore = extraMedian(ext.get(), "loadgenUsPerCall") + calleeUs;
+        // With each core to itself, the busier of the two (the router's; the load generator's,
+        // which carries the callee too) sets the pace: an estimate that the machine's other load
+        // does not move as much as it moves calls/s.
+        double extCap =
+            1e6
+                / Math.max(
+                    extCore, Stat.of(ext.get().samples(), Sample::routerCpuUsPerOp).median());
+        double preCap =
+            1e6
+                / Math.max(
+                    preCore, Stat.of(pre.get().samples(), Sample::routerCpuUsPerOp).median());
+        double ratio = e / p;
+        goals.add(
+            new Goal(
+                what,
+                String.format(
+                    Locale.ROOT,
+                    "%.2f× (%s against %s calls/s); callee %s µs/call; CPU per call on the load"
+                        + " generator's core %s µs (callers and callee JVM) against %s µs"
+                        + " (callers and pre-encoded callee); with each core to itself (a second"
+                        + " over the busier core's µs per call) %s against %s calls/s, %.2f×",
+                    ratio,
+                    num(e),
+                    num(p),
+                    num(calleeUs),
+                    num(extCore),
+                    num(preCore),
+                    num(extCap),
+                    num(preCap),
+                    extCap / preCap),
+                uni ? (Double.isNaN(ratio) ? null : ratio >= EXTENSION_GOAL) : null));
+      }
+    }
+    return goals;
+  }
+
+  private static double extraMedian(CaseResult r, String key) {
+    return Stat.of(r.samples(), x -> x.extras().getOrDefault(key, Double.NaN)).median();
+  }
+
+  private Optional<CaseResult> extensionCase(String serializer, String kind) {
+    return results.stream()
+        .filter(r -> r.target().equals("quarkbar") && r.scenario().equals("rpc-extension"))
+        .filter(r -> r.c().serializerName().equals(serializer))
+        .filter(r -> r.c().variant().endsWith(kind) && !r.samples().isEmpty())
+        .findFirst();
   }
 
   /**

@@ -6,6 +6,7 @@ import io.quarkbar.bench.client.Peer;
 import io.quarkbar.bench.probe.JvmHeap;
 import io.quarkbar.bench.probe.Proc;
 import io.quarkbar.bench.targets.Target;
+import io.quarkbar.bench.targets.TargetEnv;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -45,6 +46,7 @@ public final class Harness {
   private final Context loop;
   private final SuiteConfig config;
   private final JvmHeap heap;
+  private final TargetEnv env;
   private final BitSet targetCores;
   private final BitSet loadgenCores;
 
@@ -54,13 +56,15 @@ public final class Harness {
       Vertx vertx,
       Context loop,
       SuiteConfig config,
-      JvmHeap heap) {
+      JvmHeap heap,
+      TargetEnv env) {
     this.target = target;
     this.connector = connector;
     this.vertx = vertx;
     this.loop = loop;
     this.config = config;
     this.heap = heap;
+    this.env = env;
     this.targetCores = pinnedCores(target.pid());
     this.loadgenCores = pinnedCores(ProcessHandle.current().pid());
   }
@@ -75,6 +79,11 @@ public final class Harness {
 
   public SuiteConfig config() {
     return config;
+  }
+
+  /** Where the targets come from and how they run; for processes a scenario starts itself. */
+  public TargetEnv env() {
+    return env;
   }
 
   /** Waits for {@code f}, at most {@link #STEP_TIMEOUT}. */

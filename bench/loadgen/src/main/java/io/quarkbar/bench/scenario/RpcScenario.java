@@ -270,7 +270,7 @@ public final class RpcScenario implements Scenario {
   }
 
   /** Counters of one run; event loop only. */
-  private static final class State {
+  static final class State {
     final Histogram latency = Harness.histogram();
     long completed;
     long outstanding;
@@ -290,7 +290,7 @@ public final class RpcScenario implements Scenario {
    * new in the session, and an answer's ID names its slot. Closed loop, each slot sends again as
    * soon as its answer is in; paced, the {@link Pacer} takes a free slot per call.
    */
-  private static final class Caller {
+  static final class Caller {
     private final Peer peer;
     private final Template call;
     private final int window;

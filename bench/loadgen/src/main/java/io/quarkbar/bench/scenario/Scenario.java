@@ -1,6 +1,7 @@
 package io.quarkbar.bench.scenario;
 
 import io.quarkbar.bench.targets.Target;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -43,4 +44,15 @@ public interface Scenario {
    * smaller; its sample is thrown away.
    */
   Sample run(Case c, Harness harness, boolean warmup) throws Exception;
+
+  /**
+   * Stops whatever the scenario started of its own (processes): after its cases, and again at the
+   * end of the suite, so it must be idempotent.
+   */
+  default void close() {}
+
+  /** JFR recordings of processes the scenario started, to summarize after the suite. */
+  default List<Path> recordings() {
+    return List.of();
+  }
 }
