@@ -25,6 +25,7 @@ final class ArgumentMapper {
   private final ObjectMapper mapper;
   private final MethodMetadata meta;
   private final JavaType[] types;
+  private final Class<?>[] direct;
   private final JavaType resultType;
   private final int dataCount;
 
@@ -33,9 +34,11 @@ final class ArgumentMapper {
     this.meta = meta;
     List<String> names = meta.getParameterTypes();
     this.types = new JavaType[names.size()];
+    this.direct = new Class<?>[names.size()];
     int data = 0;
     for (int i = 0; i < types.length; i++) {
       types[i] = mapper.getTypeFactory().constructFromCanonical(names.get(i));
+      direct[i] = direct(types[i]);
       if (meta.getParameterKinds().get(i) == ParameterKind.DATA) {
         data++;
       }
@@ -92,6 +95,10 @@ final class ArgumentMapper {
   }
 
   private Object convert(Object value, int i, String name) {
+    Object fast = fast(value, direct[i]);
+    if (fast != null) {
+      return fast;
+    }
     try {
       return mapper.convertValue(value, types[i]);
     } catch (IllegalArgumentException e) {
@@ -105,6 +112,47 @@ final class ArgumentMapper {
               + ": "
               + firstLine(e));
     }
+  }
+
+  /**
+   * The class a value may have to be passed as it is, for a type without type parameters (its boxed
+   * class for a primitive); null for a type Jackson must convert to.
+   */
+  private static Class<?> direct(JavaType type) {
+    if (type.hasGenericTypes() || type.isContainerType()) {
+      return null;
+    }
+    Class<?> raw = type.getRawClass();
+    return raw.isPrimitive()
+        ? java.lang.invoke.MethodType.methodType(raw).wrap().returnType()
+        : raw;
+  }
+
+  /**
+   * {@code value} as {@code direct} without Jackson, where that needs no conversion or only a
+   * number's widening or narrowing without loss: most arguments are strings and numbers, and a
+   * round trip through Jackson costs more than the rest of an invocation. Null when Jackson must
+   * decide (it also gives the error message for what does not convert).
+   */
+  private static Object fast(Object value, Class<?> direct) {
+    if (value == null || direct == null) {
+      return null;
+    }
+    if (direct.isInstance(value)) {
+      return value;
+    }
+    if (value instanceof Long l) {
+      if (direct == Integer.class && l == l.intValue()) {
+        return l.intValue();
+      }
+      if (direct == Double.class && l == (long) l.doubleValue()) {
+        return l.doubleValue();
+      }
+    }
+    if (value instanceof Integer n && direct == Long.class) {
+      return n.longValue();
+    }
+    return null;
   }
 
   private static String firstLine(Exception e) {
@@ -132,14 +180,43 @@ final class ArgumentMapper {
 
   /** {@code value} as WAMP data: maps, lists, strings, numbers, booleans, binary, null. */
   static Object plain(ObjectMapper mapper, Object value) {
+    return isPlain(value, 0) ? value : mapper.convertValue(value, Object.class);
+  }
+
+  /**
+   * Whether {@code value} is WAMP data already (lists and string-keyed maps of such), so that it
+   * goes out as it is; deeper than a few levels, Jackson decides.
+   */
+  private static boolean isPlain(Object value, int depth) {
     if (value == null
         || value instanceof String
-        || value instanceof Number
+        || value instanceof Long
+        || value instanceof Integer
+        || value instanceof Double
         || value instanceof Boolean
         || value instanceof byte[]) {
-      return value;
+      return true;
     }
-    return mapper.convertValue(value, Object.class);
+    if (depth > 4) {
+      return false;
+    }
+    if (value instanceof List<?> list) {
+      for (Object item : list) {
+        if (!isPlain(item, depth + 1)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (value instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (!(e.getKey() instanceof String) || !isPlain(e.getValue(), depth + 1)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -162,6 +239,12 @@ final class ArgumentMapper {
       @SuppressWarnings("unchecked")
       T empty = (T) Optional.empty();
       return empty;
+    }
+    Object fast = fast(value, direct(type));
+    if (fast != null) {
+      @SuppressWarnings("unchecked")
+      T t = (T) fast;
+      return t;
     }
     try {
       return mapper.convertValue(value, type);

@@ -6,8 +6,6 @@ import io.quarkbar.wamp.client.core.ClientSession;
 import io.quarkbar.wamp.client.core.WampError;
 import io.quarkbar.wamp.protocol.message.Invocation;
 import io.quarkbar.wamp.protocol.uri.WampUris;
-import io.quarkus.arc.Arc;
-import io.quarkus.arc.ManagedContext;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -44,6 +42,7 @@ final class ProcedureHandler implements ClientSession.InvocationHandler {
   private final int maxBlocking;
   private final ClientMetrics metrics;
   private final ClientTracing tracing;
+  private final RequestScope requestScope;
 
   ProcedureHandler(
       MethodMetadata meta,
@@ -53,8 +52,10 @@ final class ProcedureHandler implements ClientSession.InvocationHandler {
       Semaphore blocking,
       int maxBlocking,
       ClientMetrics metrics,
-      ClientTracing tracing) {
+      ClientTracing tracing,
+      RequestScope requestScope) {
     this.tracing = tracing;
+    this.requestScope = requestScope;
     this.meta = meta;
     this.invoker = invoker;
     this.mapper = mapper;
@@ -85,12 +86,8 @@ final class ProcedureHandler implements ClientSession.InvocationHandler {
   private void run(Invocation invocation, Answer answer, boolean holdsPermit) {
     answer.holdsPermit = holdsPermit;
     answer.span = tracing.invocation(details(invocation).procedure(), invocation.details());
-    ManagedContext request = Arc.container().requestContext();
-    boolean activated = !request.isActive();
-    if (activated) {
-      request.activate();
-    }
-    try (ClientTracing.Scope scope = answer.span.enter()) {
+    try (RequestScope.Entered request = requestScope.enter();
+        ClientTracing.Scope scope = answer.span.enter()) {
       Object[] parameters =
           mapper.parameters(
               invocation.arguments(), invocation.argumentsKw(), details(invocation), null);
@@ -99,16 +96,11 @@ final class ProcedureHandler implements ClientSession.InvocationHandler {
         case VOID -> answer.result(List.of());
         case VALUE, OPTIONAL -> answer.result(mapper.result(out));
         case UNI -> answer.await((Uni<?>) out);
-        case COMPLETION_STAGE ->
-            answer.await(Uni.createFrom().completionStage((CompletionStage<?>) out));
+        case COMPLETION_STAGE -> answer.await((CompletionStage<?>) out);
         case MULTI -> answer.stream((Multi<?>) out, isProgressive(invocation));
       }
     } catch (Throwable e) {
       answer.error(e);
-    } finally {
-      if (activated) {
-        request.terminate();
-      }
     }
   }
 
@@ -142,6 +134,18 @@ final class ProcedureHandler implements ClientSession.InvocationHandler {
     void result(List<Object> args) {
       reply.result(args, Map.of());
       done(null);
+    }
+
+    void await(CompletionStage<?> stage) {
+      stage.whenComplete(
+          (v, e) -> {
+            if (e != null) {
+              error(e);
+            } else {
+              result(mapper.result(v));
+            }
+          });
+      reply.onInterrupt(() -> stage.toCompletableFuture().cancel(false));
     }
 
     void await(Uni<?> uni) {

@@ -3,8 +3,6 @@ package io.quarkbar.wamp.client.runtime;
 import io.quarkbar.wamp.client.EventDetails;
 import io.quarkbar.wamp.client.core.ClientSession;
 import io.quarkbar.wamp.protocol.message.Event;
-import io.quarkus.arc.Arc;
-import io.quarkus.arc.ManagedContext;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.invoke.Invoker;
 import java.util.Map;
@@ -26,6 +24,7 @@ final class SubscriptionHandler implements ClientSession.EventHandler {
   private final Executor serial;
   private final ClientMetrics metrics;
   private final ClientTracing tracing;
+  private final RequestScope requestScope;
 
   SubscriptionHandler(
       MethodMetadata meta,
@@ -33,8 +32,10 @@ final class SubscriptionHandler implements ClientSession.EventHandler {
       ArgumentMapper mapper,
       Executor serial,
       ClientMetrics metrics,
-      ClientTracing tracing) {
+      ClientTracing tracing,
+      RequestScope requestScope) {
     this.tracing = tracing;
+    this.requestScope = requestScope;
     this.meta = meta;
     this.invoker = invoker;
     this.mapper = mapper;
@@ -51,12 +52,8 @@ final class SubscriptionHandler implements ClientSession.EventHandler {
     long start = System.nanoTime();
     EventDetails details = details(event);
     ClientTracing.Handling span = tracing.event(details.topic(), event.details());
-    ManagedContext request = Arc.container().requestContext();
-    boolean activated = !request.isActive();
-    if (activated) {
-      request.activate();
-    }
-    try (ClientTracing.Scope scope = span.enter()) {
+    try (RequestScope.Entered request = requestScope.enter();
+        ClientTracing.Scope scope = span.enter()) {
       Object[] parameters =
           mapper.parameters(event.arguments(), event.argumentsKw(), null, details);
       Object out = invoker.invoke(null, parameters);
@@ -78,10 +75,6 @@ final class SubscriptionHandler implements ClientSession.EventHandler {
       }
     } catch (Throwable e) {
       done(start, span, e);
-    } finally {
-      if (activated) {
-        request.terminate();
-      }
     }
   }
 

@@ -162,11 +162,11 @@ final class WampApi implements Wamp {
     @Override
     public <T> Multi<T> progressive(Class<T> type) {
       JavaType javaType = mapper.getTypeFactory().constructType(type);
-      options.put("receive_progress", true);
       return Multi.createFrom()
           .<T>emitter(
               em -> {
                 Map<String, Object> sent = new LinkedHashMap<>(options);
+                sent.put("receive_progress", true);
                 ClientTracing.Outgoing span = tracing.call(procedure, sent);
                 AtomicReference<Connection.Call> callRef = new AtomicReference<>();
                 Connection.Call call =

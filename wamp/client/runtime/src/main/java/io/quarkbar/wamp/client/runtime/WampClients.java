@@ -55,6 +55,7 @@ public class WampClients {
 
   private final Map<String, Client> clients = new LinkedHashMap<>();
   private ClientTracing tracing = ClientTracing.NONE;
+  private RequestScope requestScope;
 
   /** One connection and what the application sees of it. */
   record Client(String name, ConnectionConfig config, Connection connection, WampApi api) {}
@@ -65,6 +66,7 @@ public class WampClients {
     ClientMetrics metrics = metricsBean.isResolvable() ? metricsBean.get() : ClientMetrics.NONE;
     tracing = tracingBean.isResolvable() ? tracingBean.get() : ClientTracing.NONE;
     Execution execution = new Execution(vertx, virtualThreads);
+    requestScope = RequestScope.forApplication();
     create(DEFAULT, config.defaultConnection(), metrics);
     config.connections().forEach((name, c) -> create(name, c, metrics));
     for (WampBindings.Binding b : WampBindings.all()) {
@@ -185,7 +187,15 @@ public class WampClients {
               m.getUri(),
               options,
               new ProcedureHandler(
-                  m, b.invoker(), arguments, execution, blocking(client), max, metrics, tracing));
+                  m,
+                  b.invoker(),
+                  arguments,
+                  execution,
+                  blocking(client),
+                  max,
+                  metrics,
+                  tracing,
+                  requestScope));
     } else {
       Map<String, Object> options =
           m.getMatch().equals("exact") ? Map.of() : Map.of("match", m.getMatch());
@@ -195,7 +205,13 @@ public class WampClients {
               m.getUri(),
               options,
               new SubscriptionHandler(
-                  m, b.invoker(), arguments, execution.serial(m.getExecution()), metrics, tracing));
+                  m,
+                  b.invoker(),
+                  arguments,
+                  execution.serial(m.getExecution()),
+                  metrics,
+                  tracing,
+                  requestScope));
     }
   }
 
@@ -225,14 +241,14 @@ public class WampClients {
         Connection.Status s = c.connection().status();
         if (s == Connection.Status.REFUSED
             && c.config().onRefused() == WampClientConfig.OnRefused.FAIL) {
-          refused.add(c.name());
+          refusals.stream().filter(r -> r.startsWith(c.name() + ": ")).forEach(refused::add);
         }
         allReady &= s == Connection.Status.READY;
       }
       if (!refused.isEmpty()) {
         throw new IllegalStateException(
             "the router refused what this service registers or subscribes: "
-                + String.join("; ", refusals)
+                + String.join("; ", refused)
                 + " (quarkbar.wamp.on-refused=retry keeps trying instead)");
       }
       if (allReady) {
@@ -355,7 +371,7 @@ public class WampClients {
     @Override
     public void refused(String uri, WampError error) {
       String refusal = uri + ": " + error.getMessage();
-      refusals.add(refusal);
+      refusals.add(name + ": " + refusal);
       LOG.errorf("WAMP connection %s: the router refused %s", name, refusal);
     }
   }
