@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
 import org.jboss.logging.Logger;
+import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
  * Gives a {@code @QuarkusTest} a real PostgreSQL database, from the first of:
@@ -22,12 +23,13 @@ import org.jboss.logging.Logger;
  *       jdbc:postgresql://127.0.0.1:5432}, as {@code .ci/run} sets it), with {@code
  *       QUARKBAR_TEST_POSTGRES_USER} and {@code QUARKBAR_TEST_POSTGRES_PASSWORD}; the database is
  *       created there if missing;
- *   <li>Quarkus Dev Services, which start a PostgreSQL container, when a Docker engine answers;
+ *   <li>a PostgreSQL container (Testcontainers) when a Docker engine answers;
  *   <li>an embedded PostgreSQL (zonky's binaries from Maven Central), started for the test run.
  * </ol>
  *
- * It logs which one it took. Use it with {@code @QuarkusTestResource(value =
- * PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "auth_test"))}.
+ * It logs which one it took. (Not Quarkus Dev Services: they decide at build time, before test
+ * resources run, so a service's tests turn them off.) Use it with {@code @QuarkusTestResource(value
+ * = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "auth_test"))}.
  * Nothing here depends on a PostgreSQL version.
  */
 public class PostgresTestResource implements QuarkusTestResourceLifecycleManager {
@@ -39,6 +41,7 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
 
   private String database = "quarkbar_test";
   private EmbeddedPostgres embedded;
+  private PostgreSQLContainer container;
 
   @Override
   public void init(Map<String, String> initArgs) {
@@ -66,10 +69,12 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
       return datasource(base + "/" + database, user, password);
     }
     if (dockerAnswers()) {
+      container = new PostgreSQLContainer("postgres:16-alpine").withDatabaseName(database);
+      container.start();
       LOG.infof(
-          "%s is not set and a Docker engine answers: Quarkus Dev Services start PostgreSQL",
-          URL_VARIABLE);
-      return Map.of();
+          "%s is not set and a Docker engine answers: tests use database %s in container %s",
+          URL_VARIABLE, database, container.getContainerName());
+      return datasource(container.getJdbcUrl(), container.getUsername(), container.getPassword());
     }
     try {
       embedded = EmbeddedPostgres.start();
@@ -92,6 +97,10 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
 
   @Override
   public void stop() {
+    if (container != null) {
+      container.stop();
+      container = null;
+    }
     if (embedded != null) {
       try {
         embedded.close();
@@ -106,8 +115,7 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     return Map.of(
         "quarkus.datasource.jdbc.url", url,
         "quarkus.datasource.username", user,
-        "quarkus.datasource.password", password,
-        "quarkus.datasource.devservices.enabled", "false");
+        "quarkus.datasource.password", password);
   }
 
   private void createIfMissing(String maintenanceUrl, String user, String password) {
