@@ -16,6 +16,7 @@ import io.quarkbar.wamp.router.session.Session;
 import io.quarkbar.wamp.router.session.SessionIdentity;
 import io.quarkbar.wamp.router.telemetry.Telemetry;
 import io.quarkbar.wamp.router.transport.Transport;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -250,9 +251,54 @@ public final class Router implements JoinHandler {
     }
   }
 
+  /**
+   * Calls an authenticator or authorizer procedure. One that is not registered is tried again every
+   * {@link #UNREGISTERED_RETRY_MS} ms within its timeout: right after the router starts, the
+   * services that register these procedures are still connecting, and a browser that reconnects
+   * first would otherwise be refused for good.
+   */
   private CompletableFuture<Result> callAsRouter(DynamicProcedure procedure, List<Object> args) {
+    CompletableFuture<Result> answer = new CompletableFuture<>();
+    callAsRouter(procedure, args, System.nanoTime() + procedure.timeout().toNanos(), answer);
+    return answer;
+  }
+
+  private static final long UNREGISTERED_RETRY_MS = 100;
+
+  private void callAsRouter(
+      DynamicProcedure procedure,
+      List<Object> args,
+      long deadline,
+      CompletableFuture<Result> answer) {
     Realm realm = realms.get(procedure.realm());
-    return realm.internalCaller().call(procedure.procedure(), args, Map.of(), procedure.timeout());
+    long left = deadline - System.nanoTime();
+    realm
+        .internalCaller()
+        .call(procedure.procedure(), args, Map.of(), Duration.ofNanos(Math.max(1, left)))
+        .whenComplete(
+            (result, error) -> {
+              if (error == null) {
+                answer.complete(result);
+              } else if (unregistered(error)
+                  && !shuttingDown
+                  && deadline - System.nanoTime()
+                      > TimeUnit.MILLISECONDS.toNanos(UNREGISTERED_RETRY_MS)) {
+                timer.schedule(
+                    () -> callAsRouter(procedure, args, deadline, answer),
+                    UNREGISTERED_RETRY_MS,
+                    TimeUnit.MILLISECONDS);
+              } else {
+                answer.completeExceptionally(error);
+              }
+            });
+  }
+
+  private static boolean unregistered(Throwable error) {
+    Throwable e =
+        error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+            ? error.getCause()
+            : error;
+    return e instanceof CallFailure f && WampUris.NO_SUCH_PROCEDURE.equals(f.error());
   }
 
   /**

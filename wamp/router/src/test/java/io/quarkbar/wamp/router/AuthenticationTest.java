@@ -524,7 +524,22 @@ class AuthenticationTest {
     }
 
     @Test
-    void anAuthenticatorThatIsNotRegisteredFailsTheJoinAtOnceSayingSo() {
+    void anAuthenticatorRegisteredWhileAJoinWaitsForItAnswersThatJoin() {
+      authenticator.disconnect();
+      TestClient c = client();
+      c.hello(DYNAMIC, auth("ticket", "alice"));
+      c.expect(Challenge.class);
+      c.send(new Authenticate("token", Map.of()));
+      // The service that registers it comes back (after a router restart, say) within the timeout.
+      registerAuthenticator();
+
+      answer("user");
+
+      assertThat(c.welcomed().details()).containsEntry("authid", "alice");
+    }
+
+    @Test
+    void anAuthenticatorThatStaysUnregisteredFailsTheJoinWithinItsTimeoutSayingSo() {
       authenticator.disconnect();
       TestClient c = client();
       c.hello(DYNAMIC, auth("ticket", "alice"));
