@@ -27,9 +27,11 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  *   <li>an embedded PostgreSQL (zonky's binaries from Maven Central), started for the test run.
  * </ol>
  *
- * It logs which one it took. (Not Quarkus Dev Services: they decide at build time, before test
- * resources run, so a service's tests turn them off.) Use it with {@code @QuarkusTestResource(value
- * = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "auth_test"))}.
+ * With the init arg {@code clean=true}, the database's {@code public} schema starts empty (for
+ * applications that do not clean it themselves, as a packaged service's Flyway does not). It logs
+ * which one it took. (Not Quarkus Dev Services: they decide at build time, before test resources
+ * run, so a service's tests turn them off.) Use it with {@code @QuarkusTestResource(value =
+ * PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "auth_test"))}.
  * Nothing here depends on a PostgreSQL version.
  */
 public class PostgresTestResource implements QuarkusTestResourceLifecycleManager {
@@ -40,6 +42,7 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
   private static final Logger LOG = Logger.getLogger(PostgresTestResource.class);
 
   private String database = "quarkbar_test";
+  private boolean clean;
   private EmbeddedPostgres embedded;
   private PostgreSQLContainer container;
 
@@ -53,6 +56,7 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
       }
       database = name;
     }
+    clean = Boolean.parseBoolean(initArgs.get("clean"));
   }
 
   @Override
@@ -63,6 +67,7 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
       String password = env("QUARKBAR_TEST_POSTGRES_PASSWORD", "");
       String base = server.replaceAll("/+$", "");
       createIfMissing(base + "/postgres", user, password);
+      cleanIfAsked(base + "/" + database, user, password);
       LOG.infof(
           "tests use database %s on the PostgreSQL server at %s (%s)",
           database, base, URL_VARIABLE);
@@ -89,6 +94,7 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     }
     String base = "jdbc:postgresql://localhost:" + embedded.getPort();
     createIfMissing(base + "/postgres", "postgres", "");
+    cleanIfAsked(base + "/" + database, "postgres", "");
     LOG.infof(
         "%s is not set and no Docker engine answers: tests use an embedded PostgreSQL at %s",
         URL_VARIABLE, base);
@@ -130,6 +136,18 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
       throw new IllegalStateException(
           "cannot create database " + database + " at " + maintenanceUrl + ": " + e.getMessage(),
           e);
+    }
+  }
+
+  private void cleanIfAsked(String url, String user, String password) {
+    if (!clean) {
+      return;
+    }
+    try (Connection c = DriverManager.getConnection(url, user, password)) {
+      c.createStatement().execute("DROP SCHEMA IF EXISTS public CASCADE");
+      c.createStatement().execute("CREATE SCHEMA public");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot clean database " + url + ": " + e.getMessage(), e);
     }
   }
 
