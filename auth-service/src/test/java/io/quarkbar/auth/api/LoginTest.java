@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.quarkbar.auth.support.Browser;
 import io.quarkbar.auth.support.ForumRouter;
 import io.quarkbar.auth.support.ForumRouterResource;
 import io.quarkbar.auth.support.Users;
 import io.quarkbar.testing.postgres.PostgresTestResource;
+import io.quarkbar.testing.wamp.WampTestSession;
 import io.quarkbar.wamp.client.core.Credentials;
 import io.quarkbar.wamp.client.core.WampError;
 import io.quarkus.test.common.ResourceArg;
@@ -60,7 +60,7 @@ class LoginTest {
   void eachLoginGivesAnotherToken() {
     String name = Users.fresh("fred");
     String first = (String) Users.registerAndLogin(router, name).get("token");
-    try (Browser b = router.join(new Credentials.Anonymous())) {
+    try (WampTestSession b = router.join(new Credentials.Anonymous())) {
       Map<String, Object> second = b.call("forum.auth.login", name, Users.PASSWORD);
       assertThat(second.get("token")).isNotEqualTo(first);
     }
@@ -93,7 +93,7 @@ class LoginTest {
   void aWrongPasswordAndAnUnknownUserFailAlike() {
     String name = Users.fresh("hank");
     Users.registerAndLogin(router, name);
-    try (Browser b = router.join(new Credentials.Anonymous())) {
+    try (WampTestSession b = router.join(new Credentials.Anonymous())) {
       WampError wrongPassword = b.failure("forum.auth.login", name, "not the password");
       WampError unknownUser = b.failure("forum.auth.login", Users.fresh("nobody"), Users.PASSWORD);
 
@@ -105,7 +105,7 @@ class LoginTest {
 
   @Test
   void emptyOrOverlongArgumentsAreInvalid() {
-    try (Browser b = router.join(new Credentials.Anonymous())) {
+    try (WampTestSession b = router.join(new Credentials.Anonymous())) {
       assertThat(b.failure("forum.auth.login", "", Users.PASSWORD).getMessage())
           .contains("username is required");
       assertThat(b.failure("forum.auth.login", "ivan", "x".repeat(129)).getMessage())
@@ -121,12 +121,12 @@ class LoginTest {
     Users.registerAndLogin(router, name);
     // From several sessions: the count is the username's.
     for (int i = 0; i < 5; i++) {
-      try (Browser attacker = router.join(new Credentials.Anonymous())) {
+      try (WampTestSession attacker = router.join(new Credentials.Anonymous())) {
         assertThat(attacker.failure("forum.auth.login", name, "guess " + i).uri())
             .isEqualTo("forum.error.login_failed");
       }
     }
-    try (Browser owner = router.join(new Credentials.Anonymous())) {
+    try (WampTestSession owner = router.join(new Credentials.Anonymous())) {
       WampError locked = owner.failure("forum.auth.login", name, Users.PASSWORD);
       assertThat(locked.uri()).isEqualTo("forum.error.too_many_attempts");
       assertThat(locked.getMessage()).contains("for this username").contains("try again after");
@@ -147,7 +147,7 @@ class LoginTest {
   void twentyFailuresFromOneSessionLockThatSession() {
     String name = Users.fresh("kate");
     Users.registerAndLogin(router, name);
-    try (Browser attacker = router.join(new Credentials.Anonymous())) {
+    try (WampTestSession attacker = router.join(new Credentials.Anonymous())) {
       // Twenty usernames, so that no username reaches its own limit.
       for (int i = 0; i < 20; i++) {
         attacker.failure("forum.auth.login", Users.fresh("victim"), "guess");
@@ -156,7 +156,7 @@ class LoginTest {
       assertThat(locked.uri()).isEqualTo("forum.error.too_many_attempts");
       assertThat(locked.getMessage()).contains("from this session");
 
-      try (Browser other = router.join(new Credentials.Anonymous())) {
+      try (WampTestSession other = router.join(new Credentials.Anonymous())) {
         assertThat(other.<Map<String, Object>>call("forum.auth.login", name, Users.PASSWORD))
             .containsKey("token");
       }
@@ -167,7 +167,7 @@ class LoginTest {
   void aSuccessfulLoginForgetsTheUsernamesFailures() {
     String name = Users.fresh("liam");
     Users.registerAndLogin(router, name);
-    try (Browser b = router.join(new Credentials.Anonymous())) {
+    try (WampTestSession b = router.join(new Credentials.Anonymous())) {
       for (int round = 0; round < 2; round++) {
         for (int i = 0; i < 4; i++) {
           b.failure("forum.auth.login", name, "typo " + i);

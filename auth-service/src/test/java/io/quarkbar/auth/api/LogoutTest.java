@@ -3,11 +3,11 @@ package io.quarkbar.auth.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.quarkbar.auth.support.Browser;
 import io.quarkbar.auth.support.ForumRouter;
 import io.quarkbar.auth.support.ForumRouterResource;
 import io.quarkbar.auth.support.Users;
 import io.quarkbar.testing.postgres.PostgresTestResource;
+import io.quarkbar.testing.wamp.WampTestSession;
 import io.quarkbar.wamp.client.core.Credentials;
 import io.quarkbar.wamp.client.core.WampError;
 import io.quarkus.test.common.ResourceArg;
@@ -37,16 +37,16 @@ class LogoutTest {
     String phoneToken = phoneLogin(name);
     String other = Users.fresh("uwe");
 
-    try (Browser tab = Users.withTicket(router, name, laptopToken);
-        Browser secondTab = Users.withTicket(router, name, laptopToken);
-        Browser phone = Users.withTicket(router, name, phoneToken);
-        Browser someoneElse = Users.loggedIn(router, other)) {
+    try (WampTestSession tab = Users.withTicket(router, name, laptopToken);
+        WampTestSession secondTab = Users.withTicket(router, name, laptopToken);
+        WampTestSession phone = Users.withTicket(router, name, phoneToken);
+        WampTestSession someoneElse = Users.loggedIn(router, other)) {
 
       Object result = tab.call("forum.auth.logout");
 
       assertThat(result).isNull();
-      for (Browser session : new Browser[] {tab, secondTab, phone}) {
-        Browser.Ended ended = session.awaitEnd();
+      for (WampTestSession session : new WampTestSession[] {tab, secondTab, phone}) {
+        WampTestSession.Ended ended = session.awaitEnd();
         assertThat(ended.reason()).isEqualTo("wamp.close.killed");
         assertThat(ended.message()).isEqualTo("logged out");
       }
@@ -62,21 +62,21 @@ class LogoutTest {
               e -> assertThat(e.uri()).isEqualTo("wamp.error.authentication_failed"));
     }
     String fresh = phoneLogin(name);
-    try (Browser back = Users.withTicket(router, name, fresh)) {
+    try (WampTestSession back = Users.withTicket(router, name, fresh)) {
       assertThat(back.authrole()).isEqualTo("user");
     }
   }
 
   @Test
   void anAnonymousSessionCannotLogOut() {
-    try (Browser anonymous = router.join(new Credentials.Anonymous())) {
+    try (WampTestSession anonymous = router.join(new Credentials.Anonymous())) {
       assertThat(anonymous.failure("forum.auth.logout").uri())
           .isEqualTo("wamp.error.not_authorized");
     }
   }
 
   private String phoneLogin(String name) {
-    try (Browser b = router.join(new Credentials.Anonymous())) {
+    try (WampTestSession b = router.join(new Credentials.Anonymous())) {
       Map<String, Object> login = b.call("forum.auth.login", name, Users.PASSWORD);
       return (String) login.get("token");
     }

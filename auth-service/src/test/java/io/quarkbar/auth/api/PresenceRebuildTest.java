@@ -3,11 +3,11 @@ package io.quarkbar.auth.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.quarkbar.auth.support.Browser;
 import io.quarkbar.auth.support.ForumRouter;
 import io.quarkbar.auth.support.ForumRouterResource;
 import io.quarkbar.auth.support.Users;
 import io.quarkbar.testing.postgres.PostgresTestResource;
+import io.quarkbar.testing.wamp.WampTestSession;
 import io.quarkbar.wamp.client.Wamp;
 import io.quarkbar.wamp.client.core.Credentials;
 import io.quarkus.test.common.ResourceArg;
@@ -42,17 +42,17 @@ class PresenceRebuildTest {
   void sessionsThatJoinedAndLeftWhileTheServiceWasAwayAreFoundByTheRebuild() {
     String stays = Users.fresh("xena");
     String leaves = Users.fresh("yuri");
-    try (Browser watcher = router.join(new Credentials.Anonymous());
-        Browser staying = Users.loggedIn(router, stays)) {
-      Browser leaving = Users.loggedIn(router, leaves);
+    try (WampTestSession watcher = router.join(new Credentials.Anonymous());
+        WampTestSession staying = Users.loggedIn(router, stays)) {
+      WampTestSession leaving = Users.loggedIn(router, leaves);
       await().atMost(WAIT).until(() -> online(watcher).containsAll(List.of(stays, leaves)));
-      List<Object> joins = watcher.subscribe("forum.presence.on_join");
-      List<Object> departures = watcher.subscribe("forum.presence.on_leave");
+      List<Map<String, Object>> joins = watcher.events("forum.presence.on_join").all();
+      List<Map<String, Object>> departures = watcher.events("forum.presence.on_leave").all();
 
       router.cut("auth-service");
       await().atMost(WAIT).until(() -> !service.isReady());
       leaving.close();
-      Browser carol = router.join(ForumRouter.craCredentials(ForumRouter.STATIC_USER));
+      WampTestSession carol = router.join(ForumRouter.craCredentials(ForumRouter.STATIC_USER));
       assertThat(carol.authrole()).isEqualTo("user");
       // Both happened while the service was away (it reconnects after a second at the earliest).
       assertThat(service.isReady()).isFalse();
@@ -78,12 +78,12 @@ class PresenceRebuildTest {
     }
   }
 
-  private static List<String> online(Browser b) {
+  private static List<String> online(WampTestSession b) {
     List<Map<String, Object>> list = b.call("forum.presence.list");
     return list.stream().map(p -> (String) p.get("user")).toList();
   }
 
-  private static List<Object> users(List<Object> events) {
-    return events.stream().<Object>map(e -> ((Map<?, ?>) e).get("user")).toList();
+  private static List<Object> users(List<Map<String, Object>> events) {
+    return events.stream().<Object>map(e -> e.get("user")).toList();
   }
 }

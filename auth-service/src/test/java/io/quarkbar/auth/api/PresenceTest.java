@@ -3,11 +3,11 @@ package io.quarkbar.auth.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.quarkbar.auth.support.Browser;
 import io.quarkbar.auth.support.ForumRouter;
 import io.quarkbar.auth.support.ForumRouterResource;
 import io.quarkbar.auth.support.Users;
 import io.quarkbar.testing.postgres.PostgresTestResource;
+import io.quarkbar.testing.wamp.WampTestSession;
 import io.quarkbar.wamp.client.core.Credentials;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -36,15 +36,15 @@ class PresenceTest {
   static final Duration WAIT = Duration.ofSeconds(10);
 
   ForumRouter router;
-  Browser watcher;
-  List<Object> joins;
-  List<Object> leaves;
+  WampTestSession watcher;
+  List<Map<String, Object>> joins;
+  List<Map<String, Object>> leaves;
 
   @BeforeEach
   void watch() {
     watcher = router.join(new Credentials.Anonymous());
-    joins = watcher.subscribe("forum.presence.on_join");
-    leaves = watcher.subscribe("forum.presence.on_leave");
+    joins = watcher.events("forum.presence.on_join").all();
+    leaves = watcher.events("forum.presence.on_leave").all();
   }
 
   @AfterEach
@@ -57,17 +57,17 @@ class PresenceTest {
     String name = Users.fresh("vera");
     String token = (String) Users.registerAndLogin(router, name).get("token");
 
-    Browser laptop = Users.withTicket(router, name, token);
+    WampTestSession laptop = Users.withTicket(router, name, token);
     await().atMost(WAIT).until(() -> eventsOf(joins, name).size() == 1);
     Map<String, Object> joined = eventsOf(joins, name).getFirst();
     assertThat(joined).containsOnlyKeys("user", "since");
     assertThat(Instant.parse((String) joined.get("since"))).isBefore(Instant.now().plusSeconds(1));
 
-    Browser phone = Users.withTicket(router, name, token);
+    WampTestSession phone = Users.withTicket(router, name, token);
     laptop.close();
     // A later edge of someone else: once it is seen, any event about vera would have been too.
     String marker = Users.fresh("mark");
-    try (Browser markerSession = Users.loggedIn(router, marker)) {
+    try (WampTestSession markerSession = Users.loggedIn(router, marker)) {
       await().atMost(WAIT).until(() -> eventsOf(joins, marker).size() == 1);
     }
     await().atMost(WAIT).until(() -> eventsOf(leaves, marker).size() == 1);
@@ -85,9 +85,9 @@ class PresenceTest {
   void theListHasTheOnlineUsersByUsernameAndNoAnonymousSessions() {
     String zed = Users.fresh("zed");
     String amy = Users.fresh("amy");
-    try (Browser z = Users.loggedIn(router, zed);
-        Browser a = Users.loggedIn(router, amy);
-        Browser anonymous = router.join(new Credentials.Anonymous())) {
+    try (WampTestSession z = Users.loggedIn(router, zed);
+        WampTestSession a = Users.loggedIn(router, amy);
+        WampTestSession anonymous = router.join(new Credentials.Anonymous())) {
       await().atMost(WAIT).until(() -> onlineUsers().containsAll(List.of(amy, zed)));
 
       List<Map<String, Object>> list = anonymous.call("forum.presence.list");
@@ -105,7 +105,7 @@ class PresenceTest {
   void aUserWhoseSessionsAllEndAtOnceGoesOfflineOnce() {
     String name = Users.fresh("will");
     String token = (String) Users.registerAndLogin(router, name).get("token");
-    Browser first = Users.withTicket(router, name, token);
+    WampTestSession first = Users.withTicket(router, name, token);
     Users.withTicket(router, name, token);
     await().atMost(WAIT).until(() -> eventsOf(joins, name).size() == 1);
 
@@ -121,11 +121,7 @@ class PresenceTest {
     return list.stream().map(p -> (String) p.get("user")).toList();
   }
 
-  @SuppressWarnings("unchecked")
-  private static List<Map<String, Object>> eventsOf(List<Object> events, String user) {
-    return events.stream()
-        .map(e -> (Map<String, Object>) e)
-        .filter(e -> user.equals(e.get("user")))
-        .toList();
+  private static List<Map<String, Object>> eventsOf(List<Map<String, Object>> events, String user) {
+    return events.stream().filter(e -> user.equals(e.get("user"))).toList();
   }
 }

@@ -3,11 +3,11 @@ package io.quarkbar.auth.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.quarkbar.auth.support.Browser;
 import io.quarkbar.auth.support.ForumRouter;
 import io.quarkbar.auth.support.ForumRouterResource;
 import io.quarkbar.auth.support.Users;
 import io.quarkbar.testing.postgres.PostgresTestResource;
+import io.quarkbar.testing.wamp.WampTestSession;
 import io.quarkbar.wamp.client.core.Credentials;
 import io.quarkbar.wamp.client.core.WampError;
 import io.quarkus.test.common.ResourceArg;
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class RegisterTest {
 
   ForumRouter router;
-  Browser browser;
+  WampTestSession browser;
 
   @BeforeEach
   void join() {
@@ -108,7 +108,7 @@ class RegisterTest {
   void ofRegistrationsOfOneNameAtOnceExactlyOneSucceeds() throws Exception {
     String name = Users.fresh("dora");
     int racers = 6;
-    List<Browser> browsers = new ArrayList<>();
+    List<WampTestSession> browsers = new ArrayList<>();
     for (int i = 0; i < racers; i++) {
       browsers.add(router.join(new Credentials.Anonymous()));
     }
@@ -116,7 +116,7 @@ class RegisterTest {
     try {
       CountDownLatch start = new CountDownLatch(1);
       List<CompletableFuture<String>> outcomes = new ArrayList<>();
-      for (Browser b : browsers) {
+      for (WampTestSession b : browsers) {
         outcomes.add(
             CompletableFuture.supplyAsync(
                 () -> {
@@ -142,7 +142,7 @@ class RegisterTest {
           .containsOnlyOnce("registered");
     } finally {
       threads.shutdown();
-      browsers.forEach(Browser::close);
+      browsers.forEach(WampTestSession::close);
     }
   }
 }

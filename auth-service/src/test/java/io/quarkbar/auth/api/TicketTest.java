@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.quarkbar.auth.domain.UserAccount;
 import io.quarkbar.auth.persistence.AccessTokenRepository;
 import io.quarkbar.auth.persistence.UserAccountRepository;
-import io.quarkbar.auth.support.Browser;
 import io.quarkbar.auth.support.ForumRouter;
 import io.quarkbar.auth.support.ForumRouterResource;
 import io.quarkbar.auth.support.Users;
 import io.quarkbar.testing.postgres.PostgresTestResource;
+import io.quarkbar.testing.wamp.WampTestSession;
 import io.quarkbar.wamp.client.core.Credentials;
 import io.quarkbar.wamp.client.core.WampError;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -43,11 +43,11 @@ class TicketTest {
     String name = Users.fresh("mia");
     String token = (String) Users.registerAndLogin(router, name).get("token");
 
-    try (Browser session = Users.withTicket(router, name, token)) {
+    try (WampTestSession session = Users.withTicket(router, name, token)) {
       assertThat(session.authid()).isEqualTo(name);
       assertThat(session.authrole()).isEqualTo("user");
       // The token stays valid for more sessions: another tab, a reload.
-      try (Browser again = Users.withTicket(router, name, token)) {
+      try (WampTestSession again = Users.withTicket(router, name, token)) {
         assertThat(again.authrole()).isEqualTo("user");
       }
     }
@@ -86,7 +86,7 @@ class TicketTest {
   void aTokenRevokedByLogoutIsRefused() {
     String name = Users.fresh("rosa");
     String token = (String) Users.registerAndLogin(router, name).get("token");
-    try (Browser session = Users.withTicket(router, name, token)) {
+    try (WampTestSession session = Users.withTicket(router, name, token)) {
       session.call("forum.auth.logout");
     }
 
@@ -97,9 +97,9 @@ class TicketTest {
   void noBrowserMayCallTheAuthenticator() {
     String name = Users.fresh("sam");
     String token = (String) Users.registerAndLogin(router, name).get("token");
-    try (Browser anonymous = router.join(new Credentials.Anonymous());
-        Browser user = Users.withTicket(router, name, token)) {
-      for (Browser b : new Browser[] {anonymous, user}) {
+    try (WampTestSession anonymous = router.join(new Credentials.Anonymous());
+        WampTestSession user = Users.withTicket(router, name, token)) {
+      for (WampTestSession b : new WampTestSession[] {anonymous, user}) {
         WampError e = b.failure("forum.auth.authenticate", "forum", name, Map.of("ticket", token));
         assertThat(e.uri()).isEqualTo("wamp.error.not_authorized");
       }

@@ -2,6 +2,7 @@ package io.quarkbar.auth.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.quarkbar.testing.wamp.WampTestSession;
 import io.quarkbar.wamp.client.core.Credentials;
 import io.quarkbar.wamp.protocol.codec.ProtocolViolationException;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
@@ -173,8 +174,8 @@ public final class ForumRouter implements AutoCloseable {
   }
 
   /** A browser's session on this router's realm; fails when the join is refused. */
-  public Browser join(Credentials credentials) {
-    return Browser.join(vertx, url(), REALM, credentials);
+  public WampTestSession join(Credentials credentials) {
+    return WampTestSession.join(vertx, url(), REALM, credentials);
   }
 
   /** Drops, without a word, every connection whose session joined as {@code authid}. */

@@ -1,5 +1,6 @@
 package io.quarkbar.auth.support;
 
+import io.quarkbar.testing.wamp.WampTestSession;
 import io.quarkbar.wamp.client.core.Credentials;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,19 +24,19 @@ public final class Users {
 
   /** Registers {@code username} with {@link #PASSWORD} and logs in; the {@code Login}. */
   public static Map<String, Object> registerAndLogin(ForumRouter router, String username) {
-    try (Browser anonymous = router.join(new Credentials.Anonymous())) {
+    try (WampTestSession anonymous = router.join(new Credentials.Anonymous())) {
       anonymous.call("forum.auth.register", username, PASSWORD);
       return anonymous.call("forum.auth.login", username, PASSWORD);
     }
   }
 
   /** A session of {@code username} joined with the ticket {@code token}. */
-  public static Browser withTicket(ForumRouter router, String username, String token) {
+  public static WampTestSession withTicket(ForumRouter router, String username, String token) {
     return router.join(new Credentials.Ticket(username, token));
   }
 
   /** A new user, logged in, and a session of theirs joined with the token. */
-  public static Browser loggedIn(ForumRouter router, String username) {
+  public static WampTestSession loggedIn(ForumRouter router, String username) {
     return withTicket(router, username, (String) registerAndLogin(router, username).get("token"));
   }
 }

@@ -5,10 +5,10 @@ import static io.quarkbar.forum.support.Payloads.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.quarkbar.forum.support.BrowserClient;
 import io.quarkbar.forum.support.Browsers;
 import io.quarkbar.forum.support.ForumData;
 import io.quarkbar.testing.postgres.PostgresTestResource;
+import io.quarkbar.testing.wamp.WampTestSession;
 import io.quarkbar.wamp.client.InvocationDetails;
 import io.quarkbar.wamp.client.WampException;
 import io.quarkus.test.common.ResourceArg;
@@ -32,8 +32,8 @@ class AuthorsTest {
   @Inject ThreadProcedures threadProcedures;
   @Inject PostProcedures postProcedures;
 
-  BrowserClient alice;
-  BrowserClient bob;
+  WampTestSession alice;
+  WampTestSession bob;
 
   @BeforeEach
   void open() {

@@ -7,11 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quarkbar.forum.domain.Post;
-import io.quarkbar.forum.support.BrowserClient;
 import io.quarkbar.forum.support.Browsers;
 import io.quarkbar.forum.support.ForumData;
 import io.quarkbar.forum.support.TestTransactions;
 import io.quarkbar.testing.postgres.PostgresTestResource;
+import io.quarkbar.testing.wamp.WampTestSession;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,8 +39,8 @@ class EventsAfterCommitTest {
   @Inject ForumData data;
   @Inject TestTransactions transactions;
 
-  BrowserClient alice;
-  BrowserClient bob;
+  WampTestSession alice;
+  WampTestSession bob;
 
   @BeforeEach
   void open() {
@@ -91,7 +91,7 @@ class EventsAfterCommitTest {
   @Test
   void aRolledBackReplyIsNeverPublished() {
     long thread = id(map(alice.callForMap("forum.thread.create", "Doomed", "Reply"), "thread"));
-    BrowserClient.Events created = bob.events("forum.post.on_create");
+    WampTestSession.Events created = bob.events("forum.post.on_create");
 
     assertThatThrownBy(
             () -> transactions.replyThenBreakAConstraint(alice.authid(), thread, "Rolled back"))

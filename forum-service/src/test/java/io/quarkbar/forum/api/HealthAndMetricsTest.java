@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
 
-import io.quarkbar.forum.support.BrowserClient;
 import io.quarkbar.forum.support.Browsers;
 import io.quarkbar.testing.postgres.PostgresTestResource;
+import io.quarkbar.testing.wamp.WampTestSession;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -53,7 +53,7 @@ class HealthAndMetricsTest {
   void metricsCountCommittedPostsAndShowTheCallsAndThePool() {
     double threadsBefore = postsCreated(metrics(), "thread");
     double repliesBefore = postsCreated(metrics(), "reply");
-    BrowserClient alice = browsers.open();
+    WampTestSession alice = browsers.open();
 
     long thread = id(map(alice.callForMap("forum.thread.create", "Metrics", "Count me"), "thread"));
     alice.call("forum.post.create", thread, "And me");

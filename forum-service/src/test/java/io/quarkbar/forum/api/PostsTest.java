@@ -5,10 +5,10 @@ import static io.quarkbar.forum.support.Payloads.items;
 import static io.quarkbar.forum.support.Payloads.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quarkbar.forum.support.BrowserClient;
 import io.quarkbar.forum.support.Browsers;
 import io.quarkbar.forum.support.ForumData;
 import io.quarkbar.testing.postgres.PostgresTestResource;
+import io.quarkbar.testing.wamp.WampTestSession;
 import io.quarkbar.wamp.client.core.WampError;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -32,9 +32,9 @@ class PostsTest {
   @Inject Browsers browsers;
   @Inject ForumData data;
 
-  BrowserClient alice;
-  BrowserClient bob;
-  BrowserClient watcher;
+  WampTestSession alice;
+  WampTestSession bob;
+  WampTestSession watcher;
 
   @BeforeEach
   void open() {
@@ -62,7 +62,7 @@ class PostsTest {
   @Test
   void aReplyIsAnsweredPublishedAndCountedInItsThread() {
     long thread = aliceOpensAThread()[0];
-    BrowserClient.Events created = watcher.events("forum.post.on_create");
+    WampTestSession.Events created = watcher.events("forum.post.on_create");
 
     Map<String, Object> reply = bob.callForMap("forum.post.create", thread, "Sushi!");
 
@@ -85,7 +85,7 @@ class PostsTest {
   void anAuthorEditsTheirPostAndSubscribersSeeTheNewBody() {
     long thread = aliceOpensAThread()[0];
     long reply = id(bob.callForMap("forum.post.create", thread, "Sushi!"));
-    BrowserClient.Events updated = watcher.events("forum.post.on_update");
+    WampTestSession.Events updated = watcher.events("forum.post.on_update");
 
     Map<String, Object> edited = bob.callForMap("forum.post.edit", reply, "Sushi, please!");
 
@@ -105,7 +105,7 @@ class PostsTest {
     long thread = aliceOpensAThread()[0];
     Map<String, Object> first = bob.callForMap("forum.post.create", thread, "Sushi!");
     long second = id(bob.callForMap("forum.post.create", thread, "Or ramen."));
-    BrowserClient.Events deleted = watcher.events("forum.post.on_delete");
+    WampTestSession.Events deleted = watcher.events("forum.post.on_delete");
 
     Object result = bob.call("forum.post.delete", second);
 
@@ -123,15 +123,15 @@ class PostsTest {
   void deletingTheFirstPostDeletesTheThreadWithItsReplies() {
     long[] opened = aliceOpensAThread();
     long reply = id(bob.callForMap("forum.post.create", opened[0], "Sushi!"));
-    BrowserClient.Events threadsDeleted = watcher.events("forum.thread.on_delete");
-    BrowserClient.Events postsDeleted = watcher.events("forum.post.on_delete");
+    WampTestSession.Events threadsDeleted = watcher.events("forum.thread.on_delete");
+    WampTestSession.Events postsDeleted = watcher.events("forum.post.on_delete");
 
     alice.call("forum.post.delete", opened[1]);
 
     assertThat(threadsDeleted.next()).isEqualTo(Map.of("id", opened[0]));
-    assertThat(watcher.callFails("forum.thread.get", opened[0], 1).uri())
+    assertThat(watcher.failure("forum.thread.get", opened[0], 1).uri())
         .isEqualTo("forum.error.not_found");
-    assertThat(bob.callFails("forum.post.edit", reply, "Still here?").uri())
+    assertThat(bob.failure("forum.post.edit", reply, "Still here?").uri())
         .isEqualTo("forum.error.not_found");
     assertThat(watcher.callForMap("forum.thread.list", 1)).containsEntry("total", 0L);
     // The thread's deletion stands for its posts': the next post event is a later change's.
@@ -144,11 +144,11 @@ class PostsTest {
   @Test
   void someoneElsesPostCannotBeEditedOrDeleted() {
     long[] opened = aliceOpensAThread();
-    BrowserClient.Events updated = watcher.events("forum.post.on_update");
-    BrowserClient.Events threadsDeleted = watcher.events("forum.thread.on_delete");
+    WampTestSession.Events updated = watcher.events("forum.post.on_update");
+    WampTestSession.Events threadsDeleted = watcher.events("forum.thread.on_delete");
 
-    WampError edit = bob.callFails("forum.post.edit", opened[1], "Bob was here");
-    WampError delete = bob.callFails("forum.post.delete", opened[1]);
+    WampError edit = bob.failure("forum.post.edit", opened[1], "Bob was here");
+    WampError delete = bob.failure("forum.post.delete", opened[1]);
 
     assertThat(edit.uri()).isEqualTo("forum.error.forbidden");
     assertThat(edit.args()).containsExactly("Only its author may edit post " + opened[1] + ".");
@@ -166,9 +166,9 @@ class PostsTest {
 
   @Test
   void missingThreadsAndPostsAreNotFound() {
-    WampError reply = bob.callFails("forum.post.create", 424242L, "Hello?");
-    WampError edit = bob.callFails("forum.post.edit", 424243L, "Hello?");
-    WampError delete = bob.callFails("forum.post.delete", 424244L);
+    WampError reply = bob.failure("forum.post.create", 424242L, "Hello?");
+    WampError edit = bob.failure("forum.post.edit", 424243L, "Hello?");
+    WampError delete = bob.failure("forum.post.delete", 424244L);
 
     assertThat(reply.uri()).isEqualTo("forum.error.not_found");
     assertThat(reply.args()).containsExactly("There is no thread 424242.");

@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.is;
 
-import io.quarkbar.forum.support.BrowserClient;
 import io.quarkbar.forum.support.Browsers;
 import io.quarkbar.forum.support.ForumData;
 import io.quarkbar.testing.postgres.PostgresTestResource;
+import io.quarkbar.testing.wamp.WampTestSession;
 import io.quarkbar.wamp.client.core.WampError;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -66,7 +66,7 @@ class SaturationTest {
   @Inject Browsers browsers;
   @Inject ForumData data;
 
-  BrowserClient alice;
+  WampTestSession alice;
 
   @BeforeEach
   void open() {
@@ -94,7 +94,7 @@ class SaturationTest {
       await().atMost(Duration.ofSeconds(20)).until(() -> callsWaitingForALock(observer) == BOUND);
 
       long start = System.nanoTime();
-      WampError refused = alice.callFails("forum.thread.list", 1);
+      WampError refused = alice.failure("forum.thread.list", 1);
       Duration took = Duration.ofNanos(System.nanoTime() - start);
 
       assertThat(refused.uri()).isEqualTo("wamp.error.unavailable");

@@ -6,10 +6,10 @@ import static io.quarkbar.forum.support.Payloads.map;
 import static io.quarkbar.forum.support.Payloads.number;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quarkbar.forum.support.BrowserClient;
 import io.quarkbar.forum.support.Browsers;
 import io.quarkbar.forum.support.ForumData;
 import io.quarkbar.testing.postgres.PostgresTestResource;
+import io.quarkbar.testing.wamp.WampTestSession;
 import io.quarkbar.wamp.client.core.WampError;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -33,8 +33,8 @@ class ThreadsTest {
   @Inject Browsers browsers;
   @Inject ForumData data;
 
-  BrowserClient alice;
-  BrowserClient bob;
+  WampTestSession alice;
+  WampTestSession bob;
 
   @BeforeEach
   void open() {
@@ -50,7 +50,7 @@ class ThreadsTest {
 
   @Test
   void anOpenedThreadIsAnsweredWithItsFirstPostAndPublishedToSubscribers() {
-    BrowserClient.Events created = bob.events("forum.thread.on_create");
+    WampTestSession.Events created = bob.events("forum.thread.on_create");
 
     Map<String, Object> result =
         alice.callForMap("forum.thread.create", "  Welcome to the forum \n", "Say hello here.");
@@ -151,7 +151,7 @@ class ThreadsTest {
 
   @Test
   void anUnknownThreadIsNotFound() {
-    WampError error = bob.callFails("forum.thread.get", 987654321L, 1);
+    WampError error = bob.failure("forum.thread.get", 987654321L, 1);
 
     assertThat(error.uri()).isEqualTo("forum.error.not_found");
     assertThat(error.args()).containsExactly("There is no thread 987654321.");

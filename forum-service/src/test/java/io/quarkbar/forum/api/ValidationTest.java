@@ -4,10 +4,10 @@ import static io.quarkbar.forum.support.Payloads.id;
 import static io.quarkbar.forum.support.Payloads.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quarkbar.forum.support.BrowserClient;
 import io.quarkbar.forum.support.Browsers;
 import io.quarkbar.forum.support.ForumData;
 import io.quarkbar.testing.postgres.PostgresTestResource;
+import io.quarkbar.testing.wamp.WampTestSession;
 import io.quarkbar.wamp.client.core.WampError;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -34,7 +34,7 @@ class ValidationTest {
   @Inject Browsers browsers;
   @Inject ForumData data;
 
-  BrowserClient alice;
+  WampTestSession alice;
 
   @BeforeEach
   void open() {
@@ -48,7 +48,7 @@ class ValidationTest {
   }
 
   private String invalid(String procedure, Object... args) {
-    WampError error = alice.callFails(procedure, args);
+    WampError error = alice.failure(procedure, args);
     assertThat(error.uri()).as(procedure + " " + List.of(args)).isEqualTo(INVALID);
     assertThat(error.args()).hasSize(1);
     return (String) error.args().getFirst();

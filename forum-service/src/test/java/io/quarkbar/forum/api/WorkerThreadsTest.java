@@ -4,11 +4,11 @@ import static io.quarkbar.forum.support.Payloads.id;
 import static io.quarkbar.forum.support.Payloads.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quarkbar.forum.support.BrowserClient;
 import io.quarkbar.forum.support.Browsers;
 import io.quarkbar.forum.support.ForumData;
 import io.quarkbar.forum.support.StatementThreads;
 import io.quarkbar.testing.postgres.PostgresTestResource;
+import io.quarkbar.testing.wamp.WampTestSession;
 import io.quarkus.hibernate.orm.PersistenceUnitExtension;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -35,7 +35,7 @@ class WorkerThreadsTest {
   // The inspector's qualifier is how Hibernate ORM finds it; it is injected with the same.
   @Inject @PersistenceUnitExtension StatementThreads statements;
 
-  BrowserClient alice;
+  WampTestSession alice;
 
   @BeforeEach
   void open() {

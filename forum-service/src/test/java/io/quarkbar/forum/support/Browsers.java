@@ -1,5 +1,6 @@
 package io.quarkbar.forum.support;
 
+import io.quarkbar.testing.wamp.WampTestSession;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -8,7 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Opens {@link BrowserClient}s to the router forum-service is joined to (in tests, the client
+ * Opens {@link WampTestSession}s to the router forum-service is joined to (in tests, the client
  * extension's embedded router, whose URL its Dev Services put in {@code quarkbar.wamp.url}), and
  * closes them when the test is over.
  */
@@ -20,16 +21,16 @@ public class Browsers {
   @ConfigProperty(name = "quarkbar.wamp.url")
   String routerUrl;
 
-  private final List<BrowserClient> open = new CopyOnWriteArrayList<>();
+  private final List<WampTestSession> open = new CopyOnWriteArrayList<>();
 
-  public BrowserClient open() {
-    BrowserClient client = BrowserClient.join(vertx, routerUrl);
+  public WampTestSession open() {
+    WampTestSession client = WampTestSession.join(vertx, routerUrl, "forum");
     open.add(client);
     return client;
   }
 
   public void closeAll() {
-    open.forEach(BrowserClient::close);
+    open.forEach(WampTestSession::close);
     open.clear();
   }
 }
