@@ -75,6 +75,10 @@ final class QuarkbarTarget extends ProcessTarget {
       rawSocketPort = freePort();
     } while (rawSocketPort == port);
     options.add("-Drouter.rawsocket.port=" + rawSocketPort);
+    // Every bench session comes from 127.0.0.1: the per-address bound (1,000 by default, a guard
+    // against one client taking every slot) would refuse fanout's 1,000 subscribers and most of
+    // the sessions scenario's 10,000. The total bound (50,000) stays.
+    options.add("-Drouter.limits.max-sessions-per-address=50000");
     options.add("-Dquarkus.config.locations=" + app.resolve("realm1-open.yaml"));
     return jvm(options, List.of("-jar", app.resolve("quarkus-run.jar").toString()));
   }

@@ -268,6 +268,18 @@ class SerializerTest {
   }
 
   @Test
+  void msgpackStringHoldingTheReplacementCharacterItselfIsKept() {
+    // [36, 1, 2, {}, [str "a\uFFFD" and a dict key "\uFFFD"]]: well-formed UTF-8 (ef bf bd), which
+    // the reader checks byte by byte only because a malformed string would decode to the same.
+    byte[] bytes = bytes("9624010280" + "91" + "a461efbfbd" + "81" + "a3efbfbd" + "01");
+
+    Event event = (Event) Serializer.MSGPACK.decode(bytes);
+
+    assertThat(event.arguments()).containsExactly("a\uFFFD");
+    assertThat(event.argumentsKw()).containsEntry("\uFFFD", 1L);
+  }
+
+  @Test
   void msgpackTopLevelFloatOrBinaryIsNamedInTheViolation() {
     assertViolation(Serializer.MSGPACK, bytes("cb3ff8000000000000"), "got a float");
     assertViolation(Serializer.MSGPACK, bytes("c40100"), "got binary");
