@@ -132,13 +132,16 @@ public class WampWebSocketEndpoint implements HttpServerOptionsCustomizer {
 
   /**
    * Whether a browser page from {@code origin} may connect: listed in {@code allowed-origins} (or
-   * {@code *} listed), or, when nothing is listed, served from the router's own host and port.
+   * {@code *} listed), or served from the router's own host and port.
    */
   boolean isAllowedOrigin(String origin, String host) {
     List<String> allowed = config.websocket().allowedOrigins().orElse(List.of());
-    if (!allowed.isEmpty()) {
-      return allowed.contains("*") || allowed.contains(origin);
+    if (allowed.contains("*") || allowed.contains(origin)) {
+      return true;
     }
+    // The router's own origin is always allowed, listed origins or not: it is where pages the
+    // router's host serves come from, and what Vert.x' WebSocket client (the services' client)
+    // sends as Origin. A list that left it out locked the platform's own services out.
     try {
       URI uri = URI.create(origin);
       String authority = uri.getRawAuthority();
