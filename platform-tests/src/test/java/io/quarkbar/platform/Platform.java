@@ -2,20 +2,28 @@ package io.quarkbar.platform;
 
 import io.quarkbar.testing.postgres.PostgresTestResource;
 import io.quarkbar.testing.processes.AppProcess;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 
 /**
  * The whole platform as packaged applications, as an operator runs it: router-service with the
  * realm of {@code router-service/config/forum.yaml}, auth-service and forum-service joined to it
  * with WAMP-CRA secrets made up for this run (in their environments, never on a command line), each
- * service with a database of its own that starts empty. Browsers are {@link JsBrowser}s.
+ * service with a database of its own that starts empty; and, when asked, web-ui serving the forum's
+ * page, whose origin the router then accepts. Browsers are {@link JsBrowser}s, or Chromium on that
+ * page ({@code io.quarkbar.platform.browser}).
  */
-final class Platform implements AutoCloseable {
+public final class Platform implements AutoCloseable {
 
   static final String REALM = "forum";
 
@@ -25,13 +33,19 @@ final class Platform implements AutoCloseable {
   final AppProcess router;
   final AppProcess auth;
   final AppProcess forum;
+  private final AppProcess webUi;
   private final List<PostgresTestResource> databases;
 
   private Platform(
-      AppProcess router, AppProcess auth, AppProcess forum, List<PostgresTestResource> databases) {
+      AppProcess router,
+      AppProcess auth,
+      AppProcess forum,
+      AppProcess webUi,
+      List<PostgresTestResource> databases) {
     this.router = router;
     this.auth = auth;
     this.forum = forum;
+    this.webUi = webUi;
     this.databases = databases;
   }
 
@@ -39,16 +53,28 @@ final class Platform implements AutoCloseable {
    * Starts the router, then the two services, each ready (joined, registered) when this returns.
    */
   static Platform start() {
+    return start(false);
+  }
+
+  /**
+   * Starts the router, then the two services, then (if {@code withWebUi}) web-ui pointed at the
+   * router; each is ready when this returns.
+   */
+  public static Platform start(boolean withWebUi) {
     List<PostgresTestResource> databases = new ArrayList<>();
     Map<String, String> authDb = database("auth_it", databases);
     Map<String, String> forumDb = database("forum_it", databases);
     String authSecret = secret();
     String forumSecret = secret();
     Path logs = Path.of("target", "platform-logs");
+    // Chosen first: the router must know the page's origin before the page exists.
+    int routerPort = AppProcess.freePort();
+    int webPort = withWebUi ? AppProcess.freePort() : 0;
 
-    AppProcess router =
+    AppProcess.Builder routerBuilder =
         AppProcess.builder("router-service", jar("router-service"))
             .log(logs.resolve("router-service.log"))
+            .port(routerPort)
             .systemProperty(
                 "quarkus.config.locations",
                 ROOT.resolve("router-service/config/forum.yaml").toString())
@@ -56,16 +82,46 @@ final class Platform implements AutoCloseable {
             .systemProperty("router.limits.auth-failure-delay", "1ms")
             .systemProperty("router.limits.auth-failure-max-delay", "1ms")
             .env("QUARKBAR_AUTH_SERVICE_SECRET", authSecret)
-            .env("QUARKBAR_FORUM_SERVICE_SECRET", forumSecret)
-            .start();
-    String routerUrl = "ws://127.0.0.1:" + router.port() + "/ws";
-    AppProcess auth =
-        service("auth-service", routerUrl, authSecret, authDb, logs)
-            // bcrypt at its lowest cost: the same code, milliseconds per login.
-            .systemProperty("auth.bcrypt-cost", "4")
-            .start();
-    AppProcess forum = service("forum-service", routerUrl, forumSecret, forumDb, logs).start();
-    return new Platform(router, auth, forum, databases);
+            .env("QUARKBAR_FORUM_SERVICE_SECRET", forumSecret);
+    if (withWebUi) {
+      // The page's origin, by either name. And the router's own: the services' WebSocket client
+      // (Vert.x) sends it as Origin, and once the list is set nothing else is accepted.
+      routerBuilder.env(
+          "ROUTER_WEBSOCKET_ALLOWED_ORIGINS",
+          String.join(
+              ",",
+              "http://127.0.0.1:" + webPort,
+              "http://localhost:" + webPort,
+              "http://127.0.0.1:" + routerPort));
+    }
+    // What started before a failure is stopped again, so that a failed start leaves nothing behind.
+    List<AppProcess> started = new ArrayList<>();
+    try {
+      AppProcess router = routerBuilder.start();
+      started.add(router);
+      String routerUrl = "ws://127.0.0.1:" + router.port() + "/ws";
+      AppProcess auth =
+          service("auth-service", routerUrl, authSecret, authDb, logs)
+              // bcrypt at its lowest cost: the same code, milliseconds per login.
+              .systemProperty("auth.bcrypt-cost", "4")
+              .start();
+      started.add(auth);
+      AppProcess forum = service("forum-service", routerUrl, forumSecret, forumDb, logs).start();
+      started.add(forum);
+      AppProcess webUi =
+          withWebUi
+              ? AppProcess.builder("web-ui", jar("web-ui"))
+                  .log(logs.resolve("web-ui.log"))
+                  .port(webPort)
+                  .env("WEB_ROUTER_URL", routerUrl)
+                  .start()
+              : null;
+      return new Platform(router, auth, forum, webUi, databases);
+    } catch (RuntimeException | AssertionError e) {
+      started.reversed().forEach(AppProcess::close);
+      databases.forEach(PostgresTestResource::stop);
+      throw e;
+    }
   }
 
   private static AppProcess.Builder service(
@@ -86,20 +142,69 @@ final class Platform implements AutoCloseable {
     return "ws://127.0.0.1:" + router.port() + "/ws";
   }
 
+  /** The forum's page, served by web-ui: {@code http://127.0.0.1:<port>/}. */
+  public String pageUrl() {
+    if (webUi == null) {
+      throw new IllegalStateException(
+          "started without web-ui: Platform.start(true) serves the page");
+    }
+    return webUi.http("/").toString();
+  }
+
+  /** The router process, to restart it. */
+  public AppProcess router() {
+    return router;
+  }
+
+  /** The forum-service process, to stop and start it. */
+  public AppProcess forum() {
+    return forum;
+  }
+
+  /**
+   * Waits until auth-service and forum-service are ready again (each joined to the router with its
+   * registrations in place), as after a restart of the router.
+   */
+  public void awaitServicesReady(Duration timeout) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    Awaitility.await("auth-service and forum-service ready")
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> isReady(http, auth) && isReady(http, forum));
+  }
+
+  private static boolean isReady(HttpClient http, AppProcess app) {
+    HttpRequest ready =
+        HttpRequest.newBuilder(app.http("/q/health/ready")).timeout(Duration.ofSeconds(2)).build();
+    try {
+      return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** What the processes logged last, for a failing test's message. */
   String logs() {
-    return String.join(
-        "\n",
-        "--- router-service ---",
-        router.logTail(40),
-        "--- auth-service ---",
-        auth.logTail(40),
-        "--- forum-service ---",
-        forum.logTail(40));
+    String services =
+        String.join(
+            "\n",
+            "--- router-service ---",
+            router.logTail(40),
+            "--- auth-service ---",
+            auth.logTail(40),
+            "--- forum-service ---",
+            forum.logTail(40));
+    return webUi == null ? services : services + "\n--- web-ui ---\n" + webUi.logTail(20);
   }
 
   @Override
   public void close() {
+    if (webUi != null) {
+      webUi.close();
+    }
     forum.close();
     auth.close();
     router.close();

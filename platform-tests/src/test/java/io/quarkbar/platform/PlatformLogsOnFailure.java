@@ -4,12 +4,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /** Shows what the platform's processes logged last when a test fails. */
-final class PlatformLogsOnFailure implements TestWatcher {
+public final class PlatformLogsOnFailure implements TestWatcher {
 
   private static volatile Platform watched;
 
   /** The platform whose logs a failure shows. */
-  static void watch(Platform platform) {
+  public static void watch(Platform platform) {
     watched = platform;
   }
 
