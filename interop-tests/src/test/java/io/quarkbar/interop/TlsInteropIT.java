@@ -1,5 +1,6 @@
 package io.quarkbar.interop;
 
+import io.quarkbar.testing.processes.RandomSecrets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,8 +54,8 @@ class TlsInteropIT {
     Files.createDirectories(TLS_DIR);
     Path keyStore = TLS_DIR.resolve("router.p12").toAbsolutePath();
     certificate = TLS_DIR.resolve("router-cert.pem").toAbsolutePath();
-    String password = Credentials.token();
-    ticket = Credentials.token();
+    String password = RandomSecrets.token();
+    ticket = RandomSecrets.token();
     keytool(
         password,
         "-genkeypair",
