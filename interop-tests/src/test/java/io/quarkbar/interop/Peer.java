@@ -94,7 +94,7 @@ enum Peer {
           jar + " does not exist: package interop-tests/autobahn-java-peer first");
     }
     return List.of(
-        RouterProcess.javaExecutable(),
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         // A short-lived client: C1 alone starts faster and is plenty for a dozen messages.
         "-XX:TieredStopAtLevel=1",
         "-cp",

@@ -2,13 +2,12 @@ package io.quarkbar.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quarkbar.testing.processes.AppProcess;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +61,7 @@ class RawSocketInteropIT {
 
   @BeforeAll
   static void startRouter() throws Exception {
-    rawSocketPort = freePort();
+    rawSocketPort = AppProcess.freePort();
     router = startRouter(rawSocketPort, "router-rawsocket.log");
   }
 
@@ -122,22 +121,14 @@ class RawSocketInteropIT {
    */
   @Test
   void aRouterThatShutsDownSaysGoodbyeOverRawSocket() throws Exception {
-    int port = freePort();
+    int port = AppProcess.freePort();
     RouterProcess stopping = startRouter(port, "router-rawsocket-shutdown.log");
     try (Socket socket = connect(port)) {
       assertThat(handshake(socket, 0xF1)).containsExactly(0x7F, 0xB1, 0, 0);
       send(socket, "[1,\"realm1\",{\"roles\":{\"subscriber\":{}}}]");
       assertThat(read(socket)).startsWith("[2,");
 
-      CompletableFuture<Void> stopped =
-          CompletableFuture.runAsync(
-              () -> {
-                try {
-                  stopping.close();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              });
+      CompletableFuture<Void> stopped = CompletableFuture.runAsync(stopping::close);
       String goodbye = read(socket);
       assertThat(goodbye).startsWith("[6,").contains("\"wamp.close.system_shutdown\"");
       send(socket, "[6,{},\"wamp.close.goodbye_and_out\"]");
@@ -216,13 +207,5 @@ class RawSocketInteropIT {
       throw new EOFException("connection closed inside a frame");
     }
     return new String(payload, StandardCharsets.UTF_8);
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

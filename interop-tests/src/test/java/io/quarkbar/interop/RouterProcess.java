@@ -1,41 +1,28 @@
 package io.quarkbar.interop;
 
+import io.quarkbar.testing.processes.AppProcess;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged router-service running as a child process on a free port (and, with {@link
- * Builder#tls()}, a second one for HTTPS), with a YAML config file, environment variables and
- * system properties of the test's choosing.
+ * The packaged router-service running as a child process ({@link AppProcess}) on a free port (and,
+ * with {@link Builder#tls()}, a second one for HTTPS), with a YAML config file, environment
+ * variables and system properties of the test's choosing.
  */
 final class RouterProcess implements AutoCloseable {
 
-  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  /** How long the HTTPS listener may take to accept connections once the router is ready. */
+  private static final Duration TLS_TIMEOUT = Duration.ofSeconds(10);
 
-  private final Process process;
-  private final Path log;
-  private final int port;
+  private final AppProcess app;
   private final int sslPort;
 
-  private RouterProcess(Process process, Path log, int port, int sslPort) {
-    this.process = process;
-    this.log = log;
-    this.port = port;
+  private RouterProcess(AppProcess app, int sslPort) {
+    this.app = app;
     this.sslPort = sslPort;
   }
 
@@ -93,49 +80,34 @@ final class RouterProcess implements AutoCloseable {
     }
 
     RouterProcess start() throws Exception {
-      if (!Files.isRegularFile(runJar)) {
-        throw new IllegalStateException(
-            runJar
-                + " does not exist: package router-service first"
-                + " (./mvnw package -pl router-service -am -DskipTests)");
-      }
-      int port = freePort();
+      int port = AppProcess.freePort();
       int sslPort = 0;
       while (tls && (sslPort == 0 || sslPort == port)) {
-        sslPort = freePort();
+        sslPort = AppProcess.freePort();
       }
-      Files.createDirectories(log.getParent());
-      List<String> command = new ArrayList<>();
-      command.add(javaExecutable());
-      command.add("-Dquarkus.http.port=" + port);
+      AppProcess.Builder router =
+          AppProcess.builder("router-service", runJar)
+              .port(port)
+              .systemProperty("quarkus.config.locations", configFile.toAbsolutePath().toString())
+              .log(log);
       if (tls) {
-        command.add("-Dquarkus.http.ssl-port=" + sslPort);
+        router.systemProperty("quarkus.http.ssl-port", String.valueOf(sslPort));
       }
-      command.add("-Dquarkus.config.locations=" + configFile.toAbsolutePath());
-      systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
-      command.add("-jar");
-      command.add(runJar.toAbsolutePath().toString());
-      ProcessBuilder builder =
-          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-      builder.environment().putAll(env);
-      RouterProcess router = new RouterProcess(builder.start(), log, port, sslPort);
+      systemProperties.forEach(router::systemProperty);
+      env.forEach(router::env);
+      RouterProcess started = new RouterProcess(router.start(), sslPort);
       try {
-        router.awaitReady();
+        started.awaitTls();
       } catch (Exception | AssertionError e) {
-        router.close();
+        started.close();
         throw e;
       }
-      return router;
+      return started;
     }
   }
 
-  /** The JVM running these tests, so the router runs on the same Java as the build. */
-  static String javaExecutable() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
   int port() {
-    return port;
+    return app.port();
   }
 
   /** The HTTPS port of a router started with {@link Builder#tls()}, else 0. */
@@ -144,7 +116,7 @@ final class RouterProcess implements AutoCloseable {
   }
 
   String webSocketUrl() {
-    return "ws://127.0.0.1:" + port + "/ws";
+    return "ws://127.0.0.1:" + app.port() + "/ws";
   }
 
   /** The {@code wss://} endpoint of a router started with {@link Builder#tls()}. */
@@ -156,50 +128,29 @@ final class RouterProcess implements AutoCloseable {
   }
 
   String logTail(int lines) {
-    try {
-      List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      return "(router log " + log + " unreadable: " + e + ")";
-    }
+    return app.logTail(lines);
   }
 
-  private void awaitReady() throws Exception {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest ready =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-            .timeout(Duration.ofSeconds(2))
-            .build();
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
+  /** Waits for the HTTPS listener of a router started with {@link Builder#tls()}. */
+  private void awaitTls() throws InterruptedException {
+    long deadline = System.nanoTime() + TLS_TIMEOUT.toNanos();
+    while (sslPort != 0 && !accepts(sslPort)) {
+      if (System.nanoTime() > deadline) {
         throw new AssertionError(
-            "router exited with code "
-                + process.exitValue()
-                + " before it was ready:\n"
+            "router ready but not listening on its HTTPS port "
+                + sslPort
+                + " within "
+                + TLS_TIMEOUT
+                + ":\n"
                 + logTail(80));
       }
-      try {
-        if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200
-            && (sslPort == 0 || accepts(sslPort))) {
-          return;
-        }
-      } catch (IOException notListeningYet) {
-        // The HTTP server is not up yet; keep polling.
-      }
-      Thread.sleep(200);
+      Thread.sleep(100);
     }
-    throw new AssertionError(
-        "router not ready within " + READY_TIMEOUT + " on port " + port + ":\n" + logTail(80));
   }
 
   @Override
-  public void close() throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(20, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
-    }
+  public void close() {
+    app.close();
   }
 
   /** Whether something accepts TCP connections on {@code port}: the HTTPS listener, once up. */
@@ -208,14 +159,6 @@ final class RouterProcess implements AutoCloseable {
       return true;
     } catch (IOException notYet) {
       return false;
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

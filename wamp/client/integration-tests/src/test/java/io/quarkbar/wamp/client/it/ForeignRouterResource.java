@@ -1,5 +1,6 @@
 package io.quarkbar.wamp.client.it;
 
+import io.quarkbar.testing.processes.AppProcess;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +37,7 @@ abstract class ForeignRouterResource implements QuarkusTestResourceLifecycleMana
 
   @Override
   public Map<String, String> start() {
-    int port = RouterProcess.freePort();
+    int port = AppProcess.freePort();
     Path log = RouterServiceResource.logDir().resolve(name + ".log");
     try {
       router = ChildProcess.start(command(port, path), Map.of(), log);
@@ -93,7 +94,7 @@ abstract class ForeignRouterResource implements QuarkusTestResourceLifecycleMana
               System.getProperty(
                   "client-it.jawampa.main", "src/test/jawampa/JawampaRouterMain.java"));
       return List.of(
-          RouterProcess.javaExecutable(),
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           // A small router for a few dozen messages: C1 alone starts faster.
           "-XX:TieredStopAtLevel=1",
           "-cp",

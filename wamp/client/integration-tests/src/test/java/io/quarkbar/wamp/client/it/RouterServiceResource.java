@@ -140,11 +140,7 @@ public class RouterServiceResource implements QuarkusTestResourceLifecycleManage
   @Override
   public void stop() {
     if (router != null) {
-      try {
-        router.close();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      router.close();
     }
   }
 }
