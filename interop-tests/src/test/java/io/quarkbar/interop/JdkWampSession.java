@@ -39,11 +39,13 @@ final class JdkWampSession implements AutoCloseable {
   private final List<List<Object>> backlog = new ArrayList<>();
   private final AtomicLong requests = new AtomicLong();
   private final List<Object> welcome;
+  private final Collector collector;
 
-  private JdkWampSession(WebSocket ws, LinkedBlockingQueue<List<Object>> inbox, String realm)
+  private JdkWampSession(WebSocket ws, Collector collector, String realm)
       throws InterruptedException {
     this.ws = ws;
-    this.inbox = inbox;
+    this.inbox = collector.inbox;
+    this.collector = collector;
     send(
         List.of(
             1L,
@@ -62,15 +64,24 @@ final class JdkWampSession implements AutoCloseable {
 
   /** Joins {@code realm} anonymously at {@code url}. */
   static JdkWampSession join(String url, String realm) throws Exception {
-    LinkedBlockingQueue<List<Object>> inbox = new LinkedBlockingQueue<>();
+    return join(HttpClient.newHttpClient(), url, realm);
+  }
+
+  /** Joins {@code realm} anonymously at {@code url} through {@code http} (e.g. its TLS trust). */
+  static JdkWampSession join(HttpClient http, String url, String realm) throws Exception {
+    Collector collector = new Collector(new LinkedBlockingQueue<>());
     WebSocket ws =
-        HttpClient.newHttpClient()
-            .newWebSocketBuilder()
+        http.newWebSocketBuilder()
             .connectTimeout(Duration.ofSeconds(5))
             .subprotocols("wamp.2.json")
-            .buildAsync(URI.create(url), new Collector(inbox))
+            .buildAsync(URI.create(url), collector)
             .get(10, TimeUnit.SECONDS);
-    return new JdkWampSession(ws, inbox, realm);
+    return new JdkWampSession(ws, collector, realm);
+  }
+
+  /** WebSocket pings received from the router so far (the JDK answers each with a pong). */
+  long pingsReceived() {
+    return collector.pings.get();
   }
 
   long sessionId() {
@@ -173,6 +184,7 @@ final class JdkWampSession implements AutoCloseable {
 
     private final LinkedBlockingQueue<List<Object>> inbox;
     private final StringBuilder partial = new StringBuilder();
+    private final AtomicLong pings = new AtomicLong();
 
     Collector(LinkedBlockingQueue<List<Object>> inbox) {
       this.inbox = inbox;
@@ -191,6 +203,7 @@ final class JdkWampSession implements AutoCloseable {
 
     @Override
     public CompletionStage<?> onPing(WebSocket ws, ByteBuffer message) {
+      pings.incrementAndGet();
       ws.request(1);
       return null;
     }

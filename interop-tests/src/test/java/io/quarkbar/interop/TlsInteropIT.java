@@ -1,15 +1,23 @@
 package io.quarkbar.interop;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.quarkbar.testing.processes.RandomSecrets;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -135,6 +143,35 @@ class TlsInteropIT {
         Map.of("INTEROP_TICKET", ticket),
         Set.of("NODE_EXTRA_CA_CERTS"),
         "autobahn-js-tls-untrusted.log");
+  }
+
+  /**
+   * The router's keep-alive pings travel through TLS like any frame: a quiet client (the JDK's,
+   * which answers pings on its own) is pinged a few times over three seconds and is still connected
+   * and understood afterwards.
+   */
+  @Test
+  void aQuietClientIsPingedOverTlsAndStaysConnected() throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    try (InputStream pem = Files.newInputStream(certificate)) {
+      trust.setCertificateEntry(
+          "router", CertificateFactory.getInstance("X.509").generateCertificate(pem));
+    }
+    TrustManagerFactory trustManagers =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trustManagers.init(trust);
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(null, trustManagers.getTrustManagers(), null);
+    HttpClient http = HttpClient.newBuilder().sslContext(tls).build();
+
+    JdkWampSession quiet = JdkWampSession.join(http, router.secureWebSocketUrl(), "open");
+    Thread.sleep(3_500);
+
+    assertThat(quiet.pingsReceived())
+        .as("pings in 3.5 s of silence, one a second or so")
+        .isBetween(2L, 4L);
+    quiet.subscribe("com.example.after_pings");
   }
 
   private static void run(

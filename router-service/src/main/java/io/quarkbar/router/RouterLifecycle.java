@@ -3,6 +3,7 @@ package io.quarkbar.router;
 import io.quarkbar.router.config.LiteralSecrets;
 import io.quarkbar.router.config.RouterConfigFactory;
 import io.quarkbar.router.config.RouterServiceConfig;
+import io.quarkbar.router.config.SessionBound;
 import io.quarkbar.wamp.protocol.serialization.DecodeLimits;
 import io.quarkbar.wamp.router.Router;
 import io.quarkbar.wamp.router.telemetry.Telemetry;
@@ -26,7 +27,14 @@ public class RouterLifecycle {
   @Produces
   @Singleton
   Router router(RouterServiceConfig config, Telemetry telemetry) {
-    Router router = new Router(RouterConfigFactory.create(config), telemetry);
+    SessionBound bound =
+        SessionBound.forThisProcess(config.limits().maxSessions(), config.limits().reservedFiles());
+    Router router = new Router(RouterConfigFactory.create(config, bound.sessions()), telemetry);
+    if (bound.limitedByFiles()) {
+      LOG.warnf("the router takes %s", bound.describe());
+    } else {
+      LOG.debugf("the router takes %s", bound.describe());
+    }
     DecodeLimits.set(config.limits().maxNestingDepth(), config.limits().maxElements());
     return router;
   }

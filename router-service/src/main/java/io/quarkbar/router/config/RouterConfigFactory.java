@@ -41,6 +41,16 @@ public final class RouterConfigFactory {
    *     message instead of a router that silently denies or allows the wrong things
    */
   public static RouterConfig create(RouterServiceConfig settings) {
+    return create(settings, settings.limits().maxSessions());
+  }
+
+  /**
+   * The router configuration for {@code settings}, with at most {@code maxSessions} sessions: the
+   * {@link SessionBound} of this process.
+   *
+   * @throws IllegalArgumentException naming every invalid key
+   */
+  public static RouterConfig create(RouterServiceConfig settings, int maxSessions) {
     UriValidator uris =
         settings.uriCheck() == RouterServiceConfig.UriCheck.STRICT
             ? UriValidator.STRICT
@@ -54,7 +64,7 @@ public final class RouterConfigFactory {
     checkProcedureRealms(settings, problems);
     checkWebSocket(settings.websocket(), problems);
     checkRawSocket(settings.rawsocket(), settings.websocket(), problems);
-    Limits limits = limits(settings.limits(), problems);
+    Limits limits = limits(settings.limits(), maxSessions, problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(
           "invalid router configuration (see the README for the keys; a file is passed with -Dquarkus.config.locations=FILE):\n  - "
@@ -63,8 +73,16 @@ public final class RouterConfigFactory {
     return new RouterConfig(realms, uris, limits);
   }
 
-  private static Limits limits(RouterServiceConfig.LimitSettings l, List<String> problems) {
+  private static Limits limits(
+      RouterServiceConfig.LimitSettings l, int maxSessions, List<String> problems) {
     positive("router.limits.max-sessions", l.maxSessions(), problems);
+    if (l.reservedFiles() < 0) {
+      problems.add("router.limits.reserved-files: must be 0 or more");
+    } else if (l.maxSessions() > 0 && maxSessions <= 0) {
+      problems.add(
+          "router.limits.reserved-files: the process' open-files limit leaves no room for a"
+              + " single session; raise it (ulimit -n) or lower reserved-files");
+    }
     positive("router.limits.max-sessions-per-address", l.maxSessionsPerAddress(), problems);
     positive(
         "router.limits.max-pending-calls-per-session", l.maxPendingCallsPerSession(), problems);
@@ -89,7 +107,7 @@ public final class RouterConfigFactory {
       problems.add("router.limits.auth-failure-max-delay: must be at least auth-failure-delay");
     }
     return new Limits(
-        l.maxSessions(),
+        Math.max(1, maxSessions),
         l.maxSessionsPerAddress(),
         l.maxPendingCallsPerSession(),
         l.maxSubscriptionsPerSession(),

@@ -202,9 +202,23 @@ public interface RouterServiceConfig {
   /** Bounds on sessions and their resources. */
   interface LimitSettings {
 
-    /** Sessions (joined or joining) over all realms; past it, HELLO gets ABORT. */
+    /**
+     * Sessions (joined or joining) over all realms; past it, a WebSocket upgrade gets HTTP 503, a
+     * RawSocket handshake error 4, and a HELLO on a connection already open ABORT. Lowered at
+     * start-up to what the open-files limit allows (see {@code reserved-files}).
+     */
     @WithDefault("50000")
     int maxSessions();
+
+    /**
+     * Files (descriptors) kept free for what is not a session: health checks, metrics scrapes,
+     * outgoing connections, clients being refused. Each session is a connection, thus a file, so
+     * the router takes fewer sessions than {@code max-sessions} when its open-files limit, less the
+     * files it has open at start-up and these, leaves room for fewer; past that bound a WebSocket
+     * upgrade gets HTTP 503 and a RawSocket handshake error 4 (see {@code SessionBound}).
+     */
+    @WithDefault("256")
+    int reservedFiles();
 
     /**
      * Sessions from one remote address. Behind a reverse proxy every client has the proxy's address
@@ -317,7 +331,9 @@ public interface RouterServiceConfig {
      * After this long without anything from a client, the router sends it a WebSocket ping; after
      * twice this long, it closes the connection, which ends the session. Every WebSocket stack
      * answers pings on its own, so a live client, however quiet, stays connected. {@code 0}
-     * disables pings, and then nothing closes a quiet connection, however long it stays silent.
+     * disables pings, and then nothing closes a quiet connection, however long it stays silent. One
+     * timer per event loop checks all its connections four times per interval, so a ping goes out
+     * after one to 1¼ intervals of silence and a dead peer is closed after two to 2¼.
      */
     @WithDefault("30s")
     Duration pingInterval();

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.ReferenceCountUtil;
 import io.quarkbar.router.telemetry.RouterMetrics;
+import io.quarkbar.router.transport.KeepAliveTimer;
 import io.quarkbar.wamp.protocol.codec.ProtocolViolationException;
 import io.quarkbar.wamp.protocol.message.Event;
 import io.quarkbar.wamp.protocol.message.WampMessage;
@@ -206,11 +207,11 @@ final class RawSocketConnection implements Transport {
       refuse(Framing.ERROR_MAX_LENGTH_UNACCEPTABLE, "receives at most " + clientMax + " bytes");
       return;
     }
-    if (router.sessionCount() >= settings.maxSessions()) {
+    if (router.connectionCount() >= router.maxSessions()) {
       // Logged as the router core logs a session it refuses at HELLO for the same reason.
       LOG.warnf(
           "RawSocket %s: refused, the router has reached its limit of %d sessions",
-          peer, settings.maxSessions());
+          peer, router.maxSessions());
       refuse(Framing.ERROR_MAX_CONNECTIONS, "session limit");
       return;
     }
@@ -223,8 +224,25 @@ final class RawSocketConnection implements Transport {
         Unpooled.wrappedBuffer(Framing.accept(settings.maxMessageSize(), serializer)),
         ctx.voidPromise());
     session = router.attach(this);
-    if (!settings.pingInterval().isZero()) {
-      RawSocketKeepAlive.install(ctx, settings.pingInterval(), this);
+    if (settings.keepAlive() != null) {
+      // In front of Vert.x's handler, so that it sees every read; installed once the handshake is
+      // done: a PING is a frame, and there are no frames before the handshake.
+      settings
+          .keepAlive()
+          .watch(
+              ctx.pipeline(),
+              ctx.name(),
+              new KeepAliveTimer.Peer() {
+                @Override
+                public void ping(ChannelHandlerContext ignored) {
+                  RawSocketConnection.this.ping();
+                }
+
+                @Override
+                public void gone(ChannelHandlerContext ignored) {
+                  peerIsGone();
+                }
+              });
     }
     state = State.PREFIX;
   }

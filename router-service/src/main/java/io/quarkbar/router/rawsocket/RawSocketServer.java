@@ -3,6 +3,7 @@ package io.quarkbar.router.rawsocket;
 import io.netty.util.concurrent.EventExecutor;
 import io.quarkbar.router.config.RouterServiceConfig;
 import io.quarkbar.router.telemetry.RouterMetrics;
+import io.quarkbar.router.transport.KeepAliveTimer;
 import io.quarkbar.wamp.router.Router;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -61,15 +62,15 @@ public class RawSocketServer {
    * @param maxMessageSize the largest frame a client may send, as announced in the handshake
    * @param maxOutboundQueue bytes that may wait to be sent to one client
    * @param pingInterval silence after which the router sends a PING; zero: none
+   * @param keepAlive the timer that sends those PINGs; null when there are none
    * @param handshakeTimeout how long a new connection has to send its handshake
-   * @param maxSessions sessions past which a handshake is refused (error 4)
    */
   record Settings(
       int maxMessageSize,
       int maxOutboundQueue,
       Duration pingInterval,
-      Duration handshakeTimeout,
-      int maxSessions) {}
+      KeepAliveTimer keepAlive,
+      Duration handshakeTimeout) {}
 
   @Inject Vertx vertx;
 
@@ -94,8 +95,8 @@ public class RawSocketServer {
             Framing.announceable(configured),
             rawsocket.maxOutboundQueue().orElse(config.websocket().maxOutboundQueue()),
             rawsocket.pingInterval(),
-            config.limits().helloTimeout(),
-            config.limits().maxSessions());
+            rawsocket.pingInterval().isZero() ? null : new KeepAliveTimer(rawsocket.pingInterval()),
+            config.limits().helloTimeout());
     int requested = rawsocket.port().getAsInt();
     NetServerOptions options =
         new NetServerOptions()

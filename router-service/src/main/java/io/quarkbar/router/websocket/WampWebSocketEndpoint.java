@@ -2,6 +2,7 @@ package io.quarkbar.router.websocket;
 
 import io.quarkbar.router.config.RouterServiceConfig;
 import io.quarkbar.router.telemetry.RouterMetrics;
+import io.quarkbar.router.transport.KeepAliveTimer;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.quarkbar.wamp.router.Router;
 import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
@@ -13,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +29,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Before upgrading it refuses, with a plain HTTP status and a sentence, what cannot become a
  * WAMP session: no WebSocket upgrade (426), a browser page from an origin that is not allowed
- * (403), no WAMP subprotocol offered (400), a router that is shutting down (503).
+ * (403), no WAMP subprotocol offered (400), a router that is shutting down or holds as many
+ * sessions as it may (503).
  */
 @ApplicationScoped
 public class WampWebSocketEndpoint implements HttpServerOptionsCustomizer {
@@ -42,6 +45,9 @@ public class WampWebSocketEndpoint implements HttpServerOptionsCustomizer {
   @Inject RouterMetrics metrics;
 
   @Inject RouterServiceConfig config;
+
+  /** Pings quiet connections, one timer per event loop; null with pings off. */
+  private KeepAliveTimer keepAlive;
 
   /**
    * Lets Netty answer the handshake with the subprotocol it selects: the first one in the client's
@@ -67,6 +73,8 @@ public class WampWebSocketEndpoint implements HttpServerOptionsCustomizer {
   }
 
   void route(@Observes io.vertx.ext.web.Router http) {
+    Duration pingInterval = config.websocket().pingInterval();
+    keepAlive = pingInterval.isZero() ? null : new KeepAliveTimer(pingInterval);
     http.route(config.websocket().path()).handler(this::upgrade);
   }
 
@@ -78,6 +86,17 @@ public class WampWebSocketEndpoint implements HttpServerOptionsCustomizer {
     }
     if (!router.isAcceptingSessions()) {
       refuse(ctx, 503, "the router is shutting down");
+      return;
+    }
+    if (router.connectionCount() >= router.maxSessions()) {
+      // Before the upgrade, so that a full router answers at once instead of taking a connection
+      // it cannot hold; the client may try another node or come back later.
+      LOG.debugf("refused WebSocket: %d sessions, the router's limit", router.maxSessions());
+      ctx.response().putHeader("Retry-After", "5");
+      refuse(
+          ctx,
+          503,
+          "the router holds its limit of " + router.maxSessions() + " sessions; try again later");
       return;
     }
     String origin = request.getHeader(HttpHeaders.ORIGIN);
@@ -99,7 +118,7 @@ public class WampWebSocketEndpoint implements HttpServerOptionsCustomizer {
         .toWebSocket()
         .onSuccess(
             ws -> {
-              KeepAlive.install(connection, config.websocket().pingInterval());
+              KeepAlive.install(connection, keepAlive, config.websocket().pingInterval());
               new WampWebSocketConnection(
                   ws,
                   connection,

@@ -51,6 +51,7 @@ public final class AppProcess implements AutoCloseable {
     private Path log;
     private int port;
     private Duration readyTimeout = Duration.ofSeconds(60);
+    private int openFilesLimit;
 
     private Builder(String name, Path runJar) {
       this.name = name;
@@ -91,6 +92,15 @@ public final class AppProcess implements AutoCloseable {
     /** How long it may take to become ready; 60 s by default. */
     public Builder readyTimeout(Duration timeout) {
       this.readyTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Runs the process under a lower open-files limit (soft and hard), through util-linux's {@code
+     * prlimit}, which sets it and then becomes the process (same pid).
+     */
+    public Builder openFilesLimit(int limit) {
+      this.openFilesLimit = limit;
       return this;
     }
 
@@ -198,6 +208,9 @@ public final class AppProcess implements AutoCloseable {
 
   private void launch() {
     List<String> command = new ArrayList<>();
+    if (spec.openFilesLimit > 0) {
+      command.addAll(List.of("prlimit", "--nofile=" + spec.openFilesLimit, "--"));
+    }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(spec.jvmOptions);
     command.add("-Dquarkus.http.port=" + port);

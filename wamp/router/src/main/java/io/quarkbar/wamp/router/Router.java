@@ -119,6 +119,16 @@ public final class Router implements JoinHandler {
         session.transport().remoteAddress(), (a, n) -> n.decrementAndGet() == 0 ? null : n);
   }
 
+  /** Connections attached and not ended: sessions joined or still joining. */
+  public int connectionCount() {
+    return connections.get();
+  }
+
+  /** The most sessions the router takes ({@link Limits#maxSessions()}). */
+  public int maxSessions() {
+    return limits.maxSessions();
+  }
+
   /** Whether new sessions are accepted (false once shutdown began). */
   public boolean isAcceptingSessions() {
     return !shuttingDown;
