@@ -55,6 +55,9 @@ public final class Connector implements AutoCloseable {
               "publisher", NO_FEATURES,
               "subscriber", NO_FEATURES));
 
+  /** How long a WebSocket handshake may take before the join fails. */
+  private static final long HANDSHAKE_TIMEOUT_MS = 30_000;
+
   private final Target target;
   private final Context context;
   private final WebSocketClient client;
@@ -62,17 +65,29 @@ public final class Connector implements AutoCloseable {
   private final AtomicLong setupRequests = new AtomicLong();
 
   public Connector(Vertx vertx, Context context, Target target) {
+    this(vertx, context, target, null);
+  }
+
+  /**
+   * A connector whose WebSocket connections leave from {@code localAddress} (e.g. 127.0.0.3), or
+   * from the system's choice when null: on loopback, every address of 127/8 is a source of its own,
+   * with its own ephemeral ports and its own per-address session bound at the router.
+   */
+  public Connector(Vertx vertx, Context context, Target target, String localAddress) {
     this.target = target;
     this.context = context;
-    this.client =
-        vertx.createWebSocketClient(
-            new WebSocketClientOptions()
-                // The default of 50 per host would queue the sessions scenario's connections.
-                .setMaxConnections(100_000)
-                .setConnectTimeout(30_000)
-                .setTcpNoDelay(true)
-                .setMaxFrameSize(1 << 20)
-                .setMaxMessageSize(1 << 22));
+    WebSocketClientOptions options =
+        new WebSocketClientOptions()
+            // The default of 50 per host would queue the sessions scenario's connections.
+            .setMaxConnections(100_000)
+            .setConnectTimeout(30_000)
+            .setTcpNoDelay(true)
+            .setMaxFrameSize(1 << 20)
+            .setMaxMessageSize(1 << 22);
+    if (localAddress != null) {
+      options.setLocalAddress(localAddress);
+    }
+    this.client = vertx.createWebSocketClient(options);
     this.rawSocketClient =
         vertx.createNetClient(new NetClientOptions().setConnectTimeout(30_000).setTcpNoDelay(true));
   }
@@ -87,23 +102,45 @@ public final class Connector implements AutoCloseable {
     if (!target.routesWamp()) {
       path += "?channel=" + URLEncoder.encode(channel, StandardCharsets.UTF_8);
     }
+    // No WebSocketConnectOptions.setTimeout: with it, Vert.x closed the first connection of each
+    // client that long after it opened, however healthy (one lost session per load-generator
+    // process in bench/scale.sh, 2026-11-30). The handshake's deadline is this class's own.
     WebSocketConnectOptions options =
         new WebSocketConnectOptions()
             .setHost(url.getHost())
             .setPort(url.getPort())
             .setURI(path)
             .setSubProtocols(List.of(serializer.subprotocol()))
-            .setAllowOriginHeader(false)
-            .setTimeout(30_000);
+            .setAllowOriginHeader(false);
     Future<Peer> connected =
         Future.<Peer>future(
             p ->
                 context.runOnContext(
-                    v ->
-                        client
-                            .connect(options)
-                            .map(ws -> new Peer(ws, serializer, context, target.routesWamp()))
-                            .onComplete(p)));
+                    v -> {
+                      long deadline =
+                          context
+                              .owner()
+                              .setTimer(
+                                  HANDSHAKE_TIMEOUT_MS,
+                                  t ->
+                                      p.tryFail(
+                                          "no WebSocket handshake within "
+                                              + HANDSHAKE_TIMEOUT_MS
+                                              + " ms"));
+                      client
+                          .connect(options)
+                          .onComplete(
+                              ar -> {
+                                context.owner().cancelTimer(deadline);
+                                if (ar.failed()) {
+                                  p.tryFail(ar.cause());
+                                } else if (!p.tryComplete(
+                                    new Peer(
+                                        ar.result(), serializer, context, target.routesWamp()))) {
+                                  ar.result().close();
+                                }
+                              });
+                    }));
     if (!target.routesWamp()) {
       return connected;
     }

@@ -16,7 +16,8 @@ import java.util.OptionalLong;
  * leaves them idle. Reports joins per second (TCP connect, WebSocket upgrade, HELLO, WELCOME; for
  * the raw relay the upgrade alone), the latency of one join, and the target's RSS and, for JVM
  * targets, live heap per session: the difference, divided by S, between before the first join and
- * after the last, each read after a full GC ({@code jcmd PID GC.run}, then {@code GC.heap_info}).
+ * after the last, each read after a full GC ({@code jcmd PID GC.run}, then {@code GC.heap_info});
+ * and, in measured runs, the target's CPU while the sessions sit idle for a while after the joins.
  */
 public final class SessionsScenario implements Scenario {
 
@@ -75,6 +76,11 @@ public final class SessionsScenario implements Scenario {
     return config.quick() ? Duration.ofMillis(200) : Duration.ofSeconds(1);
   }
 
+  /** The quiet window after the joins of a measured run, in which the router's CPU is read. */
+  private Duration idleWindow() {
+    return config.quick() ? Duration.ofSeconds(1) : Duration.ofSeconds(10);
+  }
+
   @Override
   public Sample run(Case c, Harness h, boolean warmup) throws Exception {
     // A warm-up opens as many sessions as a measured run: after one of 500, the first measured run
@@ -91,10 +97,20 @@ public final class SessionsScenario implements Scenario {
       int open = joined.peers().size();
       // Let the router finish what joining left behind (timers, buffers) before measuring.
       h.sleep(settle());
+      Map<String, Double> extras = new LinkedHashMap<>();
+      if (!warmup) {
+        // What the open sessions cost while nobody says anything: the router's keep-alive pings
+        // (router.websocket.ping-interval, to be set shorter than its 30 s to see them here) and
+        // whatever else runs on its own. A session that the keep-alive closed counts as lost.
+        Harness.Window quiet = h.window();
+        h.sleep(idleWindow());
+        Usage idle = quiet.end();
+        extras.put("idleCpuPct", idle.routerCpuSeconds() * 100 / idle.seconds());
+        extras.put("idleSysPct", idle.routerSysSeconds() * 100 / idle.seconds());
+      }
       long lost = h.onLoop(() -> joined.peers().stream().filter(Peer::isClosed).count());
       OptionalLong heapAfter = h.routerLiveHeapKiB();
       long rssAfter = h.routerRssKiB();
-      Map<String, Double> extras = new LinkedHashMap<>();
       extras.put("sessions", (double) open);
       extras.put("rssPerSessionKiB", (rssAfter - rssBefore) / (double) open);
       if (heapBefore.isPresent() && heapAfter.isPresent()) {
