@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class OpenFilesLimitIT {
 
-  private static final int OPEN_FILES = 320;
+  private static final int OPEN_FILES = 400;
   private static final int RESERVED = 64;
   private static final Pattern BOUND = Pattern.compile("takes at most (\\d+) sessions");
   private static final String WELCOME_PREFIX = "[2,";
@@ -56,9 +56,13 @@ class OpenFilesLimitIT {
                 Path.of("config", "realm1-open.yaml").toAbsolutePath().toString())
             .log(Path.of("target", "logs", "open-files-limit.log"))
             .start();
+    // The log file keeps earlier runs (a process appends to it): this run's line is the last.
     Matcher m = BOUND.matcher(router.logTail(400));
-    assertThat(m.find()).as("the router logs its session bound:\n" + router.logTail(40)).isTrue();
-    bound = Integer.parseInt(m.group(1));
+    bound = -1;
+    while (m.find()) {
+      bound = Integer.parseInt(m.group(1));
+    }
+    assertThat(bound).as("the router logs its session bound:\n" + router.logTail(40)).isPositive();
   }
 
   @AfterAll
@@ -73,7 +77,7 @@ class OpenFilesLimitIT {
   void aFullRouterRefusesTheNextClientAtOnceAndKeepsServing() throws Exception {
     assertThat(bound)
         .as("the bound leaves the reserve and the files open at start-up free")
-        .isBetween(OPEN_FILES / 3, OPEN_FILES - RESERVED);
+        .isBetween(100, OPEN_FILES - RESERVED);
 
     for (int i = 0; i < bound; i++) {
       open.add(join());

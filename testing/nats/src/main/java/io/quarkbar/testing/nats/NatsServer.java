@@ -1,0 +1,248 @@
+package io.quarkbar.testing.nats;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A private {@code nats-server} with JetStream for one test: a free client port and monitoring
+ * port, a store directory of its own, its output in a log file. Tests never use the machine's
+ * shared server on 4222, which other work relies on.
+ *
+ * <p>The failures a cluster must survive are here as calls: {@link #stop()} (SIGTERM, a clean
+ * shutdown), {@link #kill()} (SIGKILL), {@link #freeze()} and {@link #thaw()} (SIGSTOP and
+ * SIGCONT), and {@link #startAgain()} on the same ports and store, so that JetStream's data
+ * survives as it would on a real restart.
+ *
+ * <p>The binary: {@code $NATS_SERVER}, else {@code nats-server} on the PATH ({@code apt-get install
+ * nats-server}: 2.9.10 on Debian 12, the version our machines run).
+ */
+public final class NatsServer implements AutoCloseable {
+
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+
+  private final String binary;
+  private final Path storeDir;
+  private final Path log;
+  private final int port;
+  private final int monitorPort;
+  private Process process;
+
+  private NatsServer(String binary, Path workDir) throws IOException {
+    this.binary = binary;
+    Files.createDirectories(workDir);
+    this.storeDir = Files.createTempDirectory(workDir, "nats-store-");
+    this.log = storeDir.resolveSibling(storeDir.getFileName() + ".log");
+    int p;
+    int m;
+    do {
+      p = freePort();
+      m = freePort();
+    } while (p == m || p == 4222 || m == 4222);
+    this.port = p;
+    this.monitorPort = m;
+  }
+
+  /**
+   * Starts a server whose store directory and log go under {@code workDir} (e.g. {@code
+   * target/nats}), and returns once it answers its health check.
+   */
+  public static NatsServer start(Path workDir) {
+    try {
+      NatsServer server = new NatsServer(binary(), workDir);
+      server.launch();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start nats-server", e);
+    }
+  }
+
+  /** The URL clients connect to, e.g. {@code nats://127.0.0.1:41234}. */
+  public String url() {
+    return "nats://127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  /** SIGTERM, and waits for the server to end (SIGKILL after 10 s). */
+  public void stop() {
+    if (isAlive()) {
+      process.destroy();
+      await(Duration.ofSeconds(10));
+    }
+  }
+
+  /** SIGKILL: the server ends at once, without closing anything. */
+  public void kill() {
+    if (isAlive()) {
+      process.destroyForcibly();
+      await(Duration.ofSeconds(10));
+    }
+  }
+
+  /** SIGSTOP: the process stays, its sockets open, but it answers nothing. */
+  public void freeze() {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #freeze()}. */
+  public void thaw() {
+    signal("CONT");
+  }
+
+  /** Starts the server again on the same ports and store directory, after a stop or kill. */
+  public void startAgain() {
+    if (isAlive()) {
+      throw new IllegalStateException("nats-server is still running (pid " + pid() + ")");
+    }
+    launch();
+  }
+
+  /** The last {@code lines} lines of the server's output, for failure messages. */
+  public String logTail(int lines) {
+    try {
+      List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process != null && process.isAlive()) {
+      thaw();
+      kill();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "nats-server on " + url() + " (store " + storeDir + ")";
+  }
+
+  private void launch() {
+    List<String> command = new ArrayList<>();
+    command.add(binary);
+    command.addAll(List.of("-a", "127.0.0.1", "-p", Integer.toString(port)));
+    command.addAll(List.of("-m", Integer.toString(monitorPort)));
+    command.addAll(List.of("-js", "-sd", storeDir.toString()));
+    command.addAll(List.of("--server_name", "test-" + port));
+    try {
+      Files.writeString(
+          log,
+          "---- starting " + String.join(" ", command) + "\n",
+          StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot run " + binary + " (apt-get install nats-server, or set NATS_SERVER)", e);
+    }
+    awaitHealthy();
+  }
+
+  /** Waits until the monitoring port says the server, JetStream included, is ready. */
+  private void awaitHealthy() {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpRequest health =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + monitorPort + "/healthz"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "nats-server exited with code " + process.exitValue() + ":\n" + logTail(30));
+      }
+      try {
+        if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for nats-server", e);
+      }
+      sleep(100);
+    }
+    kill();
+    throw new IllegalStateException(
+        "nats-server not healthy within " + READY_TIMEOUT + ":\n" + logTail(30));
+  }
+
+  private void await(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void signal(String signal) {
+    if (!isAlive()) {
+      return;
+    }
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid())).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String binary() {
+    String configured = System.getenv("NATS_SERVER");
+    return configured != null && !configured.isBlank() ? configured : "nats-server";
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
