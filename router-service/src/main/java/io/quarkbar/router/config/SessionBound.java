@@ -20,8 +20,8 @@ import java.util.OptionalLong;
  *
  * @param sessions the bound the router enforces
  * @param configured {@code router.limits.max-sessions}
- * @param openFilesLimit the process' open-files limit (its hard limit: the JVM raises the soft one
- *     to it), empty where the platform does not tell
+ * @param openFilesLimit the process' open-files limit (its soft limit, which the JVM raises to the
+ *     hard one at start-up), empty where the platform does not tell
  * @param openAtStart files open when the bound was computed
  * @param reserved {@code router.limits.reserved-files}
  */
@@ -31,11 +31,11 @@ public record SessionBound(
   /** The bound for this process, read from the operating system. */
   public static SessionBound forThisProcess(int configured, int reserved) {
     OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-    if (os instanceof UnixOperatingSystemMXBean unix) {
+    if (os instanceof UnixOperatingSystemMXBean unix && unix.getMaxFileDescriptorCount() > 0) {
       return of(
           configured,
           OptionalLong.of(unix.getMaxFileDescriptorCount()),
-          unix.getOpenFileDescriptorCount(),
+          Math.max(0, unix.getOpenFileDescriptorCount()),
           reserved);
     }
     return of(configured, OptionalLong.empty(), 0, reserved);

@@ -81,6 +81,7 @@ public class RawSocketServer {
   @Inject RouterServiceConfig config;
 
   private volatile String deployment;
+  private volatile KeepAliveTimer keepAlive;
   private volatile int port = -1;
 
   /** Starts listening when {@code router.rawsocket.port} is set; fails start-up if it cannot. */
@@ -90,12 +91,14 @@ public class RawSocketServer {
       return;
     }
     int configured = rawsocket.maxMessageSize().orElse(config.websocket().maxMessageSize());
+    keepAlive =
+        rawsocket.pingInterval().isZero() ? null : new KeepAliveTimer(rawsocket.pingInterval());
     Settings settings =
         new Settings(
             Framing.announceable(configured),
             rawsocket.maxOutboundQueue().orElse(config.websocket().maxOutboundQueue()),
             rawsocket.pingInterval(),
-            rawsocket.pingInterval().isZero() ? null : new KeepAliveTimer(rawsocket.pingInterval()),
+            keepAlive,
             config.limits().helloTimeout());
     int requested = rawsocket.port().getAsInt();
     NetServerOptions options =
@@ -133,6 +136,9 @@ public class RawSocketServer {
       return;
     }
     deployment = null;
+    if (keepAlive != null) {
+      keepAlive.close();
+    }
     try {
       await(vertx.undeploy(id), STOP_TIMEOUT);
     } catch (Exception e) {

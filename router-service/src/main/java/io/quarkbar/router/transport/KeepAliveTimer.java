@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * Dead-peer detection for every connection of one transport, with one timer per event loop: after a
@@ -26,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  * after one to 1¼ intervals of silence, and a dead peer is closed after two to 2¼.
  */
 public final class KeepAliveTimer {
+
+  private static final Logger LOG = Logger.getLogger(KeepAliveTimer.class);
 
   /** Sweeps per ping interval. */
   static final int TICKS_PER_INTERVAL = 4;
@@ -76,13 +80,26 @@ public final class KeepAliveTimer {
     pipeline.addBefore(beforeHandler, "wampKeepAlive", new Watch(peer));
   }
 
+  /**
+   * Stops every sweep (at shutdown, or when the transport stops; in dev mode the event loops
+   * outlive a reload, and so would the sweeps). Connections still open are no longer pinged.
+   */
+  public void close() {
+    sweeps.values().forEach(sweep -> sweep.task.cancel(false));
+    sweeps.clear();
+  }
+
   /** The connections of one event loop; touched on that loop only, by its own task. */
   private final class Sweep implements Runnable {
 
     private final ArrayList<Watch> watched = new ArrayList<>();
+    private final ScheduledFuture<?> task;
 
     Sweep(EventExecutor loop) {
-      loop.scheduleAtFixedRate(this, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+      // With a fixed delay, not a fixed rate: after the loop stalled (a long GC pause), a fixed
+      // rate would run the missed sweeps back to back, and a quiet peer would go from pinged to
+      // closed before its pong could arrive.
+      task = loop.scheduleWithFixedDelay(this, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -98,11 +115,19 @@ public final class KeepAliveTimer {
           continue;
         }
         int quiet = ++w.quietTicks;
-        if (quiet == PING_AFTER) {
-          w.peer.ping(w.ctx);
-        } else if (quiet >= GONE_AFTER) {
+        try {
+          if (quiet == PING_AFTER) {
+            w.peer.ping(w.ctx);
+          } else if (quiet >= GONE_AFTER) {
+            w.ended = true;
+            w.peer.gone(w.ctx);
+          }
+        } catch (RuntimeException e) {
+          // A task that throws is never scheduled again: one bad connection must not end the
+          // keep-alive of every other connection on this loop.
+          LOG.errorf(e, "keep-alive of %s failed; closing it", w.ctx.channel());
           w.ended = true;
-          w.peer.gone(w.ctx);
+          w.ctx.close();
         }
         i++;
       }

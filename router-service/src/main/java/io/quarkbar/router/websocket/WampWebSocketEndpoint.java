@@ -5,6 +5,7 @@ import io.quarkbar.router.telemetry.RouterMetrics;
 import io.quarkbar.router.transport.KeepAliveTimer;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.quarkbar.wamp.router.Router;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerOptions;
@@ -72,6 +73,13 @@ public class WampWebSocketEndpoint implements HttpServerOptionsCustomizer {
         .setMaxWebSocketMessageSize(maxFrame);
   }
 
+  /** Stops the keep-alive's sweeps; the event loops outlive the application in dev mode. */
+  void stop(@Observes ShutdownEvent event) {
+    if (keepAlive != null) {
+      keepAlive.close();
+    }
+  }
+
   void route(@Observes io.vertx.ext.web.Router http) {
     Duration pingInterval = config.websocket().pingInterval();
     keepAlive = pingInterval.isZero() ? null : new KeepAliveTimer(pingInterval);
@@ -92,7 +100,9 @@ public class WampWebSocketEndpoint implements HttpServerOptionsCustomizer {
       // Before the upgrade, so that a full router answers at once instead of taking a connection
       // it cannot hold; the client may try another node or come back later.
       LOG.debugf("refused WebSocket: %d sessions, the router's limit", router.maxSessions());
-      ctx.response().putHeader("Retry-After", "5");
+      // Closed after the answer: a client that gives up without closing would otherwise hold a
+      // descriptor until the HTTP idle timeout, taking from router.limits.reserved-files.
+      ctx.response().putHeader("Retry-After", "5").putHeader(HttpHeaders.CONNECTION, "close");
       refuse(
           ctx,
           503,

@@ -61,6 +61,8 @@ public final class NatsServer implements AutoCloseable {
   public static NatsServer start(Path workDir) {
     try {
       NatsServer server = new NatsServer(binary(), workDir);
+      // A test JVM that dies (a killed fork) must not leave servers behind.
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "nats-server-cleanup"));
       server.launch();
       return server;
     } catch (IOException e) {
@@ -85,9 +87,10 @@ public final class NatsServer implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
-  /** SIGTERM, and waits for the server to end (SIGKILL after 10 s). */
+  /** SIGTERM, and waits for the server to end (SIGKILL after 10 s); thaws a frozen one first. */
   public void stop() {
     if (isAlive()) {
+      thaw();
       process.destroy();
       await(Duration.ofSeconds(10));
     }
