@@ -85,11 +85,17 @@ public final class ScaleMain {
   public static void main(String[] args) throws Exception {
     ScaleMain bench = new ScaleMain();
     bench.parse(args);
+    // Six routers of up to 2 GiB each must not outlive an interrupted run (Ctrl-C).
+    Thread cleanup = new Thread(bench::stopAll, "scale-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
+    boolean ok;
     try {
-      bench.run();
+      ok = bench.run();
     } finally {
       bench.stopAll();
+      Runtime.getRuntime().removeShutdownHook(cleanup);
     }
+    System.exit(ok ? 0 : 1);
   }
 
   private void parse(String[] args) {
@@ -114,7 +120,8 @@ public final class ScaleMain {
     }
   }
 
-  private void run() throws Exception {
+  /** The run; false when a session failed to join or was lost. */
+  private boolean run() throws Exception {
     Path app = root.resolve("router-service/target/quarkus-app");
     Path work = root.resolve("bench/target/scale");
     Files.createDirectories(work);
@@ -133,14 +140,14 @@ public final class ScaleMain {
       // 127.0.0.2 onwards: each worker a source address of its own, with its own ephemeral ports.
       startWorker(w, urls, share, sourceAddresses ? "127.0.0." + (2 + w) : "-", work);
     }
-    if (warmup > 0) {
-      log("warming up: %d sessions opened and closed per worker", warmup);
-      for (Worker w : workerProcesses) {
-        String line = w.out().readLine();
-        if (line == null || !line.startsWith("warm ")) {
-          throw new IllegalStateException("a worker's warm-up ended with: " + line);
-        }
+    log("warming up: %d sessions opened and closed per worker", warmup);
+    for (Worker w : workerProcesses) {
+      String line = w.out().readLine();
+      if (line == null || !line.startsWith("warm ")) {
+        throw new IllegalStateException("a worker's warm-up ended with: " + line);
       }
+    }
+    if (warmup > 0) {
       // The routers end the warm-up's sessions after their sockets close.
       Thread.sleep(3_000);
     }
@@ -280,9 +287,7 @@ public final class ScaleMain {
     Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
     System.out.println(md);
     System.out.println("written to " + out);
-    if (failed > 0 || stillOpen < ok) {
-      System.exit(1);
-    }
+    return failed == 0 && stillOpen == ok;
   }
 
   private void startNode(int i, Path app, Path work) throws IOException {
@@ -384,7 +389,7 @@ public final class ScaleMain {
     return total;
   }
 
-  private void stopAll() {
+  private synchronized void stopAll() {
     for (Worker w : workerProcesses) {
       w.in().println("stop");
       w.in().flush();

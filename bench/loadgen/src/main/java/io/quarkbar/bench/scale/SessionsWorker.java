@@ -26,9 +26,9 @@ import org.HdrHistogram.Histogram;
  * bounded number of handshakes in flight, then holds them until told to stop. A process may open at
  * most 20,000 files here, so 100,000 sessions need several of these.
  *
- * <p>Arguments: {@code URL[,URL...] SESSIONS SOURCE_ADDRESS IN_FLIGHT [WARMUP]}. With WARMUP, it
- * first opens and closes that many sessions, then waits for its parent's go. It talks to its parent
- * on standard streams, one line each:
+ * <p>Arguments: {@code URL[,URL...] SESSIONS SOURCE_ADDRESS|- IN_FLIGHT [WARMUP]}. It first opens
+ * and closes WARMUP sessions (none by default), then waits for its parent's go. It talks to its
+ * parent on standard streams, one line each:
  *
  * <pre>
  * out: warm FAILED      (after the warm-up)       in: go
@@ -56,18 +56,16 @@ public final class SessionsWorker {
     }
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    if (warmup > 0) {
-      // Each JVM here compiles its handshake path while it runs it: measured cold, 100,000 joins
-      // over twelve JVMs on two cores mostly measured the JIT compilers.
-      Round round = join(connectors, context, warmup, inFlight);
-      closeAll(round.peers);
-      System.out.println("warm " + round.failed);
-      System.out.flush();
-      String go = in.readLine();
-      if (!"go".equals(go)) {
-        vertx.close();
-        return;
-      }
+    // Each JVM here compiles its handshake path while it runs it: measured cold, 100,000 joins
+    // over twelve JVMs on two cores mostly measured the JIT compilers.
+    Round warm = join(connectors, context, warmup, inFlight);
+    closeAll(warm.peers);
+    System.out.println("warm " + warm.failed);
+    System.out.flush();
+    if (!"go".equals(in.readLine())) {
+      connectors.forEach(Connector::close);
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      return;
     }
     Round round = join(connectors, context, sessions, inFlight);
     Peer[] peers = round.peers;
