@@ -1,11 +1,11 @@
 package io.quarkbar.bench.scale;
 
 import io.quarkbar.bench.client.Connector;
+import io.quarkbar.bench.client.Joins;
 import io.quarkbar.bench.client.Peer;
 import io.quarkbar.bench.targets.Target;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.BufferedReader;
@@ -58,26 +58,30 @@ public final class SessionsWorker {
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     // Each JVM here compiles its handshake path while it runs it: measured cold, 100,000 joins
     // over twelve JVMs on two cores mostly measured the JIT compilers.
-    Round warm = join(connectors, context, warmup, inFlight);
-    closeAll(warm.peers);
-    System.out.println("warm " + warm.failed);
+    Joins.Round warm = join(connectors, context, warmup, inFlight);
+    closeAll(warm.peers());
+    System.out.println("warm " + warm.failed());
     System.out.flush();
     if (!"go".equals(in.readLine())) {
       connectors.forEach(Connector::close);
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       return;
     }
-    Round round = join(connectors, context, sessions, inFlight);
-    Peer[] peers = round.peers;
+    long start = System.nanoTime();
+    Joins.Round round = join(connectors, context, sessions, inFlight);
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    Peer[] peers = round.peers();
     System.out.printf(
         Locale.ROOT,
         "joined %d %d %d %d %d%s%n",
-        sessions - round.failed,
-        round.failed,
-        round.millis,
-        round.latency.getValueAtPercentile(50) / 1000,
-        round.latency.getValueAtPercentile(99) / 1000,
-        round.firstFailure == null ? "" : " " + round.firstFailure.replace('\n', ' '));
+        sessions - round.failed(),
+        round.failed(),
+        millis,
+        round.latency().getValueAtPercentile(50) / 1000,
+        round.latency().getValueAtPercentile(99) / 1000,
+        round.firstFailure() == null
+            ? ""
+            : " " + String.valueOf(round.firstFailure()).replace('\n', ' '));
     System.out.flush();
 
     String line;
@@ -99,65 +103,18 @@ public final class SessionsWorker {
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
-  /** Sessions opened by one round of joins, and how it went. */
-  private record Round(
-      Peer[] peers, int failed, long millis, Histogram latency, String firstFailure) {}
-
   /** Opens {@code sessions} sessions round-robin over the connectors, {@code inFlight} at once. */
-  private static Round join(List<Connector> connectors, Context context, int sessions, int inFlight)
-      throws Exception {
-    Peer[] peers = new Peer[sessions];
-    Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 2);
-    Promise<Void> done = Promise.promise();
-    var state =
-        new Object() {
-          int next;
-          int pending;
-          int failed;
-          String firstFailure;
-
-          void launch() {
-            while (pending < inFlight && next < sessions) {
-              int i = next++;
-              pending++;
-              long started = System.nanoTime();
-              Future<Peer> joined =
-                  connectors.get(i % connectors.size()).join(Serializer.JSON, "bench.idle");
-              joined.onComplete(
-                  ar -> {
-                    pending--;
-                    if (ar.succeeded()) {
-                      latency.recordValue(
-                          Math.min(
-                              System.nanoTime() - started, latency.getHighestTrackableValue()));
-                      peers[i] = ar.result();
-                    } else {
-                      failed++;
-                      if (firstFailure == null) {
-                        firstFailure = String.valueOf(ar.cause());
-                      }
-                    }
-                    if (next == sessions && pending == 0) {
-                      done.tryComplete();
-                    } else {
-                      launch();
-                    }
-                  });
-            }
-          }
-        };
-    long start = System.nanoTime();
-    context.runOnContext(
-        v -> {
-          if (sessions == 0) {
-            done.complete();
-          } else {
-            state.launch();
-          }
-        });
-    done.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.MINUTES);
-    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    return new Round(peers, state.failed, millis, latency, state.firstFailure);
+  private static Joins.Round join(
+      List<Connector> connectors, Context context, int sessions, int inFlight) throws Exception {
+    return Joins.open(
+            context,
+            sessions,
+            i -> connectors.get(i % connectors.size()).join(Serializer.JSON, "bench.idle"),
+            inFlight,
+            new Histogram(TimeUnit.SECONDS.toNanos(60), 2))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.MINUTES);
   }
 
   private static void closeAll(Peer[] peers) {

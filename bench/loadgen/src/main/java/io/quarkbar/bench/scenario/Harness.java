@@ -2,6 +2,7 @@ package io.quarkbar.bench.scenario;
 
 import io.quarkbar.bench.SuiteConfig;
 import io.quarkbar.bench.client.Connector;
+import io.quarkbar.bench.client.Joins;
 import io.quarkbar.bench.client.Peer;
 import io.quarkbar.bench.probe.JvmHeap;
 import io.quarkbar.bench.probe.Proc;
@@ -10,7 +11,6 @@ import io.quarkbar.bench.targets.TargetEnv;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -162,62 +162,22 @@ public final class Harness {
   public Joined joinAll(Serializer serializer, List<String> channels, int concurrency)
       throws Exception {
     int n = channels.size();
-    Peer[] peers = new Peer[n];
     Histogram latency = histogram();
-    Promise<Void> done = Promise.promise();
-    var state =
-        new Object() {
-          int next;
-          int pending;
-          int failed;
-          Throwable firstFailure;
-
-          void launch() {
-            while (pending < concurrency && next < n) {
-              int i = next++;
-              pending++;
-              long started = System.nanoTime();
-              connector
-                  .join(serializer, channels.get(i))
-                  .onComplete(
-                      ar -> {
-                        pending--;
-                        if (ar.succeeded()) {
-                          latency.recordValue(
-                              Math.min(System.nanoTime() - started, MAX_LATENCY_NANOS));
-                          peers[i] = ar.result();
-                        } else {
-                          failed++;
-                          if (firstFailure == null) {
-                            firstFailure = ar.cause();
-                          }
-                        }
-                        if (next == n && pending == 0) {
-                          done.tryComplete();
-                        } else {
-                          launch();
-                        }
-                      });
-            }
-            if (n == 0) {
-              done.tryComplete();
-            }
-          }
-        };
-    onLoop(state::launch);
-    await(done.future());
-    int failed = onLoop(() -> state.failed);
-    List<Peer> joined = new ArrayList<>(n - failed);
-    for (Peer p : peers) {
+    Joins.Round round =
+        await(
+            Joins.open(
+                loop, n, i -> connector.join(serializer, channels.get(i)), concurrency, latency));
+    List<Peer> joined = new ArrayList<>(n - round.failed());
+    for (Peer p : round.peers()) {
       if (p != null) {
         joined.add(p);
       }
     }
     if (joined.isEmpty() && n > 0) {
       throw new IllegalStateException(
-          "no peer could join " + target.name() + ": " + onLoop(() -> state.firstFailure));
+          "no peer could join " + target.name() + ": " + round.firstFailure());
     }
-    return new Joined(joined, failed, onLoop(latency::copy));
+    return new Joined(joined, round.failed(), onLoop(latency::copy));
   }
 
   /**
