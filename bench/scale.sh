@@ -12,23 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-java_major() {
-  { "$1/bin/java" -XshowSettings:properties -version 2>&1 || true; } |
-    sed -n 's/^ *java.specification.version = //p' | head -n1
-}
-if [[ -z "${JAVA_HOME:-}" || ! -x "${JAVA_HOME}/bin/java" || $(java_major "$JAVA_HOME") -lt 21 ]]; then
-  JAVA_HOME=""
-  for jdk in /usr/lib/jvm/*; do
-    [[ -x "$jdk/bin/java" && -x "$jdk/bin/jcmd" ]] || continue
-    v=$(java_major "$jdk")
-    if [[ "$v" =~ ^[0-9]+$ ]] && ((v >= 21)); then
-      JAVA_HOME=$jdk
-      break
-    fi
-  done
-  [[ -n "$JAVA_HOME" ]] || { echo "bench/scale.sh: no JDK 21 or newer found (set JAVA_HOME)" >&2; exit 1; }
-fi
-export JAVA_HOME
+source "$root/bench/jdk.sh"
 
 if [[ "${SKIP_BUILD:-}" != 1 ]]; then
   ./mvnw -B -q install -Dmaven.test.skip=true -Dspotless.check.skip=true \
