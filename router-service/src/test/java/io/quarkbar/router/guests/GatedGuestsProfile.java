@@ -1,9 +1,9 @@
 package io.quarkbar.router.guests;
 
+import io.quarkbar.router.support.FreePorts;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -25,7 +25,7 @@ public class GatedGuestsProfile implements QuarkusTestProfile {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    int port = freePort();
+    int port = FreePorts.next();
     return Map.of(
         "router.guests.gate.command",
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -46,13 +46,5 @@ public class GatedGuestsProfile implements QuarkusTestProfile {
         "-c,exec sleep 600",
         "router.guests.follower.after",
         "gate");
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

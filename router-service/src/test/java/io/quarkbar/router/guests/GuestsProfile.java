@@ -1,9 +1,7 @@
 package io.quarkbar.router.guests;
 
+import io.quarkbar.router.support.FreePorts;
 import io.quarkus.test.junit.QuarkusTestProfile;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -42,8 +40,8 @@ public class GuestsProfile implements QuarkusTestProfile {
 
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classes = Path.of("target", "test-classes").toAbsolutePath().toString();
-    int dbPort = freePort();
-    int webPort = freePort();
+    int dbPort = FreePorts.next();
+    int webPort = FreePorts.next();
     guest(
         "db",
         java,
@@ -73,7 +71,7 @@ public class GuestsProfile implements QuarkusTestProfile {
     config.put("router.guests.once.restart", "never");
 
     shell("deaf", "exec sleep 600");
-    config.put("router.guests.deaf.health-url", "http://127.0.0.1:" + freePort() + "/health");
+    config.put("router.guests.deaf.health-url", "http://127.0.0.1:" + FreePorts.next() + "/health");
     config.put("router.guests.deaf.start-timeout", "1500ms");
     config.put("router.guests.deaf.restart", "never");
 
@@ -95,14 +93,6 @@ public class GuestsProfile implements QuarkusTestProfile {
     config.put("router.guests." + name + ".command", command);
     for (int i = 0; i < args.size(); i++) {
       config.put("router.guests." + name + ".args[" + i + "]", args.get(i));
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }
