@@ -222,6 +222,10 @@ public final class Realm implements SessionListener {
     return dealer;
   }
 
+  Broker broker() {
+    return broker;
+  }
+
   public Collection<Session> sessions() {
     return sessions.values();
   }

@@ -7,6 +7,8 @@ import io.quarkbar.wamp.protocol.uri.UriValidator;
 import io.quarkbar.wamp.protocol.uri.WampUris;
 import io.quarkbar.wamp.router.authentication.Authentication;
 import io.quarkbar.wamp.router.authentication.Grant;
+import io.quarkbar.wamp.router.broker.EventExchange;
+import io.quarkbar.wamp.router.broker.SharedPublication;
 import io.quarkbar.wamp.router.config.DynamicProcedure;
 import io.quarkbar.wamp.router.config.Limits;
 import io.quarkbar.wamp.router.config.RealmConfig;
@@ -84,6 +86,26 @@ public final class Router implements JoinHandler {
     this.authentication =
         new Authentication(
             config.realms(), limits, timer, this::welcome, this::callAsRouter, telemetry);
+  }
+
+  /**
+   * Makes this router one node of a cluster for publications: they are shared through {@code
+   * exchange} with the other nodes, whose own come back through {@link #deliverShared}. Called
+   * once, before the router takes sessions.
+   */
+  public void shareEvents(EventExchange exchange) {
+    realms.values().forEach(r -> r.broker().exchange(exchange));
+  }
+
+  /**
+   * Delivers a publication of another node of the cluster to this node's subscribers in {@code
+   * realm}; one for a realm this node does not have is dropped.
+   */
+  public void deliverShared(String realm, SharedPublication publication) {
+    Realm r = realms.get(realm);
+    if (r != null) {
+      r.broker().deliverShared(publication);
+    }
   }
 
   /**

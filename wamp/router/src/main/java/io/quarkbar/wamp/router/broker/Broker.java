@@ -38,6 +38,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Publish runs on the publisher's thread without locks; subscribe and unsubscribe serialize on
  * the broker. SUBSCRIBED goes out before the subscriber becomes visible to publishers, so no EVENT
  * can overtake it.
+ *
+ * <p>In a cluster ({@link #exchange}), a node's first subscription to a pattern also asks the other
+ * nodes for its publications; its subscribers get SUBSCRIBED once that is confirmed, and are
+ * admitted from the exchange's thread (see {@link #follow}).
  */
 public final class Broker {
 
@@ -67,6 +71,15 @@ public final class Broker {
   private Telemetry telemetry = Telemetry.NONE;
   private RetainedEvents retained = new RetainedEvents(List.of());
   private Map<String, Object> features = FEATURES;
+
+  /** The other nodes of a cluster, or null for a router on its own. */
+  private volatile EventExchange exchange;
+
+  /**
+   * The error of a SUBSCRIBE or acknowledged PUBLISH that needs the other nodes of a cluster while
+   * they cannot be reached (Quarkbar's own URI; the specification has none for it).
+   */
+  public static final String CLUSTER_UNAVAILABLE = "quarkbar.error.cluster_unavailable";
 
   public Broker(Authorizer authorizer, UriValidator uris, Limits limits) {
     this.authorizer = authorizer;
@@ -115,6 +128,17 @@ public final class Broker {
     return features;
   }
 
+  /**
+   * Shares this broker's publications with the other nodes of a cluster and delivers theirs (see
+   * {@link #deliverShared}). Called once, before the realm takes sessions.
+   */
+  public void exchange(EventExchange exchange) {
+    this.exchange = exchange;
+    for (Subscription sub : byId.values()) {
+      exchange.follow(realm, sub.uri, sub.match);
+    }
+  }
+
   /** Where subscription changes are reported (the subscription meta events). */
   public void listen(SubscriptionListener listener) {
     this.listener = listener;
@@ -135,6 +159,7 @@ public final class Broker {
     Subscription sub;
     boolean created = false;
     boolean added = false;
+    boolean waits;
     synchronized (this) {
       Set<Subscription> own = bySession.get(session);
       sub = byTopic.get(topic, match);
@@ -156,13 +181,99 @@ public final class Broker {
         byId.put(sub.id, sub);
         created = true;
       }
-      session.send(new Subscribed(msg.request(), sub.id));
-      if (!sub.contains(session)) {
-        sub.add(session);
-        bySession.computeIfAbsent(session, s -> ConcurrentHashMap.newKeySet()).add(sub);
-        added = true;
+      if (created && exchange != null) {
+        sub.followPending = new ArrayList<>();
+        sub.followRequests = new ArrayList<>();
+      }
+      waits = sub.followPending != null;
+      if (waits) {
+        sub.followPending.add(session);
+        sub.followRequests.add(msg);
+      } else {
+        added = admit(session, msg, sub);
       }
     }
+    if (!waits) {
+      admitted(session, msg, sub, created, added);
+    } else if (created) {
+      follow(sub);
+    }
+  }
+
+  /**
+   * Asks the other nodes for the publications of a new subscription; its first subscribers wait for
+   * SUBSCRIBED until they are sure to get them (subscribe on one node, then publish on another,
+   * must never miss the event).
+   */
+  private void follow(Subscription sub) {
+    exchange
+        .follow(realm, sub.uri, sub.match)
+        .whenComplete(
+            (ok, failure) -> {
+              List<Session> waiting;
+              List<Subscribe> requests;
+              boolean[] added;
+              synchronized (this) {
+                waiting = sub.followPending;
+                requests = sub.followRequests;
+                sub.followPending = null;
+                sub.followRequests = null;
+                added = new boolean[waiting.size()];
+                if (failure == null) {
+                  // On this thread, not the subscribers' own: the subscribers must be in place
+                  // before their clients see SUBSCRIBED (they may publish at once, here or on
+                  // another node), and no EVENT may overtake SUBSCRIBED; publishers that find
+                  // the subscription admitting wait for the lock (see deliver).
+                  sub.admitting = true;
+                  for (int i = 0; i < waiting.size(); i++) {
+                    added[i] = add(waiting.get(i), sub);
+                  }
+                  for (int i = 0; i < waiting.size(); i++) {
+                    waiting.get(i).send(new Subscribed(requests.get(i).request(), sub.id));
+                  }
+                  sub.admitting = false;
+                } else {
+                  dropIfEmpty(sub);
+                }
+              }
+              for (int i = 0; i < waiting.size(); i++) {
+                Session session = waiting.get(i);
+                if (failure == null) {
+                  admitted(session, requests.get(i), sub, i == 0, added[i]);
+                } else {
+                  session.error(
+                      Subscribe.CODE,
+                      requests.get(i).request(),
+                      CLUSTER_UNAVAILABLE,
+                      "the other router nodes cannot be asked for this topic's events: "
+                          + rootMessage(failure));
+                }
+              }
+            });
+  }
+
+  /**
+   * Sends SUBSCRIBED and adds the session to {@code sub}; under the broker's lock, so that no EVENT
+   * overtakes SUBSCRIBED. Returns whether the session was new to the subscription.
+   */
+  private boolean admit(Session session, Subscribe msg, Subscription sub) {
+    session.send(new Subscribed(msg.request(), sub.id));
+    return add(session, sub);
+  }
+
+  /** Adds the session to {@code sub}, under the broker's lock; false when it was there. */
+  private boolean add(Session session, Subscription sub) {
+    if (sub.contains(session)) {
+      return false;
+    }
+    sub.add(session);
+    bySession.computeIfAbsent(session, s -> ConcurrentHashMap.newKeySet()).add(sub);
+    return true;
+  }
+
+  /** What follows a subscription, outside the lock: retained events and meta events. */
+  private void admitted(
+      Session session, Subscribe msg, Subscription sub, boolean created, boolean added) {
     if (Boolean.TRUE.equals(msg.options().get("get_retained"))) {
       sendRetained(session, sub);
     }
@@ -181,6 +292,14 @@ public final class Broker {
     if (!session.isAlive()) {
       removeSession(session);
     }
+  }
+
+  private static String rootMessage(Throwable failure) {
+    Throwable t = failure;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
   }
 
   public void processUnsubscribe(Session session, Unsubscribe msg) {
@@ -239,7 +358,18 @@ public final class Broker {
       refuse(publisher, msg, acknowledge, refusal.error(), refusal.message());
       return;
     }
-    long publication = publish(publisher, msg, permission);
+    long publication;
+    try {
+      publication = publish(publisher, msg, permission);
+    } catch (IllegalStateException e) {
+      refuse(
+          publisher,
+          msg,
+          acknowledge,
+          CLUSTER_UNAVAILABLE,
+          "delivered on this router node only: " + e.getMessage());
+      return;
+    }
     if (retained.isEnabled() && Boolean.TRUE.equals(msg.options().get("retain"))) {
       boolean disclose =
           Authorizer.discloses(permission, Disclose.PUBLISHER)
@@ -263,10 +393,21 @@ public final class Broker {
    * permission to publish on the topic was checked when it left the testament.
    */
   public void publishTestament(Session publisher, Publish msg) {
-    publish(publisher, msg, authorizer.permission(publisher.identity().authrole(), msg.topic()));
+    try {
+      publish(publisher, msg, authorizer.permission(publisher.identity().authrole(), msg.topic()));
+    } catch (IllegalStateException e) {
+      LOG.warnf(
+          "the testament of session %d on %s reached this node only: %s",
+          publisher.id(), msg.topic(), e.getMessage());
+    }
   }
 
-  /** Delivers an authorized publication to its subscribers; returns its publication ID. */
+  /**
+   * Delivers an authorized publication to its subscribers, on this node and through the exchange on
+   * the others; returns its publication ID.
+   *
+   * @throws IllegalStateException when it reached this node's subscribers only
+   */
   private long publish(Session publisher, Publish msg, Permission permission) {
     long publication = IdGenerator.globalId();
     boolean disclose =
@@ -274,14 +415,40 @@ public final class Broker {
             || Boolean.TRUE.equals(msg.options().get("disclose_me"));
     PublicationFilter filter = new PublicationFilter(publisher, msg.options());
     Telemetry.Span span = telemetry.publicationSpan(realm, msg.topic(), publisher, msg.options());
+    Map<String, Object> disclosure = disclose ? publisher.publisherDetails() : null;
     int[] receivers = {0};
     byTopic.forEachMatch(
         msg.topic(),
-        sub -> receivers[0] += deliver(sub, publisher, msg, publication, disclose, filter, span));
+        sub ->
+            receivers[0] +=
+                deliver(
+                    sub,
+                    publication,
+                    msg.topic(),
+                    msg.options(),
+                    msg.arguments(),
+                    msg.argumentsKw(),
+                    disclosure,
+                    filter,
+                    span));
     if (span != null) {
       span.end(null);
     }
     telemetry.published(receivers[0]);
+    EventExchange others = exchange;
+    if (others != null) {
+      others.publish(
+          realm,
+          new SharedPublication(
+              publication,
+              publisher.id(),
+              disclosure == null ? Map.of() : disclosure,
+              msg.topic(),
+              msg.options(),
+              msg.arguments(),
+              msg.argumentsKw(),
+              false));
+    }
     return publication;
   }
 
@@ -313,28 +480,92 @@ public final class Broker {
    */
   public void publishAsRouter(String topic, List<Object> args, Map<String, Object> kwargs) {
     long publication = IdGenerator.globalId();
-    byTopic.forEachMatch(
-        topic,
-        sub -> {
-          if (!UriValidator.isReserved(sub.uri)) {
-            return;
-          }
-          Session[] subscribers = sub.subscribers();
-          if (subscribers.length == 0) {
-            return;
-          }
-          Map<String, Object> details =
-              sub.match == MatchPolicy.EXACT ? Map.of() : Map.of("topic", topic);
-          OutgoingMessage event =
-              new OutgoingMessage(new Event(sub.id, publication, details, args, kwargs));
-          for (Session subscriber : subscribers) {
-            subscriber.send(event);
-          }
-        });
+    byTopic.forEachMatch(topic, sub -> deliverAsRouter(sub, topic, publication, args, kwargs));
+    EventExchange others = exchange;
+    if (others != null) {
+      try {
+        others.publish(
+            realm,
+            new SharedPublication(publication, 0, Map.of(), topic, Map.of(), args, kwargs, true));
+      } catch (IllegalStateException e) {
+        // At most once, as every event: the other nodes' meta subscribers miss this one.
+        LOG.debugf("the meta event %s reached this node only: %s", topic, e.getMessage());
+      }
+    }
   }
 
-  /** Whether anyone is subscribed to {@code topic}, so that a meta event need not be built. */
+  /**
+   * The subscribers an event goes to. Read before {@code admitting}: a subscriber added by an
+   * admission still under way (see {@link #follow}) is seen with the flag set, and the lock then
+   * waits until its SUBSCRIBED is out.
+   */
+  private Session[] subscribersOf(Subscription sub) {
+    Session[] subscribers = sub.subscribers();
+    if (sub.admitting) {
+      synchronized (this) {
+        subscribers = sub.subscribers();
+      }
+    }
+    return subscribers;
+  }
+
+  private void deliverAsRouter(
+      Subscription sub,
+      String topic,
+      long publication,
+      List<Object> args,
+      Map<String, Object> kwargs) {
+    if (!UriValidator.isReserved(sub.uri)) {
+      return;
+    }
+    Session[] subscribers = subscribersOf(sub);
+    if (subscribers.length == 0) {
+      return;
+    }
+    Map<String, Object> details =
+        sub.match == MatchPolicy.EXACT ? Map.of() : Map.of("topic", topic);
+    OutgoingMessage event =
+        new OutgoingMessage(new Event(sub.id, publication, details, args, kwargs));
+    for (Session subscriber : subscribers) {
+      subscriber.send(event);
+    }
+  }
+
+  /**
+   * Delivers a publication that another node of the cluster made (and delivered to its own
+   * subscribers) to this node's subscribers, as that node would have.
+   */
+  public void deliverShared(SharedPublication p) {
+    if (p.fromRouter()) {
+      byTopic.forEachMatch(
+          p.topic(), sub -> deliverAsRouter(sub, p.topic(), p.publication(), p.args(), p.kwargs()));
+      return;
+    }
+    PublicationFilter filter = new PublicationFilter(p.publisher(), p.options());
+    Map<String, Object> disclosure = p.disclosure().isEmpty() ? null : p.disclosure();
+    byTopic.forEachMatch(
+        p.topic(),
+        sub ->
+            deliver(
+                sub,
+                p.publication(),
+                p.topic(),
+                p.options(),
+                p.args(),
+                p.kwargs(),
+                disclosure,
+                filter,
+                null));
+  }
+
+  /**
+   * Whether anyone is subscribed to {@code topic}, so that a meta event need not be built; in a
+   * cluster, a subscriber may be on another node, so always.
+   */
   public boolean hasSubscribers(String topic) {
+    if (exchange != null) {
+      return true;
+    }
     boolean[] any = {false};
     byTopic.forEachMatch(topic, sub -> any[0] |= UriValidator.isReserved(sub.uri));
     return any[0];
@@ -383,16 +614,22 @@ public final class Broker {
     return ids;
   }
 
-  /** Sends the event to the subscribers of {@code sub} the filter accepts; returns how many. */
+  /**
+   * Sends the event to the subscribers of {@code sub} the filter accepts; returns how many.
+   *
+   * @param disclosure the publisher's identity for EVENT.Details, or null when not disclosed
+   */
   private int deliver(
       Subscription sub,
-      Session publisher,
-      Publish msg,
       long publication,
-      boolean disclose,
+      String topic,
+      Map<String, Object> options,
+      List<Object> args,
+      Map<String, Object> kwargs,
+      Map<String, Object> disclosure,
       PublicationFilter filter,
       Telemetry.Span span) {
-    Session[] subscribers = sub.subscribers();
+    Session[] subscribers = subscribersOf(sub);
     OutgoingMessage event = null;
     int sent = 0;
     if (sub.history != null && !filter.namesSessions()) {
@@ -400,10 +637,10 @@ public final class Broker {
           new EventHistory.Stored(
               java.time.Instant.now(),
               publication,
-              msg.topic(),
-              eventDetails(sub, publisher, msg, disclose, null),
-              msg.arguments(),
-              msg.argumentsKw(),
+              topic,
+              eventDetails(sub, topic, options, disclosure, null),
+              args,
+              kwargs,
               filter));
     }
     for (Session subscriber : subscribers) {
@@ -416,9 +653,9 @@ public final class Broker {
                 new Event(
                     sub.id,
                     publication,
-                    eventDetails(sub, publisher, msg, disclose, span),
-                    msg.arguments(),
-                    msg.argumentsKw()));
+                    eventDetails(sub, topic, options, disclosure, span),
+                    args,
+                    kwargs));
       }
       try {
         subscriber.send(event);
@@ -426,7 +663,7 @@ public final class Broker {
       } catch (RuntimeException e) {
         // A bug of ours in converting the event for this subscriber's serializer: the other
         // subscribers and the publisher must not pay for it.
-        LOG.errorf(e, "could not send an event on %s to session %d", msg.topic(), subscriber.id());
+        LOG.errorf(e, "could not send an event on %s to session %d", topic, subscriber.id());
         telemetry.eventDropped();
       }
     }
@@ -434,27 +671,28 @@ public final class Broker {
   }
 
   private static Map<String, Object> eventDetails(
-      Subscription sub, Session publisher, Publish msg, boolean disclose, Telemetry.Span span) {
-    boolean traced = span != null || TraceContext.present(msg.options());
-    if (sub.match == MatchPolicy.EXACT && !isPassthru(msg) && !traced) {
-      return disclose ? publisher.publisherDetails() : Map.of();
+      Subscription sub,
+      String topic,
+      Map<String, Object> options,
+      Map<String, Object> disclosure,
+      Telemetry.Span span) {
+    boolean traced = span != null || TraceContext.present(options);
+    boolean passthru = Passthru.isPassthru(options);
+    if (sub.match == MatchPolicy.EXACT && !passthru && !traced) {
+      return disclosure != null ? disclosure : Map.of();
     }
     Map<String, Object> details = new HashMap<>(8);
     if (sub.match != MatchPolicy.EXACT) {
-      details.put("topic", msg.topic());
+      details.put("topic", topic);
     }
-    if (disclose) {
-      details.putAll(publisher.publisherDetails());
+    if (disclosure != null) {
+      details.putAll(disclosure);
     }
-    Passthru.copy(msg.options(), details);
+    Passthru.copy(options, details);
     if (traced) {
-      TraceContext.pass(msg.options(), span, details);
+      TraceContext.pass(options, span, details);
     }
     return details;
-  }
-
-  private static boolean isPassthru(Publish msg) {
-    return Passthru.isPassthru(msg.options());
   }
 
   /**
@@ -514,9 +752,13 @@ public final class Broker {
    * their history does too); returns whether it did.
    */
   private boolean dropIfEmpty(Subscription sub) {
-    if (sub.isEmpty() && sub.history == null) {
+    if (sub.isEmpty() && sub.history == null && sub.followPending == null) {
       byTopic.remove(sub.uri, sub.match);
       byId.remove(sub.id);
+      EventExchange others = exchange;
+      if (others != null) {
+        others.unfollow(realm, sub.uri, sub.match);
+      }
       return true;
     }
     return false;

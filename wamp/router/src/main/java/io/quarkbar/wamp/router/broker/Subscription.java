@@ -1,8 +1,10 @@
 package io.quarkbar.wamp.router.broker;
 
+import io.quarkbar.wamp.protocol.message.Subscribe;
 import io.quarkbar.wamp.router.config.MatchPolicy;
 import io.quarkbar.wamp.router.session.Session;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One subscription: a topic pattern and every session subscribed to it. All of them share its ID,
@@ -20,6 +22,17 @@ final class Subscription {
 
   /** The events kept for {@code wamp.subscription.get_events}, if a rule asks for them. */
   EventHistory history;
+
+  /**
+   * Sessions (and their SUBSCRIBE) waiting for SUBSCRIBED while the other nodes of a cluster are
+   * asked for this new subscription's events; null when none wait. Under the broker's lock.
+   */
+  List<Session> followPending;
+
+  List<Subscribe> followRequests;
+
+  /** Set while sessions are added and sent SUBSCRIBED from a thread not their own. */
+  volatile boolean admitting;
 
   private volatile Session[] subscribers = new Session[0];
 

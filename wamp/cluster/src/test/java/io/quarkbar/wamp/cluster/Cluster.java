@@ -1,0 +1,88 @@
+package io.quarkbar.wamp.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkbar.testing.nats.NatsServer;
+import io.quarkbar.wamp.protocol.serialization.Serializer;
+import io.quarkbar.wamp.router.Router;
+import io.quarkbar.wamp.router.config.RouterConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Router nodes in this JVM, joined as one cluster over a private NATS server: each node a router
+ * core of its own with its own NATS connection, as separate processes would have. A random cluster
+ * name keeps runs apart.
+ */
+final class Cluster implements AutoCloseable {
+
+  static final String REALM = "realm1";
+
+  final NatsServer nats;
+  final List<Router> routers = new ArrayList<>();
+  final List<ClusterNode> nodes = new ArrayList<>();
+
+  private Cluster(NatsServer nats) {
+    this.nats = nats;
+  }
+
+  /** {@code size} nodes of an open realm on a NATS server of their own. */
+  static Cluster start(int size) {
+    NatsServer nats = NatsServer.start(Path.of("target", "nats"));
+    Cluster cluster = new Cluster(nats);
+    String name = "t" + UUID.randomUUID().toString().substring(0, 8);
+    for (int i = 1; i <= size; i++) {
+      Router router = new Router(RouterConfig.openRealm(REALM));
+      cluster.routers.add(router);
+      cluster.nodes.add(ClusterNode.join(ClusterSettings.of(nats.url(), name, "n" + i), router));
+    }
+    cluster.awaitConnected();
+    return cluster;
+  }
+
+  /** Node {@code n}'s router, counting from 1. */
+  Router node(int n) {
+    return routers.get(n - 1);
+  }
+
+  NatsEventExchange events(int n) {
+    return nodes.get(n - 1).events();
+  }
+
+  Peer join(int n) {
+    return Peer.join(node(n), Serializer.JSON);
+  }
+
+  Peer join(int n, Serializer serializer) {
+    return Peer.join(node(n), serializer);
+  }
+
+  void awaitConnected() {
+    await("every node connected to NATS", () -> nodes.stream().allMatch(ClusterNode::isConnected));
+  }
+
+  /** Waits up to 10 s for {@code condition}; fails with {@code what} if it never holds. */
+  static void await(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        assertThat(condition.getAsBoolean()).as(what).isTrue();
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    nodes.forEach(ClusterNode::close);
+    nats.close();
+  }
+}

@@ -1,0 +1,143 @@
+package io.quarkbar.wamp.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.quarkbar.wamp.protocol.message.Error;
+import io.quarkbar.wamp.protocol.message.Event;
+import io.quarkbar.wamp.protocol.message.Hello;
+import io.quarkbar.wamp.protocol.message.Publish;
+import io.quarkbar.wamp.protocol.message.Published;
+import io.quarkbar.wamp.protocol.message.Subscribe;
+import io.quarkbar.wamp.protocol.message.Subscribed;
+import io.quarkbar.wamp.protocol.message.Unsubscribe;
+import io.quarkbar.wamp.protocol.message.Unsubscribed;
+import io.quarkbar.wamp.protocol.message.WampMessage;
+import io.quarkbar.wamp.protocol.message.Welcome;
+import io.quarkbar.wamp.protocol.serialization.Serializer;
+import io.quarkbar.wamp.router.Router;
+import io.quarkbar.wamp.router.transport.LocalTransport;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A WAMP client of one router node, on a {@link LocalTransport} that encodes every message. */
+final class Peer {
+
+  static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  /** How long a peer listens for an event that must not come (events cross a NATS server). */
+  static final Duration QUIET = Duration.ofMillis(300);
+
+  private static final Map<String, Object> ROLES =
+      Map.of(
+          "publisher",
+          Map.of(
+              "features",
+              Map.of("publisher_exclusion", true, "subscriber_blackwhite_listing", true)),
+          "subscriber",
+          Map.of("features", Map.of("pattern_based_subscription", true)));
+
+  private final LocalTransport transport;
+  private final AtomicLong requests = new AtomicLong();
+  private final long session;
+  private final String authid;
+
+  private Peer(LocalTransport transport) {
+    this.transport = transport;
+    transport.sendToRouter(new Hello(Cluster.REALM, Map.of("roles", ROLES)));
+    Welcome welcome = expect(Welcome.class);
+    this.session = welcome.session();
+    this.authid = (String) welcome.details().get("authid");
+  }
+
+  static Peer join(Router router, Serializer serializer) {
+    return new Peer(LocalTransport.connect(router, serializer));
+  }
+
+  long session() {
+    return session;
+  }
+
+  String authid() {
+    return authid;
+  }
+
+  long subscribe(String topic) {
+    return subscribe(topic, Map.of());
+  }
+
+  long subscribe(String topic, Map<String, Object> options) {
+    long request = requests.incrementAndGet();
+    transport.sendToRouter(new Subscribe(request, options, topic));
+    Subscribed s = expect(Subscribed.class);
+    assertThat(s.request()).isEqualTo(request);
+    return s.subscription();
+  }
+
+  /** SUBSCRIBE that the router refuses; returns its ERROR. */
+  Error subscribeRefused(String topic, Map<String, Object> options) {
+    long request = requests.incrementAndGet();
+    transport.sendToRouter(new Subscribe(request, options, topic));
+    Error e = expect(Error.class);
+    assertThat(e.request()).isEqualTo(request);
+    return e;
+  }
+
+  void unsubscribe(long subscription) {
+    long request = requests.incrementAndGet();
+    transport.sendToRouter(new Unsubscribe(request, subscription));
+    expect(Unsubscribed.class);
+  }
+
+  void publish(String topic, List<Object> args) {
+    publish(topic, Map.of(), args);
+  }
+
+  void publish(String topic, Map<String, Object> options, List<Object> args) {
+    transport.sendToRouter(new Publish(requests.incrementAndGet(), options, topic, args, Map.of()));
+  }
+
+  /** An acknowledged publication; returns what the router answered (PUBLISHED or ERROR). */
+  WampMessage publishAcknowledged(String topic, List<Object> args) {
+    transport.sendToRouter(
+        new Publish(
+            requests.incrementAndGet(), Map.of("acknowledge", true), topic, args, Map.of()));
+    WampMessage m = transport.poll(TIMEOUT);
+    assertThat(m).isInstanceOfAny(Published.class, Error.class);
+    return m;
+  }
+
+  Event event() {
+    return expect(Event.class);
+  }
+
+  /** The next EVENT if one arrives within a short while, else null. */
+  Event pollEvent() {
+    WampMessage m = transport.poll(Duration.ofMillis(100));
+    return m instanceof Event e ? e : null;
+  }
+
+  <T extends WampMessage> T expect(Class<T> type) {
+    WampMessage m = transport.poll(TIMEOUT);
+    if (m == null) {
+      fail("expected %s within %s, but nothing arrived", type.getSimpleName(), TIMEOUT);
+    }
+    if (!type.isInstance(m)) {
+      fail("expected %s, but got %s", type.getSimpleName(), m);
+    }
+    return type.cast(m);
+  }
+
+  void expectNothing() {
+    WampMessage m = transport.poll(QUIET);
+    if (m != null) {
+      fail("expected no message, but got %s", m);
+    }
+  }
+
+  void leave() {
+    transport.disconnect();
+  }
+}
