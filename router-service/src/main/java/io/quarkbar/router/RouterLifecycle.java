@@ -1,5 +1,6 @@
 package io.quarkbar.router;
 
+import io.quarkbar.router.cluster.RouterCluster;
 import io.quarkbar.router.config.LiteralSecrets;
 import io.quarkbar.router.config.RouterConfigFactory;
 import io.quarkbar.router.config.RouterServiceConfig;
@@ -26,7 +27,7 @@ public class RouterLifecycle {
 
   @Produces
   @Singleton
-  Router router(RouterServiceConfig config, Telemetry telemetry) {
+  Router router(RouterServiceConfig config, Telemetry telemetry, RouterCluster cluster) {
     SessionBound bound =
         SessionBound.forThisProcess(config.limits().maxSessions(), config.limits().reservedFiles());
     Router router = new Router(RouterConfigFactory.create(config, bound.sessions()), telemetry);
@@ -36,6 +37,7 @@ public class RouterLifecycle {
       LOG.debugf("the router takes %s", bound.describe());
     }
     DecodeLimits.set(config.limits().maxNestingDepth(), config.limits().maxElements());
+    cluster.join(router);
     return router;
   }
 

@@ -15,7 +15,8 @@ public final class LiteralSecrets {
 
   private static final Pattern SECRET_KEY =
       Pattern.compile(
-          "router\\.realms\\..+\\.auth\\.(ticket|wampcra)\\.principals\\..+\\.(ticket|secret)");
+          "router\\.realms\\..+\\.auth\\.(ticket|wampcra)\\.principals\\..+\\.(ticket|secret)"
+              + "|router\\.cluster\\.nats-(password|token)");
 
   private LiteralSecrets() {}
 

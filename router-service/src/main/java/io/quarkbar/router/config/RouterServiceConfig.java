@@ -38,6 +38,51 @@ public interface RouterServiceConfig {
   /** The router's metrics at {@code /q/metrics}. */
   MetricsSettings metrics();
 
+  /**
+   * Several router nodes as one router, over NATS (docs/cluster.md); off unless {@code nats-url} is
+   * set.
+   */
+  ClusterSettings cluster();
+
+  /** This node's place in a cluster. */
+  interface ClusterSettings {
+
+    /**
+     * The NATS server(s), comma-separated {@code nats://host:port} URLs. Absent (the default): a
+     * router on its own, no NATS needed.
+     */
+    Optional<String> natsUrl();
+
+    /**
+     * The cluster's name, the same on every node: letters, digits, {@code _} and {@code -}.
+     * Clusters of different names can share a NATS server without seeing each other's traffic.
+     */
+    @WithDefault("quarkbar")
+    String name();
+
+    /**
+     * This node's name, unique in the cluster: letters, digits, {@code _} and {@code -}. Default:
+     * the host name and the process ID (unique, but new at every start).
+     */
+    Optional<String> node();
+
+    /** The NATS user, when the server asks for user and password. */
+    Optional<String> natsUser();
+
+    /** The NATS user's password: give it as {@code ${ENV_VAR}}, never in a file. */
+    Optional<String> natsPassword();
+
+    /** The NATS token, when the server asks for a token: give it as {@code ${ENV_VAR}}. */
+    Optional<String> natsToken();
+
+    /**
+     * How long an operation that needs NATS may take before it fails: connecting, and confirming a
+     * node's first subscription to a topic (its SUBSCRIBED waits for that).
+     */
+    @WithDefault("2s")
+    Duration requestTimeout();
+  }
+
   /** The router's metrics. */
   interface MetricsSettings {
 

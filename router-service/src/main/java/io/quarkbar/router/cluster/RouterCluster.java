@@ -1,0 +1,74 @@
+package io.quarkbar.router.cluster;
+
+import io.quarkbar.router.config.RouterServiceConfig;
+import io.quarkbar.wamp.cluster.ClusterNode;
+import io.quarkbar.wamp.cluster.ClusterSettings;
+import io.quarkbar.wamp.router.Router;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * This router's membership of a cluster ({@code router.cluster.*}), if it has one: joined when the
+ * router is built, before it takes sessions; left at shutdown, after the sessions' GOODBYE.
+ */
+@ApplicationScoped
+public class RouterCluster {
+
+  private static final Logger LOG = Logger.getLogger(RouterCluster.class);
+
+  @Inject RouterServiceConfig config;
+
+  private volatile ClusterNode node;
+
+  /** Joins the cluster if one is configured; called once, by the router's producer. */
+  public void join(Router router) {
+    RouterServiceConfig.ClusterSettings c = config.cluster();
+    if (c.natsUrl().isEmpty()) {
+      return;
+    }
+    ClusterSettings settings =
+        new ClusterSettings(
+            c.natsUrl().get(),
+            c.name(),
+            c.node().orElseGet(RouterCluster::defaultNodeName),
+            c.natsUser(),
+            c.natsPassword(),
+            c.natsToken(),
+            c.requestTimeout());
+    node = ClusterNode.join(settings, router);
+    LOG.infof(
+        "the router is node %s of cluster %s over NATS at %s",
+        settings.node(), settings.cluster(), settings.natsUrl());
+  }
+
+  /** The node, when the router is part of a cluster. */
+  public Optional<ClusterNode> node() {
+    return Optional.ofNullable(node);
+  }
+
+  /** Leaves after the router's own shutdown observer (which says GOODBYE to the sessions). */
+  void stopping(@Observes @jakarta.annotation.Priority(3000) ShutdownEvent event) {
+    ClusterNode n = node;
+    if (n != null) {
+      n.close();
+    }
+  }
+
+  /** The host name and the process ID, as a node name: unique on one machine and across hosts. */
+  static String defaultNodeName() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = "node";
+    }
+    String plain = host.replaceAll("[^A-Za-z0-9_-]", "-");
+    return plain + "-" + ProcessHandle.current().pid();
+  }
+}
