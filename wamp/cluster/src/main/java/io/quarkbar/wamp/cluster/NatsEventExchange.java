@@ -4,8 +4,11 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
+import io.quarkbar.wamp.protocol.uri.WampUris;
 import io.quarkbar.wamp.router.Router;
+import io.quarkbar.wamp.router.broker.Broker;
 import io.quarkbar.wamp.router.broker.EventExchange;
+import io.quarkbar.wamp.router.broker.EventExchange.NotShared;
 import io.quarkbar.wamp.router.broker.SharedPublication;
 import io.quarkbar.wamp.router.config.MatchPolicy;
 import java.time.Duration;
@@ -76,19 +79,45 @@ final class NatsEventExchange implements EventExchange {
 
   @Override
   public void publish(String realm, SharedPublication publication) {
+    String subject;
+    try {
+      subject = subjects.event(realm, publication.topic());
+    } catch (IllegalArgumentException e) {
+      dropped.incrementAndGet();
+      throw new NotShared(WampUris.INVALID_URI, e.getMessage(), e);
+    }
     if (connection.getStatus() != Connection.Status.CONNECTED) {
       dropped.incrementAndGet();
-      throw new IllegalStateException("the cluster's NATS connection is " + connection.getStatus());
+      throw unavailable();
+    }
+    byte[] body = EventEnvelope.encode(realm, publication);
+    long max = connection.getMaxPayload();
+    if (max > 0 && body.length > max) {
+      dropped.incrementAndGet();
+      throw new NotShared(
+          WampUris.PAYLOAD_SIZE_EXCEEDED,
+          "the publication takes "
+              + body.length
+              + " bytes between nodes, more than NATS's max_payload of "
+              + max,
+          null);
     }
     try {
-      connection.publish(
-          subjects.event(realm, publication.topic()), EventEnvelope.encode(realm, publication));
+      connection.publish(subject, body);
       sent.incrementAndGet();
     } catch (RuntimeException e) {
-      // Payload over the server's max_payload, a subject too long, a connection lost just now.
+      // The connection lost just now, or its outgoing queue full.
       dropped.incrementAndGet();
-      throw new IllegalStateException(e.getMessage(), e);
+      throw new NotShared(Broker.CLUSTER_UNAVAILABLE, e.getMessage(), e);
     }
+  }
+
+  private NotShared unavailable() {
+    return new NotShared(
+        Broker.CLUSTER_UNAVAILABLE,
+        "the cluster's NATS connection is "
+            + connection.getStatus().name().toLowerCase(java.util.Locale.ROOT),
+        null);
   }
 
   @Override
@@ -97,7 +126,7 @@ final class NatsEventExchange implements EventExchange {
     try {
       subject = subjects.interest(realm, uri, match);
     } catch (IllegalArgumentException e) {
-      return CompletableFuture.failedFuture(e);
+      return CompletableFuture.failedFuture(new NotShared(WampUris.INVALID_URI, e.getMessage(), e));
     }
     synchronized (interests) {
       Interest interest = interests.get(subject);
@@ -118,7 +147,8 @@ final class NatsEventExchange implements EventExchange {
           try {
             connection.flush(syncTimeout);
           } catch (Exception e) {
-            throw new IllegalStateException(
+            throw new NotShared(
+                Broker.CLUSTER_UNAVAILABLE,
                 "NATS did not confirm the subscription within " + syncTimeout.toMillis() + " ms",
                 e);
           }

@@ -7,7 +7,7 @@ import io.quarkbar.wamp.protocol.message.Event;
 import io.quarkbar.wamp.protocol.message.Published;
 import io.quarkbar.wamp.protocol.message.WampMessage;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
-import io.quarkbar.wamp.router.broker.Broker;
+import io.quarkbar.wamp.protocol.uri.WampUris;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -241,7 +241,7 @@ class ClusterEventsTest {
   }
 
   @Test
-  void aPublicationOverTheBussPayloadLimitReachesThisNodeAndTheAcknowledgingPublisherHearsWhy() {
+  void aPublicationOverTheBusPayloadLimitReachesThisNodeAndTheAcknowledgingPublisherHearsWhy() {
     Peer local = cluster.join(1);
     local.subscribe("com.big");
     Peer remote = cluster.join(2);
@@ -252,9 +252,23 @@ class ClusterEventsTest {
     WampMessage answer = publisher.publishAcknowledged("com.big", List.of(big));
 
     assertThat(answer).isInstanceOf(Error.class);
-    assertThat(((Error) answer).error()).isEqualTo(Broker.CLUSTER_UNAVAILABLE);
-    assertThat(((Error) answer).arguments().get(0).toString()).contains("this router node only");
+    assertThat(((Error) answer).error()).isEqualTo(WampUris.PAYLOAD_SIZE_EXCEEDED);
+    assertThat(((Error) answer).arguments().get(0).toString())
+        .contains("this router node only")
+        .contains("max_payload");
     assertThat(local.event().arguments()).hasSize(1);
     remote.expectNothing();
+  }
+
+  @Test
+  void aTopicTooLongForTheClusterIsRefusedAsAnInvalidUri() {
+    String topic = String.join(".", java.util.Collections.nCopies(120, "\u20ac\u20ac"));
+    Error refused = cluster.join(2).subscribeRefused(topic, Map.of());
+    assertThat(refused.error()).isEqualTo(WampUris.INVALID_URI);
+    assertThat(refused.arguments().get(0).toString()).contains("too long for the cluster");
+
+    WampMessage answer = cluster.join(1).publishAcknowledged(topic, List.of(1));
+    assertThat(answer).isInstanceOf(Error.class);
+    assertThat(((Error) answer).error()).isEqualTo(WampUris.INVALID_URI);
   }
 }

@@ -13,6 +13,7 @@ import io.quarkbar.wamp.protocol.uri.UriValidator;
 import io.quarkbar.wamp.protocol.uri.WampUris;
 import io.quarkbar.wamp.router.authorization.Authorizer;
 import io.quarkbar.wamp.router.authorization.Refusal;
+import io.quarkbar.wamp.router.broker.EventExchange.NotShared;
 import io.quarkbar.wamp.router.config.Action;
 import io.quarkbar.wamp.router.config.Disclose;
 import io.quarkbar.wamp.router.config.EventStoreRule;
@@ -241,12 +242,13 @@ public final class Broker {
                 if (failure == null) {
                   admitted(session, requests.get(i), sub, i == 0, added[i]);
                 } else {
+                  NotShared why = notShared(failure);
                   session.error(
                       Subscribe.CODE,
                       requests.get(i).request(),
-                      CLUSTER_UNAVAILABLE,
+                      why.error(),
                       "the other router nodes cannot be asked for this topic's events: "
-                          + rootMessage(failure));
+                          + why.getMessage());
                 }
               }
             });
@@ -294,12 +296,14 @@ public final class Broker {
     }
   }
 
-  private static String rootMessage(Throwable failure) {
-    Throwable t = failure;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
+  /** The exchange's reason for a failed follow, whatever wraps it. */
+  private static NotShared notShared(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof NotShared n) {
+        return n;
+      }
     }
-    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    return new NotShared(CLUSTER_UNAVAILABLE, String.valueOf(failure.getMessage()), failure);
   }
 
   public void processUnsubscribe(Session session, Unsubscribe msg) {
@@ -361,12 +365,12 @@ public final class Broker {
     long publication;
     try {
       publication = publish(publisher, msg, permission);
-    } catch (IllegalStateException e) {
+    } catch (NotShared e) {
       refuse(
           publisher,
           msg,
           acknowledge,
-          CLUSTER_UNAVAILABLE,
+          e.error(),
           "delivered on this router node only: " + e.getMessage());
       return;
     }
@@ -395,7 +399,7 @@ public final class Broker {
   public void publishTestament(Session publisher, Publish msg) {
     try {
       publish(publisher, msg, authorizer.permission(publisher.identity().authrole(), msg.topic()));
-    } catch (IllegalStateException e) {
+    } catch (NotShared e) {
       LOG.warnf(
           "the testament of session %d on %s reached this node only: %s",
           publisher.id(), msg.topic(), e.getMessage());
@@ -406,7 +410,7 @@ public final class Broker {
    * Delivers an authorized publication to its subscribers, on this node and through the exchange on
    * the others; returns its publication ID.
    *
-   * @throws IllegalStateException when it reached this node's subscribers only
+   * @throws NotShared when it reached this node's subscribers only
    */
   private long publish(Session publisher, Publish msg, Permission permission) {
     long publication = IdGenerator.globalId();
@@ -487,7 +491,7 @@ public final class Broker {
         others.publish(
             realm,
             new SharedPublication(publication, 0, Map.of(), topic, Map.of(), args, kwargs, true));
-      } catch (IllegalStateException e) {
+      } catch (NotShared e) {
         // At most once, as every event: the other nodes' meta subscribers miss this one.
         LOG.debugf("the meta event %s reached this node only: %s", topic, e.getMessage());
       }

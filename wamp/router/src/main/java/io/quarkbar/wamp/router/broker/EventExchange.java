@@ -17,18 +17,34 @@ public interface EventExchange {
    * exchange), which is what a publisher is promised; the exception tells an acknowledging
    * publisher why.
    *
-   * @throws IllegalStateException if the publication could not be handed to the other nodes
+   * @throws NotShared if the publication could not be handed to the other nodes
    */
   void publish(String realm, SharedPublication publication);
 
   /**
    * From now on, this node wants the other nodes' publications that {@code uri} under {@code match}
    * covers. The stage completes once any publication sent after that moment on another node is
-   * certain to reach this node (so that SUBSCRIBED can go out), or fails when the exchange cannot
-   * promise it (the cluster is unreachable).
+   * certain to reach this node (so that SUBSCRIBED can go out), or fails with {@link NotShared}
+   * when the exchange cannot promise it (the cluster is unreachable, the URI cannot be shared).
    */
   CompletionStage<Void> follow(String realm, String uri, MatchPolicy match);
 
   /** This node no longer wants what {@link #follow} asked for. */
   void unfollow(String realm, String uri, MatchPolicy match);
+
+  /** Why something could not be shared with the other nodes, as a WAMP error URI and words. */
+  final class NotShared extends RuntimeException {
+
+    private final String error;
+
+    public NotShared(String error, String message, Throwable cause) {
+      super(message, cause);
+      this.error = error;
+    }
+
+    /** The WAMP error URI for the client. */
+    public String error() {
+      return error;
+    }
+  }
 }
