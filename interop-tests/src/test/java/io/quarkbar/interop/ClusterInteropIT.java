@@ -25,9 +25,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Three packaged routers as one cluster over a private nats-server, with Autobahn|Python sessions
- * spread over the nodes (src/test/python/cluster_python.py): what one node's clients publish, the
- * others' receive, with the single router's semantics.
+ * Three packaged routers as one cluster over a private nats-server, with Autobahn|Python
+ * (src/test/python/cluster_python.py) and Autobahn|JS (src/test/node/cluster-js.js) sessions spread
+ * over the nodes: what one node's clients publish, the others' receive, with the single router's
+ * semantics.
  */
 class ClusterInteropIT {
 
@@ -98,6 +99,24 @@ class ClusterInteropIT {
     assertThat(Stream.of(output.split("\n")).filter(l -> l.startsWith("PASS")).count())
         .as("checks passed:\n" + output)
         .isEqualTo(7);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"json", "msgpack", "cbor"})
+  void autobahnJsSessionsOnThreeNodesShareEvents(String serializer) throws Exception {
+    List<String> command = new ArrayList<>(Peer.javascript("cluster-js.js"));
+    nodes.forEach(n -> command.add(n.webSocketUrl()));
+    command.add("realm1");
+    command.add(serializer);
+
+    String output =
+        PeerProcess.run(
+            command, Map.of(), Set.of(), LOG_DIR.resolve("cluster-js-" + serializer + ".log"));
+
+    assertThat(output).contains("all checks passed").doesNotContain("FAIL");
+    assertThat(Stream.of(output.split("\n")).filter(l -> l.startsWith("PASS")).count())
+        .as("checks passed:\n" + output)
+        .isEqualTo(4);
   }
 
   @Test

@@ -76,6 +76,11 @@ enum Peer {
     return id;
   }
 
+  /** A program run by Node.js with this module's node_modules (Autobahn|JS, wampy). */
+  static List<String> javascript(String script) {
+    return List.of(node(), nodeScript(script));
+  }
+
   /** A program run by Debian's Python, whose python3-autobahn a pyenv python does not see. */
   static List<String> python(String script) {
     Path path = dir("interop.python.dir", "src/test/python").resolve(script);

@@ -32,18 +32,26 @@ public class RouterCluster {
     if (c.natsUrl().isEmpty()) {
       return;
     }
-    ClusterSettings settings =
-        new ClusterSettings(
-            c.natsUrl().get(),
-            c.name(),
-            c.node().orElseGet(RouterCluster::defaultNodeName),
-            c.natsUser(),
-            c.natsPassword(),
-            c.natsToken(),
-            c.requestTimeout());
+    ClusterSettings settings;
+    try {
+      settings =
+          new ClusterSettings(
+              c.natsUrl().get(),
+              c.name(),
+              c.node().orElseGet(RouterCluster::defaultNodeName),
+              c.natsUser(),
+              c.natsPassword(),
+              c.natsToken(),
+              c.requestTimeout());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "router.cluster.* (name, node, nats-user/nats-password, request-timeout): "
+              + e.getMessage(),
+          e);
+    }
     node = ClusterNode.join(settings, router);
     LOG.infof(
-        "the router is node %s of cluster %s over NATS at %s",
+        "the router is node %s of cluster %s over NATS at %s (connecting)",
         settings.node(), settings.cluster(), settings.natsUrl());
   }
 

@@ -458,6 +458,15 @@ final class RawSocketConnection implements Transport {
 
   /** Closes the connection once what was sent before has gone out. */
   @Override
+  public void execute(Runnable task) {
+    if (ctx.executor().inEventLoop()) {
+      task.run();
+    } else {
+      ctx.executor().execute(task);
+    }
+  }
+
+  @Override
   public void close() {
     if (ctx.executor().inEventLoop()) {
       // Whatever else this read holds is not for a session that has ended.

@@ -59,6 +59,18 @@ public abstract class BatchingWriter {
   }
 
   /**
+   * Runs {@code task} on the connection's event loop (at once when already there): what it writes
+   * keeps its order with the frames written there.
+   */
+  public void execute(Runnable task) {
+    if (loop.inEventLoop()) {
+      task.run();
+    } else {
+      loop.execute(task);
+    }
+  }
+
+  /**
    * Bytes waiting to be sent over every open connection of this process: handed over by other
    * threads, or written and not yet taken by the socket. Read for metrics: the sum moves while it
    * is taken.

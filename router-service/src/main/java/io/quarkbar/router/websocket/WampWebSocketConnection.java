@@ -186,6 +186,11 @@ final class WampWebSocketConnection implements Transport {
    * frame inside Vert.x, which then drops the TCP connection without a close frame now and then.
    */
   @Override
+  public void execute(Runnable task) {
+    writer.execute(task);
+  }
+
+  @Override
   public void close() {
     if (context == null || Vertx.currentContext() == context) {
       if (!ws.isClosed()) {

@@ -2,11 +2,12 @@ package io.quarkbar.wamp.cluster;
 
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
+import io.nats.client.ErrorListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.quarkbar.wamp.router.Router;
-import java.io.IOException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -17,22 +18,26 @@ import org.jboss.logging.Logger;
  * publications ({@link NatsEventExchange}): a client on any node receives the events published on
  * any node, the router's meta events included.
  *
- * <p>The connection is made in the background and kept: NATS down at start-up or later is retried
- * forever, and {@link #isConnected} says how it stands (the readiness check reads it). Nothing is
- * buffered while disconnected, so nothing stale is sent after a reconnect.
+ * <p>The connection is made on a thread of its own and kept: NATS down at start-up or later is
+ * retried for ever, and the router serves its own sessions meanwhile; {@link #isConnected} says how
+ * it stands. Nothing is buffered while disconnected.
  */
 public final class ClusterNode implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(ClusterNode.class);
 
+  /** Publications queued towards NATS at most; past it, new ones are dropped, never waited for. */
+  private static final int MAX_QUEUED = 100_000;
+
   private final ClusterSettings settings;
-  private final Connection connection;
   private final ExecutorService control;
   private final NatsEventExchange events;
+  private final Thread connector;
+  private volatile Connection connection;
+  private volatile boolean closed;
 
-  private ClusterNode(ClusterSettings settings, Connection connection, Router router) {
+  private ClusterNode(ClusterSettings settings, Router router) {
     this.settings = settings;
-    this.connection = connection;
     this.control =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -41,73 +46,100 @@ public final class ClusterNode implements AutoCloseable {
               return t;
             });
     Subjects subjects = new Subjects(settings.cluster(), settings.node());
-    this.events =
-        new NatsEventExchange(connection, subjects, router, control, settings.requestTimeout());
+    this.events = new NatsEventExchange(subjects, router, control, settings.requestTimeout());
     router.shareEvents(events);
+    this.connector = new Thread(this::connect, "quarkbar-cluster-connect-" + settings.node());
+    connector.setDaemon(true);
   }
 
   /**
-   * Connects {@code router} to its cluster. Returns once the first connection attempt is done,
-   * whether or not it succeeded: a node whose NATS is not there yet keeps trying.
+   * Makes {@code router} a node of its cluster and starts connecting to NATS; returns at once. The
+   * router must not take sessions before this returns.
    */
   public static ClusterNode join(ClusterSettings settings, Router router) {
+    ClusterNode node = new ClusterNode(settings, router);
+    node.connector.start();
+    return node;
+  }
+
+  private void connect() {
     Options.Builder options =
         Options.builder()
             .server(settings.natsUrl())
             .connectionName("quarkbar-" + settings.cluster() + "-" + settings.node())
             // A node's own publications were delivered locally already.
             .noEcho()
-            // Nothing stale after a reconnect: at most once, as promised.
+            // Nothing kept for replay while disconnected: at most once, as promised.
             .reconnectBufferSize(0)
             .maxReconnects(-1)
             .reconnectWait(Duration.ofMillis(250))
             .pingInterval(Duration.ofSeconds(2))
+            // A subscription's confirmation is a PING of its own beside the keep-alive's.
+            .maxPingsOut(4)
             .connectionTimeout(settings.requestTimeout())
-            .connectionListener(
-                (conn, event) -> {
-                  if (event == ConnectionListener.Events.CONNECTED
-                      || event == ConnectionListener.Events.RECONNECTED
-                      || event == ConnectionListener.Events.RESUBSCRIBED) {
-                    LOG.infof(
-                        "cluster %s, node %s: NATS %s (%s)",
-                        settings.cluster(),
-                        settings.node(),
-                        event.name().toLowerCase(java.util.Locale.ROOT),
-                        conn.getConnectedUrl());
-                  } else if (event == ConnectionListener.Events.DISCONNECTED) {
-                    LOG.warnf(
-                        "cluster %s, node %s: lost NATS; events from other nodes stop until it"
-                            + " is back",
-                        settings.cluster(), settings.node());
+            // A routing thread never waits for NATS: past the bound, a publication is dropped.
+            .maxMessagesInOutgoingQueue(MAX_QUEUED)
+            .discardMessagesWhenOutgoingQueueFull()
+            .connectionListener(this::connectionEvent)
+            .errorListener(
+                new ErrorListener() {
+                  @Override
+                  public void errorOccurred(Connection conn, String error) {
+                    LOG.warnf("%s: NATS says: %s", name(), error);
                   }
                 });
     settings.user().ifPresent(u -> options.userInfo(u, settings.password().orElseThrow()));
     settings.token().ifPresent(t -> options.token(t.toCharArray()));
-    Connection connection;
     try {
-      connection = Nats.connectReconnectOnConnect(options.build());
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot connect to NATS at " + settings.natsUrl(), e);
+      Connection c = Nats.connectReconnectOnConnect(options.build());
+      if (closed) {
+        c.close();
+        return;
+      }
+      connection = c;
+      events.connected(c);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while connecting to NATS", e);
+    } catch (Exception e) {
+      if (!closed) {
+        LOG.errorf(
+            "%s: cannot connect to NATS at %s, and stops trying: %s",
+            name(), settings.natsUrl(), e.toString());
+      }
     }
-    return new ClusterNode(settings, connection, router);
+  }
+
+  private void connectionEvent(Connection conn, ConnectionListener.Events event) {
+    switch (event) {
+      case CONNECTED, RECONNECTED, RESUBSCRIBED ->
+          LOG.infof(
+              "%s: NATS %s (%s)",
+              name(), event.name().toLowerCase(Locale.ROOT), conn.getConnectedUrl());
+      case DISCONNECTED ->
+          LOG.warnf("%s: lost NATS; events from other nodes stop until it is back", name());
+      case CLOSED -> {
+        if (!closed) {
+          LOG.errorf("%s: the NATS connection is closed for good (credentials refused?)", name());
+        }
+      }
+      default -> LOG.debugf("%s: NATS %s", name(), event);
+    }
+  }
+
+  private String name() {
+    return "cluster " + settings.cluster() + ", node " + settings.node();
   }
 
   /** Whether the node is connected to NATS, and so part of the cluster. */
   public boolean isConnected() {
-    return connection.getStatus() == Connection.Status.CONNECTED;
+    return events.isConnected();
   }
 
-  /** What the readiness check and the logs say about the node. */
+  /** What the health check and the logs say about the node. */
   public String describe() {
-    return "cluster "
-        + settings.cluster()
-        + ", node "
-        + settings.node()
+    return name()
         + ", NATS "
-        + connection.getStatus().name().toLowerCase(java.util.Locale.ROOT)
+        + events.status()
         + " ("
         + settings.natsUrl()
         + "); events sent "
@@ -126,12 +158,28 @@ public final class ClusterNode implements AutoCloseable {
     return events;
   }
 
+  /**
+   * Leaves the cluster: what was published is given a moment to go out (the sessions' on_leave
+   * after the router's GOODBYE), then the connection closes.
+   */
   @Override
   public void close() {
-    try {
-      connection.close();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    closed = true;
+    connector.interrupt();
+    Connection c = connection;
+    if (c != null) {
+      try {
+        if (c.getStatus() == Connection.Status.CONNECTED) {
+          c.flush(Duration.ofSeconds(1));
+        }
+      } catch (Exception e) {
+        LOG.debugf("%s: flush at close: %s", name(), e.toString());
+      }
+      try {
+        c.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     control.shutdownNow();
     try {

@@ -31,6 +31,10 @@ public record ClusterSettings(
     if (natsUrl == null || natsUrl.isBlank()) {
       throw new IllegalArgumentException("the cluster needs the URL of a NATS server");
     }
+    if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "the cluster's request timeout must be positive, not " + requestTimeout);
+    }
     if (user.isPresent() != password.isPresent()) {
       throw new IllegalArgumentException("a NATS user needs a password, and a password a user");
     }

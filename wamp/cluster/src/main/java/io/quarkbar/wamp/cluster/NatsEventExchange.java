@@ -12,11 +12,16 @@ import io.quarkbar.wamp.router.broker.EventExchange.NotShared;
 import io.quarkbar.wamp.router.broker.SharedPublication;
 import io.quarkbar.wamp.router.config.MatchPolicy;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -24,57 +29,75 @@ import org.jboss.logging.Logger;
  * Publications between nodes on core NATS (at most once), one subject per topic.
  *
  * <p>A publisher's node delivers to its own subscribers, then publishes once to the topic's subject
- * ({@link Subjects#event}). A node subscribes to the subjects that cover its subscriptions, all in
- * one queue group of its own, so an event that several of them cover reaches it once; it then
- * matches the topic against its subscriptions as for a local publication. The connection does not
- * echo a node's own publications back to it.
+ * ({@link Subjects#event}). A node holds one NATS subscription per subject that covers some of its
+ * subscriptions ({@link Subjects#interest}); what arrives on one is delivered to the subscriptions
+ * that map to that very subject, so each gets an event once even when several of the node's
+ * subjects carry it (exact {@code a.b.c} and prefix {@code a.b} both do). No queue group: with one,
+ * NATS would hand an event to one of the node's matching subscriptions at random, and one that is
+ * being unsubscribed would drop it for the others. The connection does not echo a node's own
+ * publications back to it.
  *
- * <p>Order: a node publishes in the order its publishers' threads do, and NATS keeps the order of
- * one connection's messages; inbound events are delivered by one dispatcher thread. So events stay
- * in order per publisher and subscriber, across topics too.
+ * <p>NATS subscriptions change on one control thread, in the order the broker asked; the broker's
+ * threads only count. Inbound events are delivered by one dispatcher thread, in the order NATS
+ * delivers them: so events stay in order per publisher and subscriber, across topics too.
  */
 final class NatsEventExchange implements EventExchange {
 
   private static final Logger LOG = Logger.getLogger(NatsEventExchange.class);
 
-  private final Connection connection;
   private final Subjects subjects;
   private final Router router;
-
-  /** One thread for every inbound event: the order NATS delivers in is the order of delivery. */
-  private final Dispatcher dispatcher;
-
   private final ExecutorService control;
   private final Duration syncTimeout;
 
-  /** NATS subscriptions by subject, with how many local subscriptions need each. */
-  private final Map<String, Interest> interests = new HashMap<>();
+  /** Null until the first connection is made. */
+  private volatile Connection connection;
+
+  /** Control thread only. */
+  private Dispatcher dispatcher;
+
+  /** Control thread only: the NATS subscription of each subject followed. */
+  private final Map<String, Subscription> natsSubscriptions = new HashMap<>();
+
+  /** How many of the node's subscriptions need each subject; under its own lock. */
+  private final Map<String, Integer> wanted = new HashMap<>();
+
+  /** Subjects of (realm, policy, URI), so that an inbound event does not build them again. */
+  private final Map<String, String> subjectCache = new ConcurrentHashMap<>();
 
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
 
-  private static final class Interest {
-    final Subscription subscription;
-    int count;
-
-    Interest(Subscription subscription) {
-      this.subscription = subscription;
-    }
-  }
-
   NatsEventExchange(
-      Connection connection,
-      Subjects subjects,
-      Router router,
-      ExecutorService control,
-      Duration syncTimeout) {
-    this.connection = connection;
+      Subjects subjects, Router router, ExecutorService control, Duration syncTimeout) {
     this.subjects = subjects;
+    this.router = router;
     this.control = control;
     this.syncTimeout = syncTimeout;
-    this.router = router;
-    this.dispatcher = connection.createDispatcher();
+  }
+
+  /** The connection is made: follow every subject wanted so far (on the control thread). */
+  void connected(Connection c) {
+    runOnControl(
+        () -> {
+          connection = c;
+          dispatcher = c.createDispatcher();
+          List<String> subjectsWanted;
+          synchronized (wanted) {
+            subjectsWanted = new ArrayList<>(wanted.keySet());
+          }
+          subjectsWanted.forEach(this::reconcile);
+        });
+  }
+
+  @Override
+  public void checkShareable(String realm, String topic) {
+    try {
+      subjects.event(realm, topic);
+    } catch (IllegalArgumentException e) {
+      throw new NotShared(WampUris.INVALID_URI, e.getMessage(), e);
+    }
   }
 
   @Override
@@ -86,12 +109,21 @@ final class NatsEventExchange implements EventExchange {
       dropped.incrementAndGet();
       throw new NotShared(WampUris.INVALID_URI, e.getMessage(), e);
     }
-    if (connection.getStatus() != Connection.Status.CONNECTED) {
+    Connection c = connection;
+    if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
       dropped.incrementAndGet();
       throw unavailable();
     }
-    byte[] body = EventEnvelope.encode(realm, publication);
-    long max = connection.getMaxPayload();
+    byte[] body;
+    try {
+      body = EventEnvelope.encode(realm, publication);
+    } catch (RuntimeException e) {
+      dropped.incrementAndGet();
+      LOG.errorf(e, "could not encode a publication on %s for the other nodes", subject);
+      throw new NotShared(
+          Broker.CLUSTER_UNAVAILABLE, "could not encode it for the other nodes: " + e, e);
+    }
+    long max = c.getMaxPayload();
     if (max > 0 && body.length > max) {
       dropped.incrementAndGet();
       throw new NotShared(
@@ -103,86 +135,175 @@ final class NatsEventExchange implements EventExchange {
           null);
     }
     try {
-      connection.publish(subject, body);
+      c.publish(subject, body);
       sent.incrementAndGet();
     } catch (RuntimeException e) {
-      // The connection lost just now, or its outgoing queue full.
+      // The connection lost just now.
       dropped.incrementAndGet();
       throw new NotShared(Broker.CLUSTER_UNAVAILABLE, e.getMessage(), e);
     }
-  }
-
-  private NotShared unavailable() {
-    return new NotShared(
-        Broker.CLUSTER_UNAVAILABLE,
-        "the cluster's NATS connection is "
-            + connection.getStatus().name().toLowerCase(java.util.Locale.ROOT),
-        null);
   }
 
   @Override
   public CompletionStage<Void> follow(String realm, String uri, MatchPolicy match) {
     String subject;
     try {
-      subject = subjects.interest(realm, uri, match);
+      subject = subjectOf(realm, uri, match);
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(new NotShared(WampUris.INVALID_URI, e.getMessage(), e));
     }
-    synchronized (interests) {
-      Interest interest = interests.get(subject);
-      if (interest == null) {
-        interest = new Interest(dispatcher.subscribe(subject, subjects.queue(), this::received));
-        interests.put(subject, interest);
-      }
-      interest.count++;
+    synchronized (wanted) {
+      wanted.merge(subject, 1, Integer::sum);
     }
-    if (connection.getStatus() != Connection.Status.CONNECTED) {
-      return CompletableFuture.failedFuture(
-          new IllegalStateException("the cluster's NATS connection is " + connection.getStatus()));
+    // Counted even when it fails now: the broker unfollows what failed, and what it keeps (event
+    // history's subscriptions) is followed once connected.
+    Connection c = connection;
+    if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
+      return CompletableFuture.failedFuture(unavailable());
     }
-    // SUB reached the server once a PING sent after it is answered: from then on, a publication
-    // on another node goes to this one. flush blocks, so it runs off the routing threads.
-    return CompletableFuture.runAsync(
+    CompletableFuture<Void> confirmed = new CompletableFuture<>();
+    runOnControl(
         () -> {
           try {
-            connection.flush(syncTimeout);
+            reconcile(subject);
+            // SUB reached the server once a PING sent after it is answered: from then on, a
+            // publication on another node (through this server) goes to this one.
+            c.flush(syncTimeout);
+            if (c.getStatus() != Connection.Status.CONNECTED) {
+              throw unavailable();
+            }
+            confirmed.complete(null);
+          } catch (NotShared e) {
+            confirmed.completeExceptionally(e);
           } catch (Exception e) {
-            throw new NotShared(
-                Broker.CLUSTER_UNAVAILABLE,
-                "NATS did not confirm the subscription within " + syncTimeout.toMillis() + " ms",
-                e);
+            confirmed.completeExceptionally(
+                new NotShared(
+                    Broker.CLUSTER_UNAVAILABLE,
+                    "NATS did not confirm the subscription within "
+                        + syncTimeout.toMillis()
+                        + " ms ("
+                        + e
+                        + ")",
+                    e));
           }
         },
-        control);
+        confirmed);
+    return confirmed;
   }
 
   @Override
   public void unfollow(String realm, String uri, MatchPolicy match) {
     String subject;
     try {
-      subject = subjects.interest(realm, uri, match);
+      subject = subjectOf(realm, uri, match);
     } catch (IllegalArgumentException e) {
       return;
     }
-    synchronized (interests) {
-      Interest interest = interests.get(subject);
-      if (interest != null && --interest.count == 0) {
-        interests.remove(subject);
-        dispatcher.unsubscribe(interest.subscription);
+    synchronized (wanted) {
+      Integer n = wanted.get(subject);
+      if (n == null) {
+        return;
+      }
+      if (n == 1) {
+        wanted.remove(subject);
+      } else {
+        wanted.put(subject, n - 1);
+      }
+    }
+    runOnControl(() -> reconcile(subject), null);
+  }
+
+  /** Makes the NATS subscription of {@code subject} match what is wanted; control thread only. */
+  private void reconcile(String subject) {
+    boolean want;
+    synchronized (wanted) {
+      want = wanted.containsKey(subject);
+    }
+    Subscription held = natsSubscriptions.get(subject);
+    if (dispatcher == null || want == (held != null)) {
+      return;
+    }
+    try {
+      if (want) {
+        natsSubscriptions.put(
+            subject, dispatcher.subscribe(subject, message -> received(message, subject)));
+      } else {
+        natsSubscriptions.remove(subject);
+        dispatcher.unsubscribe(held);
+      }
+    } catch (RuntimeException e) {
+      // A closed connection: nothing to follow any more.
+      LOG.warnf("could not %s %s: %s", want ? "follow" : "stop following", subject, e.toString());
+    }
+  }
+
+  private void runOnControl(Runnable task) {
+    runOnControl(task, null);
+  }
+
+  private void runOnControl(Runnable task, CompletableFuture<Void> failsIfRejected) {
+    try {
+      control.execute(task);
+    } catch (RejectedExecutionException e) {
+      if (failsIfRejected != null) {
+        failsIfRejected.completeExceptionally(
+            new NotShared(Broker.CLUSTER_UNAVAILABLE, "this node is leaving the cluster", e));
       }
     }
   }
 
-  private void received(Message message) {
+  private void received(Message message, String subject) {
     EventEnvelope.Decoded event;
     try {
       event = EventEnvelope.decode(message.getData());
     } catch (RuntimeException e) {
-      LOG.warnf("dropped a malformed event from the cluster on %s: %s", message.getSubject(), e);
+      LOG.warnf("dropped a malformed event from the cluster on %s: %s", subject, e);
       return;
     }
     received.incrementAndGet();
-    router.deliverShared(event.realm(), event.publication());
+    String realm = event.realm();
+    router.deliverShared(
+        realm, event.publication(), (uri, match) -> subject.equals(coveredBy(realm, uri, match)));
+  }
+
+  /** The subject of a local subscription, or null for one that has none (a URI too long). */
+  private String coveredBy(String realm, String uri, MatchPolicy match) {
+    try {
+      return subjectOf(realm, uri, match);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private String subjectOf(String realm, String uri, MatchPolicy match) {
+    String key = match.ordinal() + realm + '\u0000' + uri;
+    String subject = subjectCache.get(key);
+    if (subject == null) {
+      subject = subjects.interest(realm, uri, match);
+      if (subjectCache.size() < 100_000) {
+        subjectCache.put(key, subject);
+      }
+    }
+    return subject;
+  }
+
+  private NotShared unavailable() {
+    Connection c = connection;
+    return new NotShared(
+        Broker.CLUSTER_UNAVAILABLE,
+        "the cluster's NATS connection is "
+            + (c == null ? "not made yet" : c.getStatus().name().toLowerCase(Locale.ROOT)),
+        null);
+  }
+
+  boolean isConnected() {
+    Connection c = connection;
+    return c != null && c.getStatus() == Connection.Status.CONNECTED;
+  }
+
+  String status() {
+    Connection c = connection;
+    return c == null ? "connecting" : c.getStatus().name().toLowerCase(Locale.ROOT);
   }
 
   /** Publications sent to the other nodes, received from them, and dropped (not sent). */
@@ -198,10 +319,10 @@ final class NatsEventExchange implements EventExchange {
     return dropped.get();
   }
 
-  /** How many NATS subscriptions this node holds for its subscriptions. */
+  /** How many NATS subscriptions this node wants for its subscriptions. */
   int interestCount() {
-    synchronized (interests) {
-      return interests.size();
+    synchronized (wanted) {
+      return wanted.size();
     }
   }
 }

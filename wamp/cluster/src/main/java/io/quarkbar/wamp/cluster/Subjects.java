@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
  * escape character {@code =} included. Strict URIs pass unchanged; {@code *}, {@code >}, non-ASCII
  * and the like, legal in loose URIs, stay literal.
  *
- * <p>Layout, under {@code qb.<cluster>}: events on {@code e.<realm>.<topic tokens>}; each node's
- * queue group {@code q.<node>}.
+ * <p>Layout, under {@code qb.<cluster>}: events on {@code e.<realm>.<topic tokens>}. The node's
+ * name is for the subjects to come (its inbox for calls).
  */
 public final class Subjects {
 
@@ -21,7 +21,6 @@ public final class Subjects {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private final String root;
-  private final String node;
 
   /**
    * @param cluster the cluster's name: {@code [A-Za-z0-9_-]+}, the same on every node
@@ -29,7 +28,7 @@ public final class Subjects {
    */
   public Subjects(String cluster, String node) {
     this.root = "qb." + checkName("cluster name", cluster);
-    this.node = checkName("node name", node);
+    checkName("node name", node);
   }
 
   /** Checks that {@code name} is one plain subject token; returns it. */
@@ -78,11 +77,6 @@ public final class Subjects {
       s.append(".>");
     }
     return checkLength(s);
-  }
-
-  /** The queue group of this node's event subscriptions: each event reaches the node once. */
-  public String queue() {
-    return root + ".q." + node;
   }
 
   /** Appends one URI component as one subject token. */

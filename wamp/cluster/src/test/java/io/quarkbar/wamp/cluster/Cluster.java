@@ -31,7 +31,13 @@ final class Cluster implements AutoCloseable {
 
   /** {@code size} nodes of an open realm on a NATS server of their own. */
   static Cluster start(int size) {
-    NatsServer nats = NatsServer.start(Path.of("target", "nats"));
+    Cluster cluster = startWith(NatsServer.start(Path.of("target", "nats")), size);
+    cluster.awaitConnected();
+    return cluster;
+  }
+
+  /** {@code size} nodes on {@code nats}, which may be down; returns without waiting for it. */
+  static Cluster startWith(NatsServer nats, int size) {
     Cluster cluster = new Cluster(nats);
     String name = "t" + UUID.randomUUID().toString().substring(0, 8);
     for (int i = 1; i <= size; i++) {
@@ -39,7 +45,6 @@ final class Cluster implements AutoCloseable {
       cluster.routers.add(router);
       cluster.nodes.add(ClusterNode.join(ClusterSettings.of(nats.url(), name, "n" + i), router));
     }
-    cluster.awaitConnected();
     return cluster;
   }
 

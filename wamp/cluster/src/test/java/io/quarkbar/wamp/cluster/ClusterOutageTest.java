@@ -2,10 +2,12 @@ package io.quarkbar.wamp.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quarkbar.testing.nats.NatsServer;
 import io.quarkbar.wamp.protocol.message.Error;
 import io.quarkbar.wamp.protocol.message.Published;
 import io.quarkbar.wamp.protocol.message.WampMessage;
 import io.quarkbar.wamp.router.broker.Broker;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +30,31 @@ class ClusterOutageTest {
   @AfterEach
   void stop() {
     cluster.close();
+  }
+
+  @Test
+  void aNodeStartsWithoutNatsTakesSessionsAndJoinsTheClusterOnceNatsIsThere() {
+    cluster.close();
+    NatsServer nats = NatsServer.start(Path.of("target", "nats"));
+    nats.stop();
+    cluster = Cluster.startWith(nats, 2);
+    assertThat(cluster.nodes.get(0).isConnected()).isFalse();
+
+    // Sessions join; a subscription the node cannot follow yet is refused with the reason.
+    Peer local = cluster.join(1);
+    Error refused = local.subscribeRefused("com.early.local", Map.of());
+    assertThat(refused.error()).isEqualTo(Broker.CLUSTER_UNAVAILABLE);
+    assertThat(refused.arguments().get(0).toString()).contains("not made yet");
+    Peer publisher = cluster.join(1);
+
+    nats.startAgain();
+    cluster.awaitConnected();
+    local.subscribe("com.early.local");
+    Peer remote = cluster.join(2);
+    remote.subscribe("com.early.local");
+    publisher.publish("com.early.local", List.of(2));
+    assertThat(remote.event().arguments()).containsExactly(2L);
+    assertThat(local.event().arguments()).containsExactly(2L);
   }
 
   @Test

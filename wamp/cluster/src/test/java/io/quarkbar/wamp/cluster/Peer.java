@@ -91,6 +91,23 @@ final class Peer {
     expect(Unsubscribed.class);
   }
 
+  /** UNSUBSCRIBE while events may still arrive: those before UNSUBSCRIBED are returned. */
+  List<Event> unsubscribeAmidEvents(long subscription) {
+    long request = requests.incrementAndGet();
+    transport.sendToRouter(new Unsubscribe(request, subscription));
+    List<Event> before = new java.util.ArrayList<>();
+    while (true) {
+      WampMessage m = transport.poll(TIMEOUT);
+      if (m instanceof Event e) {
+        before.add(e);
+      } else if (m instanceof Unsubscribed) {
+        return before;
+      } else {
+        fail("expected UNSUBSCRIBED, but got %s", m);
+      }
+    }
+  }
+
   void publish(String topic, List<Object> args) {
     publish(topic, Map.of(), args);
   }

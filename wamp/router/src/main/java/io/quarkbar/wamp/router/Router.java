@@ -99,12 +99,17 @@ public final class Router implements JoinHandler {
 
   /**
    * Delivers a publication of another node of the cluster to this node's subscribers in {@code
-   * realm}; one for a realm this node does not have is dropped.
+   * realm} whose subscriptions {@code covered} accepts (see {@link
+   * io.quarkbar.wamp.router.broker.Broker#deliverShared}); one for a realm this node does not have
+   * is dropped.
    */
-  public void deliverShared(String realm, SharedPublication publication) {
+  public void deliverShared(
+      String realm,
+      SharedPublication publication,
+      java.util.function.BiPredicate<String, io.quarkbar.wamp.router.config.MatchPolicy> covered) {
     Realm r = realms.get(realm);
     if (r != null) {
-      r.broker().deliverShared(publication);
+      r.broker().deliverShared(publication, covered);
     }
   }
 

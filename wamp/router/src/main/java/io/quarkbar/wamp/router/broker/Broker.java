@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiPredicate;
 
 /**
  * The broker of one realm: subscriptions and the routing of publications to them.
@@ -65,6 +66,10 @@ public final class Broker {
   private final UriMatcher<Subscription> byTopic = new UriMatcher<>();
   private final Map<Long, Subscription> byId = new ConcurrentHashMap<>();
   private final Map<Session, Set<Subscription>> bySession = new ConcurrentHashMap<>();
+
+  /** How many subscriptions each session waits for (see {@link #follow}); under the lock. */
+  private final Map<Session, Integer> waiting = new HashMap<>();
+
   private final IdSequence subscriptionIds = new IdSequence();
   private final Limits limits;
   private volatile SubscriptionListener listener = SubscriptionListener.NONE;
@@ -164,15 +169,14 @@ public final class Broker {
     synchronized (this) {
       Set<Subscription> own = bySession.get(session);
       sub = byTopic.get(topic, match);
-      if (own != null
-          && own.size() >= limits.maxSubscriptionsPerSession()
-          && (sub == null || !sub.contains(session))) {
+      int count = (own == null ? 0 : own.size()) + waiting.getOrDefault(session, 0);
+      if (count >= limits.maxSubscriptionsPerSession() && (sub == null || !sub.contains(session))) {
         session.error(
             Subscribe.CODE,
             msg.request(),
             Limits.LIMIT_EXCEEDED,
             "this session has "
-                + own.size()
+                + count
                 + " subscriptions, the router's limit; unsubscribe some first");
         return;
       }
@@ -190,6 +194,7 @@ public final class Broker {
       if (waits) {
         sub.followPending.add(session);
         sub.followRequests.add(msg);
+        waiting.merge(session, 1, Integer::sum);
       } else {
         added = admit(session, msg, sub);
       }
@@ -207,51 +212,70 @@ public final class Broker {
    * must never miss the event).
    */
   private void follow(Subscription sub) {
-    exchange
-        .follow(realm, sub.uri, sub.match)
-        .whenComplete(
-            (ok, failure) -> {
-              List<Session> waiting;
-              List<Subscribe> requests;
-              boolean[] added;
-              synchronized (this) {
-                waiting = sub.followPending;
-                requests = sub.followRequests;
-                sub.followPending = null;
-                sub.followRequests = null;
-                added = new boolean[waiting.size()];
-                if (failure == null) {
-                  // On this thread, not the subscribers' own: the subscribers must be in place
-                  // before their clients see SUBSCRIBED (they may publish at once, here or on
-                  // another node), and no EVENT may overtake SUBSCRIBED; publishers that find
-                  // the subscription admitting wait for the lock (see deliver).
-                  sub.admitting = true;
-                  for (int i = 0; i < waiting.size(); i++) {
-                    added[i] = add(waiting.get(i), sub);
-                  }
-                  for (int i = 0; i < waiting.size(); i++) {
-                    waiting.get(i).send(new Subscribed(requests.get(i).request(), sub.id));
-                  }
-                  sub.admitting = false;
-                } else {
-                  dropIfEmpty(sub);
-                }
-              }
-              for (int i = 0; i < waiting.size(); i++) {
-                Session session = waiting.get(i);
-                if (failure == null) {
-                  admitted(session, requests.get(i), sub, i == 0, added[i]);
-                } else {
-                  NotShared why = notShared(failure);
-                  session.error(
-                      Subscribe.CODE,
-                      requests.get(i).request(),
-                      why.error(),
-                      "the other router nodes cannot be asked for this topic's events: "
-                          + why.getMessage());
-                }
-              }
-            });
+    java.util.concurrent.CompletionStage<Void> followed;
+    try {
+      followed = exchange.follow(realm, sub.uri, sub.match);
+    } catch (RuntimeException e) {
+      followed = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    followed.whenComplete((ok, failure) -> followed(sub, failure));
+  }
+
+  /**
+   * The other nodes were asked for {@code sub}'s publications: its waiting subscribers are
+   * admitted, or refused with the reason.
+   *
+   * <p>Each is admitted on its own connection's thread ({@link Session#execute}): there SUBSCRIBED
+   * keeps its place before any EVENT the router sends it while routing. Under the broker's lock,
+   * the subscriber is added before SUBSCRIBED goes out (its client may publish at once, here or on
+   * another node, and must get the event), with the subscription marked {@code admitting}, which
+   * makes publishers on other threads wait for the lock (see {@link #subscribersOf}).
+   */
+  private void followed(Subscription sub, Throwable failure) {
+    List<Session> sessions;
+    List<Subscribe> requests;
+    synchronized (this) {
+      sessions = sub.followPending;
+      requests = sub.followRequests;
+      sub.followPending = null;
+      sub.followRequests = null;
+      for (Session s : sessions) {
+        waiting.computeIfPresent(s, (k, n) -> n == 1 ? null : n - 1);
+      }
+      if (failure != null) {
+        dropIfEmpty(sub);
+      } else {
+        sub.admissions = sessions.size();
+      }
+    }
+    for (int i = 0; i < sessions.size(); i++) {
+      Session session = sessions.get(i);
+      Subscribe request = requests.get(i);
+      if (failure != null) {
+        NotShared why = notShared(failure);
+        session.error(
+            Subscribe.CODE,
+            request.request(),
+            why.error(),
+            "the other router nodes cannot be asked for this topic's events: " + why.getMessage());
+        continue;
+      }
+      boolean first = i == 0;
+      session.execute(
+          () -> {
+            boolean added;
+            synchronized (this) {
+              sub.admitting = true;
+              added = add(session, sub);
+              session.send(new Subscribed(request.request(), sub.id));
+              sub.admitting = false;
+              sub.admissions--;
+            }
+            // A subscriber that left meanwhile is removed again here, and the subscription with
+            // the last of them.
+            admitted(session, request, sub, first, added);
+          });
+    }
   }
 
   /**
@@ -361,6 +385,15 @@ public final class Broker {
     if (refusal != null) {
       refuse(publisher, msg, acknowledge, refusal.error(), refusal.message());
       return;
+    }
+    EventExchange others = exchange;
+    if (others != null) {
+      try {
+        others.checkShareable(realm, topic);
+      } catch (NotShared e) {
+        refuse(publisher, msg, acknowledge, e.error(), e.getMessage());
+        return;
+      }
     }
     long publication;
     try {
@@ -537,19 +570,27 @@ public final class Broker {
 
   /**
    * Delivers a publication that another node of the cluster made (and delivered to its own
-   * subscribers) to this node's subscribers, as that node would have.
+   * subscribers) to this node's subscribers, as that node would have: to those of its matching
+   * subscriptions that {@code covered} accepts (the exchange's way of delivering each to a
+   * subscription once when several of its channels carry the publication).
    */
-  public void deliverShared(SharedPublication p) {
+  public void deliverShared(SharedPublication p, BiPredicate<String, MatchPolicy> covered) {
     if (p.fromRouter()) {
       byTopic.forEachMatch(
-          p.topic(), sub -> deliverAsRouter(sub, p.topic(), p.publication(), p.args(), p.kwargs()));
+          p.topic(),
+          sub -> {
+            if (covered.test(sub.uri, sub.match)) {
+              deliverAsRouter(sub, p.topic(), p.publication(), p.args(), p.kwargs());
+            }
+          });
       return;
     }
     PublicationFilter filter = new PublicationFilter(p.publisher(), p.options());
     Map<String, Object> disclosure = p.disclosure().isEmpty() ? null : p.disclosure();
     byTopic.forEachMatch(
         p.topic(),
-        sub ->
+        sub -> {
+          if (covered.test(sub.uri, sub.match)) {
             deliver(
                 sub,
                 p.publication(),
@@ -559,7 +600,9 @@ public final class Broker {
                 p.kwargs(),
                 disclosure,
                 filter,
-                null));
+                null);
+          }
+        });
   }
 
   /**
@@ -756,12 +799,16 @@ public final class Broker {
    * their history does too); returns whether it did.
    */
   private boolean dropIfEmpty(Subscription sub) {
-    if (sub.isEmpty() && sub.history == null && sub.followPending == null) {
+    if (sub.isEmpty() && sub.history == null && sub.followPending == null && sub.admissions == 0) {
       byTopic.remove(sub.uri, sub.match);
       byId.remove(sub.id);
       EventExchange others = exchange;
       if (others != null) {
-        others.unfollow(realm, sub.uri, sub.match);
+        try {
+          others.unfollow(realm, sub.uri, sub.match);
+        } catch (RuntimeException e) {
+          LOG.errorf(e, "could not stop following %s", sub.uri);
+        }
       }
       return true;
     }

@@ -22,6 +22,13 @@ public interface EventExchange {
   void publish(String realm, SharedPublication publication);
 
   /**
+   * Checks, before a publication to {@code topic} is delivered anywhere, that it can be shared.
+   *
+   * @throws NotShared if it cannot (its URI is too long for the other nodes)
+   */
+  default void checkShareable(String realm, String topic) {}
+
+  /**
    * From now on, this node wants the other nodes' publications that {@code uri} under {@code match}
    * covers. The stage completes once any publication sent after that moment on another node is
    * certain to reach this node (so that SUBSCRIBED can go out), or fails with {@link NotShared}

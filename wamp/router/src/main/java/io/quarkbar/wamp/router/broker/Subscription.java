@@ -31,8 +31,11 @@ final class Subscription {
 
   List<Subscribe> followRequests;
 
-  /** Set while sessions are added and sent SUBSCRIBED from a thread not their own. */
+  /** Set while a session is added and sent SUBSCRIBED after its wait (see Broker#followed). */
   volatile boolean admitting;
+
+  /** Sessions whose wait ended and whose admission has not run yet; under the broker's lock. */
+  int admissions;
 
   private volatile Session[] subscribers = new Session[0];
 

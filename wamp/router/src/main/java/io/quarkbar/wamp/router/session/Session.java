@@ -345,6 +345,13 @@ public final class Session {
     }
   }
 
+  /**
+   * Runs {@code task} where this session's messages keep their order ({@link Transport#execute}).
+   */
+  public void execute(Runnable task) {
+    transport.execute(task);
+  }
+
   /** Queues one message that is shared with other sessions (and encoded once per serializer). */
   public void send(OutgoingMessage message) {
     if (isAlive()) {

@@ -18,6 +18,15 @@ public interface Transport {
    */
   void send(OutgoingMessage message);
 
+  /**
+   * Runs {@code task} on the thread whose sends keep their order with what the router sends this
+   * client while routing (a socket's event loop), so that a message sent by the task is not
+   * overtaken by one sent from there. By default, at once on the caller's thread.
+   */
+  default void execute(Runnable task) {
+    task.run();
+  }
+
   /** Closes the connection once what was queued before has gone out. */
   void close();
 
