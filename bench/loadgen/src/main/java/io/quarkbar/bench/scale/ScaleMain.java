@@ -6,12 +6,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +29,9 @@ import java.util.regex.Pattern;
  * (which, with the default ping interval of 30 s and a window of 40 s, holds one keep-alive ping
  * per session). Writes {@code bench/target/results/scale.md}.
  *
- * <p>The nodes are independent routers until {@code router.cluster} lands (issue 14): a cross-node
- * call and a presence event seen on another node are not measured yet, and the report says so.
+ * <p>The nodes form one cluster over a private {@code nats-server} (unless {@code --cluster
+ * false}): at load, the report times a presence event seen on another node ({@link PresenceProbe}).
+ * Calls do not cross nodes yet (docs/cluster.md), so a cross-node call is not measured.
  *
  * <pre>
  * --root DIR            the checkout (router-service/target/quarkus-app must be built)
@@ -55,6 +50,8 @@ import java.util.regex.Pattern;
  *                       (default 3000; 0: none)
  * --idle DURATION       the idle window, e.g. 40s (default)
  * --router-option OPT   one more JVM option for every node, e.g. -Drouter.websocket.ping-interval=0
+ * --cluster B           true (default): the nodes are one cluster over a nats-server this run
+ *                       starts (nats-server on the PATH, or $NATS_SERVER); false: independent
  * </pre>
  */
 public final class ScaleMain {
@@ -72,9 +69,9 @@ public final class ScaleMain {
   private boolean sourceAddresses;
   private Duration idle = Duration.ofSeconds(40);
   private final List<String> routerOptions = new ArrayList<>();
+  private boolean cluster = true;
+  private RouterNodes routers;
 
-  private final List<Process> nodeProcesses = new ArrayList<>();
-  private final List<Integer> ports = new ArrayList<>();
   private final List<Worker> workerProcesses = new ArrayList<>();
 
   private record Worker(Process process, BufferedReader out, PrintWriter in) {}
@@ -112,6 +109,7 @@ public final class ScaleMain {
         case "--source-addresses" -> sourceAddresses = Boolean.parseBoolean(value);
         case "--idle" -> idle = Duration.parse("PT" + value.toUpperCase(Locale.ROOT));
         case "--router-option" -> routerOptions.add(value);
+        case "--cluster" -> cluster = Boolean.parseBoolean(value);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -122,19 +120,22 @@ public final class ScaleMain {
 
   /** The run; false when a session failed to join or was lost. */
   private boolean run() throws Exception {
-    Path app = root.resolve("router-service/target/quarkus-app");
     Path work = root.resolve("bench/target/scale");
     Files.createDirectories(work);
     JvmHeap heap = new JvmHeap(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
 
-    for (int i = 0; i < nodes; i++) {
-      startNode(i, app, work);
-    }
-    for (int i = 0; i < nodes; i++) {
-      awaitReady(i);
-    }
-    log("%d router nodes ready on ports %s", nodes, ports);
-    String urls = String.join(",", ports.stream().map(p -> "ws://127.0.0.1:" + p + "/ws").toList());
+    routers =
+        RouterNodes.start(
+            root,
+            work,
+            nodes,
+            cluster,
+            "scale",
+            List.of("-XX:+UseSerialGC", "-Xms256m", "-Xmx2g"),
+            routerOptions);
+    log("%d router nodes ready on ports %s", nodes, routers.ports());
+    String urls =
+        String.join(",", routers.ports().stream().map(p -> "ws://127.0.0.1:" + p + "/ws").toList());
     for (int w = 0; w < workers; w++) {
       int share = sessions / workers + (w < sessions % workers ? 1 : 0);
       // 127.0.0.2 onwards: each worker a source address of its own, with its own ephemeral ports.
@@ -169,6 +170,12 @@ public final class ScaleMain {
     log("%d sessions joined (%d failed) in %.1f s", ok, failed, joinSeconds);
 
     Thread.sleep(2_000);
+    String presence = "not measured: --cluster false";
+    if (cluster && nodes > 1) {
+      long[][] delays = PresenceProbe.measure(routers.wsUrl(1), routers.wsUrl(0), 20);
+      presence = PresenceProbe.describe(delays);
+      log("presence across nodes: %s", presence);
+    }
     long heapAfter = sum(i -> heap.liveKiB(pid(i)));
     long rssAfter = sum(i -> OptionalLong.of(Proc.rssKiB(pid(i))));
 
@@ -211,7 +218,9 @@ public final class ScaleMain {
     }
 
     Map<String, String> rows = new LinkedHashMap<>();
-    rows.put("router nodes", nodes + " (independent: no cluster yet)");
+    rows.put(
+        "router nodes",
+        nodes + (cluster ? " (one cluster over a nats-server of this run)" : " (independent)"));
     rows.put(
         "load-generator processes",
         workers
@@ -263,8 +272,10 @@ public final class ScaleMain {
             settleSeconds));
     rows.put(
         "sessions still open after the idle window", String.format(Locale.ROOT, "%,d", stillOpen));
-    rows.put("cross-node call round trip", "not measured: needs router.cluster (issue 14)");
-    rows.put("presence event on another node", "not measured: needs router.cluster (issue 14)");
+    rows.put(
+        "cross-node call round trip",
+        "not measured: calls do not cross nodes yet (docs/cluster.md)");
+    rows.put("presence event on another node (on_join)", presence);
     if (!routerOptions.isEmpty()) {
       rows.put("router options", String.join(" ", routerOptions));
     }
@@ -288,46 +299,6 @@ public final class ScaleMain {
     System.out.println(md);
     System.out.println("written to " + out);
     return failed == 0 && stillOpen == ok;
-  }
-
-  private void startNode(int i, Path app, Path work) throws IOException {
-    int port = freePort();
-    ports.add(port);
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(List.of("-XX:+UseSerialGC", "-Xms256m", "-Xmx2g"));
-    cmd.add("-Dquarkus.http.port=" + port);
-    // Every session comes from one of a few loopback addresses.
-    cmd.add("-Drouter.limits.max-sessions-per-address=100000");
-    cmd.add("-Dquarkus.config.locations=" + root.resolve("router-service/config/realm1-open.yaml"));
-    cmd.addAll(routerOptions);
-    cmd.addAll(List.of("-jar", app.resolve("quarkus-run.jar").toString()));
-    Path log = work.resolve("node-" + i + ".log");
-    nodeProcesses.add(
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
-  }
-
-  private void awaitReady(int i) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    HttpRequest ready =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(i) + "/q/health/ready"))
-            .timeout(Duration.ofSeconds(2))
-            .build();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (System.nanoTime() < deadline) {
-      if (!nodeProcesses.get(i).isAlive()) {
-        throw new IllegalStateException("router node " + i + " exited; see bench/target/scale");
-      }
-      try {
-        if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException("router node " + i + " not ready within 120 s");
   }
 
   private void startWorker(int w, String urls, int share, String source, Path work)
@@ -374,7 +345,7 @@ public final class ScaleMain {
   }
 
   private long pid(int node) {
-    return nodeProcesses.get(node).pid();
+    return routers.pid(node);
   }
 
   private interface NodeReading {
@@ -395,28 +366,10 @@ public final class ScaleMain {
       w.in().flush();
     }
     for (Worker w : workerProcesses) {
-      waitOrKill(w.process());
+      RouterNodes.waitOrKill(w.process());
     }
-    nodeProcesses.forEach(Process::destroy);
-    nodeProcesses.forEach(ScaleMain::waitOrKill);
-  }
-
-  private static void waitOrKill(Process p) {
-    try {
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      p.destroyForcibly();
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    if (routers != null) {
+      routers.close();
     }
   }
 

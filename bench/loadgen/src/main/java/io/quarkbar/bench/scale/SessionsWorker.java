@@ -3,7 +3,7 @@ package io.quarkbar.bench.scale;
 import io.quarkbar.bench.client.Connector;
 import io.quarkbar.bench.client.Joins;
 import io.quarkbar.bench.client.Peer;
-import io.quarkbar.bench.targets.Target;
+import io.quarkbar.bench.targets.UrlTarget;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
@@ -12,7 +12,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -52,7 +51,7 @@ public final class SessionsWorker {
     Context context = vertx.getOrCreateContext();
     List<Connector> connectors = new ArrayList<>();
     for (URI url : urls) {
-      connectors.add(new Connector(vertx, context, node(url), source));
+      connectors.add(new Connector(vertx, context, new UrlTarget(url), source));
     }
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -123,56 +122,5 @@ public final class SessionsWorker {
         p.close();
       }
     }
-  }
-
-  /** A running router known by its URL only: what {@link Connector} needs of a target. */
-  private static Target node(URI url) {
-    return new Target() {
-      @Override
-      public String name() {
-        return url.toString();
-      }
-
-      @Override
-      public String description() {
-        return url.toString();
-      }
-
-      @Override
-      public List<Serializer> serializers() {
-        return List.of(Serializer.JSON);
-      }
-
-      @Override
-      public void start() {}
-
-      @Override
-      public boolean isAlive() {
-        return true;
-      }
-
-      @Override
-      public URI url() {
-        return url;
-      }
-
-      @Override
-      public long pid() {
-        return -1;
-      }
-
-      @Override
-      public boolean isJvm() {
-        return false;
-      }
-
-      @Override
-      public Path log() {
-        return Path.of("/dev/null");
-      }
-
-      @Override
-      public void close() {}
-    };
   }
 }

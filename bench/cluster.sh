@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Events across a cluster of three router nodes and a nats-server on this machine (not part of
+# run.sh): fan-out on one node against across nodes, and one event at a time; writes
+# bench/target/results/cluster.md. Options: see ClusterEventsMain (--subscribers, --seconds,
+# --events). SKIP_BUILD=1 reuses what was built before. Needs nats-server on the PATH (Debian:
+# apt-get install nats-server) or $NATS_SERVER.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+source "$root/bench/jdk.sh"
+
+if [[ "${SKIP_BUILD:-}" != 1 ]]; then
+  ./mvnw -B -q install -Dmaven.test.skip=true -Dspotless.check.skip=true \
+    -pl wamp/protocol,wamp/router,router-service -am
+  ./mvnw -B -q package -DskipTests -Dspotless.check.skip=true -f bench/pom.xml -pl loadgen
+fi
+
+classpath="$root/bench/loadgen/target/bench-loadgen.jar:$root/bench/loadgen/target/deps/*"
+exec "$JAVA_HOME/bin/java" -cp "$classpath" io.quarkbar.bench.scale.ClusterEventsMain \
+  --root "$root" "$@"

@@ -1,0 +1,310 @@
+package io.quarkbar.bench.scale;
+
+import io.quarkbar.bench.client.Connector;
+import io.quarkbar.bench.client.Peer;
+import io.quarkbar.bench.client.Template;
+import io.quarkbar.bench.client.Wire;
+import io.quarkbar.bench.probe.Proc;
+import io.quarkbar.bench.targets.UrlTarget;
+import io.quarkbar.wamp.protocol.message.Event;
+import io.quarkbar.wamp.protocol.message.Publish;
+import io.quarkbar.wamp.protocol.serialization.Serializer;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Events across the nodes of a cluster on this machine: three packaged routers over a nats-server
+ * of this run. Compares a publisher and its subscribers on one node with the same load spread over
+ * nodes (publisher on node 0, subscribers on nodes 1 and 2): fan-out events delivered per second
+ * and the CPU all routers and NATS spend per delivered event, with lost events counted; and the
+ * latency of one event at a time, same node against across nodes. Writes {@code
+ * bench/target/results/cluster.md}.
+ *
+ * <pre>
+ * --root DIR          the checkout (router-service/target/quarkus-app must be built)
+ * --subscribers N     fan-out subscribers (default 100)
+ * --seconds S         measured seconds per fan-out case (default 10), after 3 s of warm-up
+ * --events N          events timed one at a time per latency case (default 5000, after 1000)
+ * </pre>
+ */
+public final class ClusterEventsMain {
+
+  private static final String TOPIC = "bench.cluster.fanout";
+  private static final int WINDOW = 32;
+
+  private Path root;
+  private int subscribers = 100;
+  private int seconds = 10;
+  private int events = 5000;
+
+  private RouterNodes routers;
+  private Vertx vertx;
+  private Context context;
+  private final List<Connector> connectors = new ArrayList<>();
+
+  public static void main(String[] args) throws Exception {
+    ClusterEventsMain bench = new ClusterEventsMain();
+    for (int i = 0; i < args.length; i += 2) {
+      switch (args[i]) {
+        case "--root" -> bench.root = Path.of(args[i + 1]);
+        case "--subscribers" -> bench.subscribers = Integer.parseInt(args[i + 1]);
+        case "--seconds" -> bench.seconds = Integer.parseInt(args[i + 1]);
+        case "--events" -> bench.events = Integer.parseInt(args[i + 1]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    if (bench.root == null) {
+      throw new IllegalArgumentException("--root is needed (bench/cluster.sh)");
+    }
+    boolean ok;
+    try {
+      ok = bench.run();
+    } finally {
+      bench.stop();
+    }
+    System.exit(ok ? 0 : 1);
+  }
+
+  private boolean run() throws Exception {
+    Path work = root.resolve("bench/target/cluster");
+    Files.createDirectories(work);
+    routers = RouterNodes.start(root, work, 3, true, "bench", List.of("-Xmx1g"), List.of());
+    vertx = Vertx.vertx();
+    context = vertx.getOrCreateContext();
+    for (int i = 0; i < routers.size(); i++) {
+      connectors.add(new Connector(vertx, context, new UrlTarget(routers.wsUrl(i))));
+    }
+    log("3 router nodes and a nats-server ready; ports %s", routers.ports());
+
+    Map<String, String> rows = new LinkedHashMap<>();
+    boolean ok = true;
+    for (boolean across : new boolean[] {false, true, false, true}) {
+      Fanout f = fanout(across);
+      String name =
+          (across ? "fan-out across nodes" : "fan-out on one node")
+              + String.format(Locale.ROOT, " (%d subscribers)", subscribers);
+      String value =
+          String.format(
+              Locale.ROOT,
+              "%,.0f events/s; %.2f µs of CPU (routers and NATS) per delivered event; %d lost",
+              f.perSecond,
+              f.cpuMicrosPerEvent,
+              f.lost);
+      rows.merge(name, value, (a, b) -> a + " / then " + b);
+      log("%s: %s", name, value);
+      ok &= f.lost == 0 && f.errors == 0;
+    }
+    for (boolean across : new boolean[] {false, true}) {
+      Histogram h = latency(across);
+      String name = across ? "one event at a time, across nodes" : "one event at a time, one node";
+      String value =
+          String.format(
+              Locale.ROOT,
+              "p50 %.0f µs, p99 %.0f µs, p99.9 %.0f µs (%d events)",
+              h.getValueAtPercentile(50) / 1000.0,
+              h.getValueAtPercentile(99) / 1000.0,
+              h.getValueAtPercentile(99.9) / 1000.0,
+              h.getTotalCount());
+      rows.put(name, value);
+      log("%s: %s", name, value);
+    }
+    rows.put("calls across nodes", "not measured: calls do not cross nodes yet (docs/cluster.md)");
+
+    StringBuilder md = new StringBuilder("# Events across a cluster (bench/cluster.sh)\n\n");
+    md.append("Run ")
+        .append(Instant.now())
+        .append(", ")
+        .append(Runtime.getRuntime().availableProcessors())
+        .append(" CPUs; three router nodes and one nats-server on this machine, JSON\n\n");
+    md.append("| measure | value |\n|---|---|\n");
+    rows.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+    Path out = root.resolve("bench/target/results/cluster.md");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
+    System.out.println(md);
+    System.out.println("written to " + out);
+    return ok;
+  }
+
+  private record Fanout(double perSecond, double cpuMicrosPerEvent, long lost, long errors) {}
+
+  /** Counters of one run; event loop only. */
+  private static final class State {
+    long published;
+    long delivered;
+    long errors;
+    boolean stopping;
+
+    void pump(Peer publisher, Template publish, int n) {
+      while (!stopping && published * n - delivered < (long) WINDOW * n) {
+        published++;
+        publisher.send(publish, published);
+      }
+    }
+  }
+
+  private Fanout fanout(boolean across) throws Exception {
+    List<Peer> subs = new ArrayList<>();
+    for (int i = 0; i < subscribers; i++) {
+      Connector c = connectors.get(across ? 1 + i % 2 : 0);
+      Peer p = await(() -> c.join(Serializer.JSON, TOPIC));
+      await(() -> c.subscribe(p, TOPIC));
+      subs.add(p);
+    }
+    Peer publisher = await(() -> connectors.get(0).join(Serializer.JSON, TOPIC));
+    Template publish =
+        Template.of(
+            Serializer.JSON, id -> new Publish(id, Map.of(), TOPIC, List.of("x", 42), Map.of()));
+    State state = new State();
+    onLoop(
+        () -> {
+          for (Peer p : subs) {
+            p.onMessage(
+                m -> {
+                  if (Wire.intAt(Serializer.JSON, m, 0) == Event.CODE) {
+                    state.delivered++;
+                    state.pump(publisher, publish, subs.size());
+                  } else {
+                    state.errors++;
+                  }
+                });
+          }
+          publisher.onMessage(m -> state.errors++);
+          state.pump(publisher, publish, subs.size());
+          return null;
+        });
+    Thread.sleep(3_000);
+    long deliveredBefore = onLoop(() -> state.delivered);
+    double cpuBefore = cpuSeconds();
+    long start = System.nanoTime();
+    Thread.sleep(seconds * 1000L);
+    long delivered = onLoop(() -> state.delivered) - deliveredBefore;
+    double cpu = cpuSeconds() - cpuBefore;
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    onLoop(
+        () -> {
+          state.stopping = true;
+          return null;
+        });
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (onLoop(() -> state.delivered < state.published * subs.size())
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    long lost = onLoop(() -> state.published * subs.size() - state.delivered);
+    long errors = onLoop(() -> state.errors);
+    subs.forEach(Peer::close);
+    publisher.close();
+    Thread.sleep(1_000);
+    return new Fanout(delivered / elapsed, cpu * 1e6 / Math.max(1, delivered), lost, errors);
+  }
+
+  private Histogram latency(boolean across) throws Exception {
+    String topic = TOPIC + ".latency";
+    Connector subConnector = connectors.get(across ? 1 : 0);
+    Peer sub = await(() -> subConnector.join(Serializer.JSON, topic));
+    await(() -> subConnector.subscribe(sub, topic));
+    Peer publisher = await(() -> connectors.get(0).join(Serializer.JSON, topic));
+    Template publish =
+        Template.of(
+            Serializer.JSON, id -> new Publish(id, Map.of(), topic, List.of("x", 42), Map.of()));
+    Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+    int warmup = 1000;
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    long[] sentAt = {0};
+    long[] count = {0};
+    onLoop(
+        () -> {
+          sub.onMessage(
+              m -> {
+                long now = System.nanoTime();
+                if (count[0]++ >= warmup) {
+                  histogram.recordValue(now - sentAt[0]);
+                }
+                if (count[0] >= warmup + events) {
+                  done.complete(null);
+                  return;
+                }
+                sentAt[0] = System.nanoTime();
+                publisher.send(publish, count[0] + 1);
+              });
+          sentAt[0] = System.nanoTime();
+          publisher.send(publish, 1);
+          return null;
+        });
+    done.get(5, TimeUnit.MINUTES);
+    sub.close();
+    publisher.close();
+    return histogram;
+  }
+
+  /** CPU seconds of every router node and of the nats-server so far. */
+  private double cpuSeconds() {
+    double total = 0;
+    for (int i = 0; i < routers.size(); i++) {
+      total += Proc.cpuSeconds(routers.pid(i));
+    }
+    if (routers.natsPid().isPresent()) {
+      total += Proc.cpuSeconds(routers.natsPid().getAsLong());
+    }
+    return total;
+  }
+
+  private <T> T await(Supplier<Future<T>> action) throws Exception {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    context.runOnContext(
+        v ->
+            action
+                .get()
+                .onComplete(
+                    r -> {
+                      if (r.succeeded()) {
+                        result.complete(r.result());
+                      } else {
+                        result.completeExceptionally(r.cause());
+                      }
+                    }));
+    return result.get(60, TimeUnit.SECONDS);
+  }
+
+  private <T> T onLoop(java.util.concurrent.Callable<T> action) throws Exception {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    context.runOnContext(
+        v -> {
+          try {
+            result.complete(action.call());
+          } catch (Exception e) {
+            result.completeExceptionally(e);
+          }
+        });
+    return result.get(60, TimeUnit.SECONDS);
+  }
+
+  private void stop() {
+    connectors.forEach(Connector::close);
+    if (vertx != null) {
+      vertx.close();
+    }
+    if (routers != null) {
+      routers.close();
+    }
+  }
+
+  private static void log(String format, Object... args) {
+    System.out.printf(Locale.ROOT, "[cluster] " + format + "%n", args);
+  }
+}

@@ -1,0 +1,187 @@
+package io.quarkbar.bench.scale;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Packaged routers on this machine for a benchmark, optionally one cluster over a {@code
+ * nats-server} of their own (never the machine's shared one): started, waited for, stopped.
+ */
+final class RouterNodes implements AutoCloseable {
+
+  private final List<Process> processes = new ArrayList<>();
+  private final List<Integer> ports = new ArrayList<>();
+  private Process nats;
+  private int natsPort;
+
+  /**
+   * Starts {@code count} routers from {@code root}'s router-service/target/quarkus-app with realm1
+   * open, logs in {@code work}; {@code cluster}: as one cluster named {@code clusterName}. Returns
+   * once every node is ready.
+   */
+  static RouterNodes start(
+      Path root,
+      Path work,
+      int count,
+      boolean cluster,
+      String clusterName,
+      List<String> jvmOptions,
+      List<String> routerOptions)
+      throws Exception {
+    RouterNodes nodes = new RouterNodes();
+    try {
+      if (cluster) {
+        nodes.startNats(work);
+      }
+      for (int i = 0; i < count; i++) {
+        nodes.startNode(i, root, work, cluster, clusterName, jvmOptions, routerOptions);
+      }
+      for (int i = 0; i < count; i++) {
+        nodes.awaitReady(i);
+      }
+      return nodes;
+    } catch (Exception e) {
+      nodes.close();
+      throw e;
+    }
+  }
+
+  int size() {
+    return processes.size();
+  }
+
+  List<Integer> ports() {
+    return ports;
+  }
+
+  URI wsUrl(int node) {
+    return URI.create("ws://127.0.0.1:" + ports.get(node) + "/ws");
+  }
+
+  long pid(int node) {
+    return processes.get(node).pid();
+  }
+
+  /** The nats-server's process ID, when the nodes are a cluster. */
+  OptionalLong natsPid() {
+    return nats == null ? OptionalLong.empty() : OptionalLong.of(nats.pid());
+  }
+
+  private void startNats(Path work) throws Exception {
+    natsPort = freePort();
+    String binary = System.getenv().getOrDefault("NATS_SERVER", "nats-server");
+    nats =
+        new ProcessBuilder(binary, "-a", "127.0.0.1", "-p", Integer.toString(natsPort))
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("nats-server.log").toFile())
+            .start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try (Socket probe = new Socket("127.0.0.1", natsPort)) {
+        return;
+      } catch (IOException notYet) {
+        if (!nats.isAlive() || System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "nats-server did not start; see " + work.resolve("nats-server.log"));
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  private void startNode(
+      int i,
+      Path root,
+      Path work,
+      boolean cluster,
+      String clusterName,
+      List<String> jvmOptions,
+      List<String> routerOptions)
+      throws IOException {
+    int port = freePort();
+    ports.add(port);
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
+    cmd.add("-Dquarkus.http.port=" + port);
+    // Every session comes from one of a few loopback addresses.
+    cmd.add("-Drouter.limits.max-sessions-per-address=100000");
+    cmd.add("-Dquarkus.config.locations=" + root.resolve("router-service/config/realm1-open.yaml"));
+    if (cluster) {
+      cmd.add("-Drouter.cluster.nats-url=nats://127.0.0.1:" + natsPort);
+      cmd.add("-Drouter.cluster.name=" + clusterName);
+      cmd.add("-Drouter.cluster.node=n" + i);
+    }
+    cmd.addAll(routerOptions);
+    Path app = root.resolve("router-service/target/quarkus-app");
+    cmd.addAll(List.of("-jar", app.resolve("quarkus-run.jar").toString()));
+    Path log = work.resolve("node-" + i + ".log");
+    processes.add(
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+  }
+
+  private void awaitReady(int i) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest ready =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(i) + "/q/health/ready"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      if (!processes.get(i).isAlive()) {
+        throw new IllegalStateException("router node " + i + " exited; see its log");
+      }
+      try {
+        if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("router node " + i + " not ready within 120 s");
+  }
+
+  /** Stops the routers (SIGTERM, then SIGKILL after 30 s), then the nats-server. */
+  @Override
+  public synchronized void close() {
+    processes.forEach(Process::destroy);
+    processes.forEach(RouterNodes::waitOrKill);
+    if (nats != null) {
+      nats.destroy();
+      waitOrKill(nats);
+    }
+  }
+
+  static void waitOrKill(Process p) {
+    try {
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
