@@ -120,7 +120,7 @@ class ClusterInteropIT {
   }
 
   @Test
-  void everyNodeReportsItsClusterInItsReadiness() throws Exception {
+  void everyNodeReportsItsClusterInItsReadinessAndMetrics() throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     for (int i = 0; i < nodes.size(); i++) {
       URI ready =
@@ -130,6 +130,14 @@ class ClusterInteropIT {
           http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
       assertThat(response.body()).contains("node n" + (i + 1)).contains("NATS connected");
+      HttpResponse<String> metrics =
+          http.send(
+              HttpRequest.newBuilder(ready.resolve("/q/metrics")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.body())
+          .contains("quarkbar_router_cluster_connected 1.0")
+          .contains("quarkbar_router_cluster_events_total{direction=\"sent\"}")
+          .contains("quarkbar_router_cluster_events_total{direction=\"dropped\"}");
     }
   }
 }

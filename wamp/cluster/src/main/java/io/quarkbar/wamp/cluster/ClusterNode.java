@@ -150,6 +150,21 @@ public final class ClusterNode implements AutoCloseable {
         + events.dropped();
   }
 
+  /** Publications sent to the other nodes so far. */
+  public long eventsSent() {
+    return events.sent();
+  }
+
+  /** Publications received from the other nodes so far. */
+  public long eventsReceived() {
+    return events.received();
+  }
+
+  /** Publications that could not be sent to the other nodes (NATS away, too large, ...). */
+  public long eventsDropped() {
+    return events.dropped();
+  }
+
   public ClusterSettings settings() {
     return settings;
   }
