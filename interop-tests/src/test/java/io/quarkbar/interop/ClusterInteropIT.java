@@ -73,6 +73,9 @@ class ClusterInteropIT {
               .systemProperty("router.cluster.node", "n" + i)
               .start());
     }
+    for (RouterProcess node : nodes) {
+      node.awaitClusterConnected(Duration.ofSeconds(30));
+    }
   }
 
   @AfterAll

@@ -127,6 +127,41 @@ final class RouterProcess implements AutoCloseable {
     return "wss://127.0.0.1:" + sslPort + "/ws";
   }
 
+  /**
+   * Waits until this router, a node of a cluster, says in its readiness that it is connected to
+   * NATS (a node takes sessions before that, but its first subscriptions are refused).
+   */
+  void awaitClusterConnected(Duration timeout) throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.URI ready =
+        java.net.URI.create(webSocketUrl().replace("ws://", "http://")).resolve("/q/health/ready");
+    java.util.regex.Pattern connected =
+        java.util.regex.Pattern.compile("\"connected\"\\s*:\\s*true");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String body = "";
+    while (System.nanoTime() < deadline) {
+      body =
+          http.send(
+                  java.net.http.HttpRequest.newBuilder(ready).build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
+      if (connected.matcher(body).find()) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("not connected to NATS within " + timeout + ": " + body);
+  }
+
+  long pid() {
+    return app.pid();
+  }
+
+  /** SIGKILL: the router dies without a word to anyone. */
+  void kill() {
+    app.kill();
+  }
+
   String logTail(int lines) {
     return app.logTail(lines);
   }

@@ -21,12 +21,17 @@ public class ClusterReadinessCheck implements HealthCheck {
 
   @Override
   public HealthCheckResponse call() {
-    String state = cluster.node().map(ClusterNode::describe).orElse("none (a router on its own)");
-    boolean connected = cluster.node().map(ClusterNode::isConnected).orElse(false);
+    if (cluster.node().isEmpty()) {
+      return HealthCheckResponse.named("wamp-cluster")
+          .up()
+          .withData("cluster", "none (a router on its own)")
+          .build();
+    }
+    ClusterNode node = cluster.node().get();
     return HealthCheckResponse.named("wamp-cluster")
         .up()
-        .withData("cluster", state)
-        .withData("connected", connected)
+        .withData("cluster", node.describe())
+        .withData("connected", node.isConnected())
         .build();
   }
 }

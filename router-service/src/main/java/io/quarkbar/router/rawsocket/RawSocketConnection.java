@@ -456,7 +456,7 @@ final class RawSocketConnection implements Transport {
                         + " bytes this client announced in its RawSocket handshake"));
   }
 
-  /** Closes the connection once what was sent before has gone out. */
+  /** Runs {@code task} on the connection's event loop, where its frames keep their order. */
   @Override
   public void execute(Runnable task) {
     if (ctx.executor().inEventLoop()) {
@@ -466,6 +466,7 @@ final class RawSocketConnection implements Transport {
     }
   }
 
+  /** Closes the connection once what was sent before has gone out. */
   @Override
   public void close() {
     if (ctx.executor().inEventLoop()) {

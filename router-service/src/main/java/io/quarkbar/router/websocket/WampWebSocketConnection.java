@@ -180,16 +180,17 @@ final class WampWebSocketConnection implements Transport {
     writer.cut();
   }
 
-  /**
-   * Closes the WebSocket on its own event loop. A close started from another thread (a verdict of
-   * an authenticator running on the authenticator's connection) races with the client's own close
-   * frame inside Vert.x, which then drops the TCP connection without a close frame now and then.
-   */
+  /** Runs {@code task} on the connection's event loop, where its frames keep their order. */
   @Override
   public void execute(Runnable task) {
     writer.execute(task);
   }
 
+  /**
+   * Closes the WebSocket on its own event loop. A close started from another thread (a verdict of
+   * an authenticator running on the authenticator's connection) races with the client's own close
+   * frame inside Vert.x, which then drops the TCP connection without a close frame now and then.
+   */
   @Override
   public void close() {
     if (context == null || Vertx.currentContext() == context) {

@@ -21,10 +21,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class RouterNodes implements AutoCloseable {
 
-  private final List<Process> processes = new ArrayList<>();
+  private static final java.util.regex.Pattern CONNECTED =
+      java.util.regex.Pattern.compile("\"connected\"\\s*:\\s*true");
+
+  private final List<Process> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<Integer> ports = new ArrayList<>();
   private Process nats;
   private int natsPort;
+  private Thread cleanup;
 
   /**
    * Starts {@code count} routers from {@code root}'s router-service/target/quarkus-app with realm1
@@ -41,6 +45,11 @@ final class RouterNodes implements AutoCloseable {
       List<String> routerOptions)
       throws Exception {
     RouterNodes nodes = new RouterNodes();
+    // Routers of up to 2 GiB each must not outlive an interrupted run (Ctrl-C), even one
+    // interrupted while they start.
+    Thread cleanup = new Thread(nodes::close, "router-nodes-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
+    nodes.cleanup = cleanup;
     try {
       if (cluster) {
         nodes.startNats(work);
@@ -49,7 +58,7 @@ final class RouterNodes implements AutoCloseable {
         nodes.startNode(i, root, work, cluster, clusterName, jvmOptions, routerOptions);
       }
       for (int i = 0; i < count; i++) {
-        nodes.awaitReady(i);
+        nodes.awaitReady(i, cluster);
       }
       return nodes;
     } catch (Exception e) {
@@ -132,7 +141,8 @@ final class RouterNodes implements AutoCloseable {
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
   }
 
-  private void awaitReady(int i) throws Exception {
+  /** Ready, and for a cluster's node, connected to NATS (its readiness says so). */
+  private void awaitReady(int i, boolean cluster) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     HttpRequest ready =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(i) + "/q/health/ready"))
@@ -144,7 +154,8 @@ final class RouterNodes implements AutoCloseable {
         throw new IllegalStateException("router node " + i + " exited; see its log");
       }
       try {
-        if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+        HttpResponse<String> r = http.send(ready, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200 && (!cluster || CONNECTED.matcher(r.body()).find())) {
           return;
         }
       } catch (IOException notYet) {
@@ -158,6 +169,13 @@ final class RouterNodes implements AutoCloseable {
   /** Stops the routers (SIGTERM, then SIGKILL after 30 s), then the nats-server. */
   @Override
   public synchronized void close() {
+    if (cleanup != null && Thread.currentThread() != cleanup) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or about to: it closes them too
+      }
+    }
     processes.forEach(Process::destroy);
     processes.forEach(RouterNodes::waitOrKill);
     if (nats != null) {

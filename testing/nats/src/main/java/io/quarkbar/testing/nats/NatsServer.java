@@ -232,12 +232,23 @@ public final class NatsServer implements AutoCloseable {
     return configured != null && !configured.isBlank() ? configured : "nats-server";
   }
 
+  /**
+   * A port free now, from below the kernel's ephemeral range (32768 and up on Linux): a stopped
+   * server must find its port again at {@link #startAgain()}, and an ephemeral port may meanwhile
+   * be taken by any outgoing connection, the nodes' own reconnects included.
+   */
   private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(20_000, 32_000);
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.bind(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+        return port;
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new UncheckedIOException(new IOException("no free port between 20000 and 32000"));
   }
 
   private static void sleep(long millis) {

@@ -3,6 +3,7 @@ package io.quarkbar.wamp.cluster;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
+import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.quarkbar.wamp.router.Router;
@@ -33,6 +34,7 @@ public final class ClusterNode implements AutoCloseable {
   private final ExecutorService control;
   private final NatsEventExchange events;
   private final Thread connector;
+  private final Options options;
   private volatile Connection connection;
   private volatile boolean closed;
 
@@ -47,6 +49,8 @@ public final class ClusterNode implements AutoCloseable {
             });
     Subjects subjects = new Subjects(settings.cluster(), settings.node());
     this.events = new NatsEventExchange(subjects, router, control, settings.requestTimeout());
+    // Built here, on the caller's thread: a malformed URL is a start-up error, not a dead thread.
+    this.options = options();
     router.shareEvents(events);
     this.connector = new Thread(this::connect, "quarkbar-cluster-connect-" + settings.node());
     connector.setDaemon(true);
@@ -55,6 +59,8 @@ public final class ClusterNode implements AutoCloseable {
   /**
    * Makes {@code router} a node of its cluster and starts connecting to NATS; returns at once. The
    * router must not take sessions before this returns.
+   *
+   * @throws IllegalArgumentException for settings NATS's client refuses (a malformed URL)
    */
   public static ClusterNode join(ClusterSettings settings, Router router) {
     ClusterNode node = new ClusterNode(settings, router);
@@ -62,7 +68,7 @@ public final class ClusterNode implements AutoCloseable {
     return node;
   }
 
-  private void connect() {
+  private Options options() {
     Options.Builder options =
         Options.builder()
             .server(settings.natsUrl())
@@ -87,16 +93,26 @@ public final class ClusterNode implements AutoCloseable {
                   public void errorOccurred(Connection conn, String error) {
                     LOG.warnf("%s: NATS says: %s", name(), error);
                   }
+
+                  @Override
+                  public void messageDiscarded(Connection conn, Message message) {
+                    events.discarded();
+                  }
                 });
     settings.user().ifPresent(u -> options.userInfo(u, settings.password().orElseThrow()));
     settings.token().ifPresent(t -> options.token(t.toCharArray()));
+    return options.build();
+  }
+
+  private void connect() {
     try {
-      Connection c = Nats.connectReconnectOnConnect(options.build());
+      Connection c = Nats.connectReconnectOnConnect(options);
+      // Set before closed is read: close() either sees the connection or this sees closed.
+      connection = c;
       if (closed) {
         c.close();
         return;
       }
-      connection = c;
       events.connected(c);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -162,13 +162,28 @@ final class NatsEventExchange implements EventExchange {
       return CompletableFuture.failedFuture(unavailable());
     }
     CompletableFuture<Void> confirmed = new CompletableFuture<>();
+    long deadline = System.nanoTime() + syncTimeout.toNanos();
     runOnControl(
         () -> {
           try {
+            // The timeout runs from the request: follows queued behind a slow one share it.
+            long left = deadline - System.nanoTime();
+            if (c.getStatus() != Connection.Status.CONNECTED) {
+              throw unavailable();
+            }
+            if (left <= 0) {
+              throw new NotShared(
+                  Broker.CLUSTER_UNAVAILABLE,
+                  "NATS did not confirm the subscription within " + syncTimeout.toMillis() + " ms",
+                  null);
+            }
             reconcile(subject);
+            if (!natsSubscriptions.containsKey(subject)) {
+              throw unavailable();
+            }
             // SUB reached the server once a PING sent after it is answered: from then on, a
             // publication on another node (through this server) goes to this one.
-            c.flush(syncTimeout);
+            c.flush(Duration.ofNanos(left));
             if (c.getStatus() != Connection.Status.CONNECTED) {
               throw unavailable();
             }
@@ -304,6 +319,15 @@ final class NatsEventExchange implements EventExchange {
   String status() {
     Connection c = connection;
     return c == null ? "connecting" : c.getStatus().name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * A publication the NATS client dropped rather than queue it (its outgoing queue full): counted
+   * as dropped, not as sent.
+   */
+  void discarded() {
+    dropped.incrementAndGet();
+    sent.decrementAndGet();
   }
 
   /** Publications sent to the other nodes, received from them, and dropped (not sent). */

@@ -42,8 +42,8 @@ import java.util.function.BiPredicate;
  * can overtake it.
  *
  * <p>In a cluster ({@link #exchange}), a node's first subscription to a pattern also asks the other
- * nodes for its publications; its subscribers get SUBSCRIBED once that is confirmed, and are
- * admitted from the exchange's thread (see {@link #follow}).
+ * nodes for its publications; its subscribers get SUBSCRIBED once that is confirmed, each admitted
+ * on its own connection's thread (see {@link #followed}).
  */
 public final class Broker {
 
@@ -239,10 +239,10 @@ public final class Broker {
       requests = sub.followRequests;
       sub.followPending = null;
       sub.followRequests = null;
-      for (Session s : sessions) {
-        waiting.computeIfPresent(s, (k, n) -> n == 1 ? null : n - 1);
-      }
       if (failure != null) {
+        for (Session s : sessions) {
+          stopWaiting(s);
+        }
         dropIfEmpty(sub);
       } else {
         sub.admissions = sessions.size();
@@ -260,22 +260,47 @@ public final class Broker {
             "the other router nodes cannot be asked for this topic's events: " + why.getMessage());
         continue;
       }
-      boolean first = i == 0;
-      session.execute(
+      Runnable admission =
           () -> {
-            boolean added;
+            boolean added = false;
+            boolean announceCreated = false;
+            boolean announceDeleted = false;
+            boolean alive = session.isAlive();
             synchronized (this) {
-              sub.admitting = true;
-              added = add(session, sub);
-              session.send(new Subscribed(request.request(), sub.id));
-              sub.admitting = false;
+              stopWaiting(session);
               sub.admissions--;
+              if (alive) {
+                sub.admitting = true;
+                added = add(session, sub);
+                session.send(new Subscribed(request.request(), sub.id));
+                sub.admitting = false;
+                // on_create goes with the first admission that runs, whichever loop it is on.
+                announceCreated = !sub.creationAnnounced;
+                sub.creationAnnounced = true;
+              } else {
+                // Left while it waited: nothing to announce for it; the subscription goes with
+                // the last admission (on_delete only if on_create went out).
+                announceDeleted = dropIfEmpty(sub) && sub.creationAnnounced;
+              }
             }
-            // A subscriber that left meanwhile is removed again here, and the subscription with
-            // the last of them.
-            admitted(session, request, sub, first, added);
-          });
+            if (alive) {
+              admitted(session, request, sub, announceCreated, added);
+            } else if (announceDeleted && !UriValidator.isReserved(sub.uri)) {
+              listener.subscriptionDeleted(session, sub.id);
+            }
+          };
+      try {
+        session.execute(admission);
+      } catch (RuntimeException e) {
+        // Its event loop is shutting down: admit it here, so that the subscription is not held.
+        admission.run();
+      }
     }
+  }
+
+  /** One subscription fewer that {@code session} waits for; under the lock. */
+  private void stopWaiting(Session session) {
+    waiting.computeIfPresent(session, (k, n) -> n == 1 ? null : n - 1);
   }
 
   /**
@@ -495,16 +520,21 @@ public final class Broker {
     if (own == null) {
       return;
     }
+    List<Subscription> left = new ArrayList<>();
     List<Subscription> deleted = new ArrayList<>();
     synchronized (this) {
       for (Subscription sub : own) {
-        sub.remove(session);
-        if (dropIfEmpty(sub)) {
-          deleted.add(sub);
+        // An UNSUBSCRIBE of the same session may have run meanwhile (a killed session's messages
+        // are still routed until it ends): then it has done the rest.
+        if (sub.remove(session)) {
+          left.add(sub);
+          if (dropIfEmpty(sub)) {
+            deleted.add(sub);
+          }
         }
       }
     }
-    for (Subscription sub : own) {
+    for (Subscription sub : left) {
       left(session, sub, deleted.contains(sub));
     }
   }
@@ -799,9 +829,15 @@ public final class Broker {
    * their history does too); returns whether it did.
    */
   private boolean dropIfEmpty(Subscription sub) {
-    if (sub.isEmpty() && sub.history == null && sub.followPending == null && sub.admissions == 0) {
-      byTopic.remove(sub.uri, sub.match);
-      byId.remove(sub.id);
+    if (sub.isEmpty()
+        && sub.history == null
+        && sub.followPending == null
+        && sub.admissions == 0
+        // Once only, and never a newer subscription to the same pattern (byTopic is by pattern).
+        && byId.remove(sub.id, sub)) {
+      if (byTopic.get(sub.uri, sub.match) == sub) {
+        byTopic.remove(sub.uri, sub.match);
+      }
       EventExchange others = exchange;
       if (others != null) {
         try {

@@ -37,6 +37,9 @@ final class Subscription {
   /** Sessions whose wait ended and whose admission has not run yet; under the broker's lock. */
   int admissions;
 
+  /** Whether on_create went out for a subscription whose subscribers waited; under the lock. */
+  boolean creationAnnounced;
+
   private volatile Session[] subscribers = new Session[0];
 
   Subscription(long id, String uri, MatchPolicy match) {

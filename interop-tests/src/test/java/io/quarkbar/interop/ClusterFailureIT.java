@@ -1,0 +1,150 @@
+package io.quarkbar.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkbar.testing.nats.NatsServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node of a three-node cluster frozen (SIGSTOP) or killed (SIGKILL) while events flow between the
+ * two others: they go on undisturbed, every event delivered in order and acknowledged; a frozen
+ * node serves again once it runs (SIGCONT).
+ */
+class ClusterFailureIT {
+
+  private static final long PUBLISH = 16;
+  private static final long PUBLISHED = 17;
+  private static final Path LOG_DIR =
+      Path.of(System.getProperty("interop.log.dir", "target/interop-logs"));
+
+  private NatsServer nats;
+  private final List<RouterProcess> nodes = new ArrayList<>();
+
+  @BeforeEach
+  void startCluster() throws Exception {
+    nats = NatsServer.start(Path.of("target", "nats"));
+    Path runJar =
+        Path.of(
+            System.getProperty(
+                "interop.router.jar", "../router-service/target/quarkus-app/quarkus-run.jar"));
+    String cluster = "fail" + UUID.randomUUID().toString().substring(0, 8);
+    for (int i = 1; i <= 3; i++) {
+      nodes.add(
+          RouterProcess.builder(
+                  runJar,
+                  Path.of("src", "test", "resources", "realm1.yaml").toAbsolutePath(),
+                  LOG_DIR.resolve("cluster-failure-n" + i + ".log"))
+              .systemProperty("router.cluster.nats-url", nats.url())
+              .systemProperty("router.cluster.name", cluster)
+              .systemProperty("router.cluster.node", "n" + i)
+              .start());
+    }
+    for (RouterProcess node : nodes) {
+      node.awaitClusterConnected(Duration.ofSeconds(30));
+    }
+  }
+
+  @AfterEach
+  void stopCluster() {
+    try {
+      nodes.forEach(RouterProcess::close);
+    } finally {
+      if (nats != null) {
+        nats.close();
+      }
+    }
+  }
+
+  @Test
+  void aFrozenNodeDoesNotHoldUpTheOthersAndServesAgainOnceThawed() throws Exception {
+    try (JdkWampSession subscriber = JdkWampSession.join(nodes.get(1).webSocketUrl(), "realm1");
+        JdkWampSession frozenSubscriber =
+            JdkWampSession.join(nodes.get(2).webSocketUrl(), "realm1");
+        JdkWampSession publisher = JdkWampSession.join(nodes.get(0).webSocketUrl(), "realm1")) {
+      subscriber.subscribe("com.failure.frozen");
+      frozenSubscriber.subscribe("com.failure.frozen");
+
+      signal("STOP", nodes.get(2).pid());
+      try {
+        publishAndExpectAll(publisher, subscriber, "com.failure.frozen", 0, 500);
+      } finally {
+        signal("CONT", nodes.get(2).pid());
+      }
+
+      // Thawed, it serves its sessions old and new (what it missed meanwhile is at most once).
+      publishAndExpectAll(publisher, subscriber, "com.failure.frozen", 1000, 10);
+      for (int i = 1000; i < 1010; i++) {
+        long expected = i;
+        frozenSubscriber.next(
+            m -> m.getFirst().equals(JdkWampSession.EVENT) && expected == firstArgument(m),
+            Duration.ofSeconds(10),
+            "event " + i + " on the thawed node");
+      }
+      try (JdkWampSession late = JdkWampSession.join(nodes.get(2).webSocketUrl(), "realm1")) {
+        late.subscribe("com.failure.after");
+        publishAndExpectAll(publisher, late, "com.failure.after", 0, 10);
+      }
+    }
+  }
+
+  @Test
+  void aKilledNodeDoesNotDisturbTheOthers() throws Exception {
+    try (JdkWampSession subscriber = JdkWampSession.join(nodes.get(1).webSocketUrl(), "realm1");
+        JdkWampSession doomed = JdkWampSession.join(nodes.get(2).webSocketUrl(), "realm1");
+        JdkWampSession publisher = JdkWampSession.join(nodes.get(0).webSocketUrl(), "realm1")) {
+      subscriber.subscribe("com.failure.killed");
+      doomed.subscribe("com.failure.killed");
+      publishAndExpectAll(publisher, subscriber, "com.failure.killed", 0, 100);
+
+      nodes.get(2).kill();
+      publishAndExpectAll(publisher, subscriber, "com.failure.killed", 100, 300);
+    }
+  }
+
+  /**
+   * Publishes {@code n} acknowledged events one after another, numbered from {@code first}; each
+   * must be acknowledged and reach {@code subscriber}, in order.
+   */
+  private static void publishAndExpectAll(
+      JdkWampSession publisher, JdkWampSession subscriber, String topic, int first, int n)
+      throws Exception {
+    List<Long> requests = new ArrayList<>();
+    for (int i = first; i < first + n; i++) {
+      long request = publisher.nextRequest();
+      requests.add(request);
+      publisher.send(List.of(PUBLISH, request, Map.of("acknowledge", true), topic, List.of(i)));
+    }
+    for (long request : requests) {
+      List<Object> answer =
+          publisher.next(
+              JdkWampSession.answerTo(PUBLISH, request), Duration.ofSeconds(10), "PUBLISHED");
+      assertThat(answer.getFirst()).as("answer to PUBLISH: %s", answer).isEqualTo(PUBLISHED);
+    }
+    for (int i = first; i < first + n; i++) {
+      List<Object> event =
+          subscriber.next(
+              m -> m.getFirst().equals(JdkWampSession.EVENT), Duration.ofSeconds(10), "event " + i);
+      assertThat(firstArgument(event)).as("event %d of %s", i, topic).isEqualTo(i);
+    }
+  }
+
+  private static long firstArgument(List<Object> event) {
+    return ((Number) ((List<?>) event.get(4)).getFirst()).longValue();
+  }
+
+  private static void signal(String signal, long pid) throws Exception {
+    new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start()
+        .waitFor();
+  }
+}
