@@ -160,7 +160,12 @@ public final class AutobahnJavaAuth {
       await(observed.disconnected, "the connection to close after GOODBYE");
       return new Outcome("WELCOME", welcome.getFirst());
     }
-    if (kind.equals("abort") && abort.size() == 1) {
+    // The router closes the connection right after ABORT: Autobahn|Java's leave listener (on its
+    // executor) and the close (on Netty's thread) race, so either may come first. The raw
+    // messages decide: one ABORT and no WELCOME is an ABORT.
+    if ((kind.equals("abort") || kind.equals("disconnected"))
+        && abort.size() == 1
+        && welcome.isEmpty()) {
       return new Outcome("ABORT", abort.getFirst());
     }
     throw new CheckFailure(
