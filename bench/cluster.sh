@@ -10,12 +10,6 @@ root=$(pwd)
 
 source "$root/bench/jdk.sh"
 
-if [[ "${SKIP_BUILD:-}" != 1 ]]; then
-  ./mvnw -B -q install -Dmaven.test.skip=true -Dspotless.check.skip=true \
-    -pl wamp/protocol,wamp/router,router-service -am
-  ./mvnw -B -q package -DskipTests -Dspotless.check.skip=true -f bench/pom.xml -pl loadgen
-fi
-
-classpath="$root/bench/loadgen/target/bench-loadgen.jar:$root/bench/loadgen/target/deps/*"
+source "$root/bench/loadgen.sh"
 exec "$JAVA_HOME/bin/java" -cp "$classpath" io.quarkbar.bench.scale.ClusterEventsMain \
   --root "$root" "$@"

@@ -1,6 +1,7 @@
-# Sourced by the bench scripts (run.sh, platform.sh, scale.sh): sets and exports JAVA_HOME to a JDK
-# of 21 or newer: JAVA_HOME itself if it is one, else the newest under /usr/lib/jvm that has jcmd
-# (the benchmarks read the routers' heap with it). Exits with a message when there is none.
+# Sourced by the bench scripts (run.sh, platform.sh, scale.sh, cluster.sh): sets and exports
+# JAVA_HOME to a JDK of 21 or newer: JAVA_HOME itself if it is one, else the newest under
+# /usr/lib/jvm that has jcmd (the benchmarks read the routers' heap with it). Exits with a message
+# when there is none.
 
 # The JDK's major version; empty for a JDK that does not run (e.g. JDK_JAVA_OPTIONS it rejects).
 java_major() {

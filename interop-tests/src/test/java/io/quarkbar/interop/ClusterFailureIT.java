@@ -2,13 +2,11 @@ package io.quarkbar.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quarkbar.testing.nats.NatsServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,41 +23,19 @@ class ClusterFailureIT {
   private static final Path LOG_DIR =
       Path.of(System.getProperty("interop.log.dir", "target/interop-logs"));
 
-  private NatsServer nats;
-  private final List<RouterProcess> nodes = new ArrayList<>();
+  private ClusterProcesses cluster;
+  private List<RouterProcess> nodes;
 
   @BeforeEach
   void startCluster() throws Exception {
-    nats = NatsServer.start(Path.of("target", "nats"));
-    Path runJar =
-        Path.of(
-            System.getProperty(
-                "interop.router.jar", "../router-service/target/quarkus-app/quarkus-run.jar"));
-    String cluster = "fail" + UUID.randomUUID().toString().substring(0, 8);
-    for (int i = 1; i <= 3; i++) {
-      nodes.add(
-          RouterProcess.builder(
-                  runJar,
-                  Path.of("src", "test", "resources", "realm1.yaml").toAbsolutePath(),
-                  LOG_DIR.resolve("cluster-failure-n" + i + ".log"))
-              .systemProperty("router.cluster.nats-url", nats.url())
-              .systemProperty("router.cluster.name", cluster)
-              .systemProperty("router.cluster.node", "n" + i)
-              .start());
-    }
-    for (RouterProcess node : nodes) {
-      node.awaitClusterConnected(Duration.ofSeconds(30));
-    }
+    cluster = ClusterProcesses.start(LOG_DIR, "cluster-failure");
+    nodes = cluster.nodes;
   }
 
   @AfterEach
   void stopCluster() {
-    try {
-      nodes.forEach(RouterProcess::close);
-    } finally {
-      if (nats != null) {
-        nats.close();
-      }
+    if (cluster != null) {
+      cluster.close();
     }
   }
 

@@ -12,10 +12,8 @@ import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,19 +122,11 @@ public final class ClusterEventsMain {
     }
     rows.put("calls across nodes", "not measured: calls do not cross nodes yet (docs/cluster.md)");
 
-    StringBuilder md = new StringBuilder("# Events across a cluster (bench/cluster.sh)\n\n");
-    md.append("Run ")
-        .append(Instant.now())
-        .append(", ")
-        .append(Runtime.getRuntime().availableProcessors())
-        .append(" CPUs; three router nodes and one nats-server on this machine, JSON\n\n");
-    md.append("| measure | value |\n|---|---|\n");
-    rows.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
-    Path out = root.resolve("bench/target/results/cluster.md");
-    Files.createDirectories(out.getParent());
-    Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
-    System.out.println(md);
-    System.out.println("written to " + out);
+    MeasureTable.write(
+        root.resolve("bench/target/results/cluster.md"),
+        "Events across a cluster (bench/cluster.sh)",
+        "three router nodes and one nats-server on this machine, JSON",
+        rows);
     return ok;
   }
 

@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Times a presence event across nodes while the cluster carries its load: a watcher on one node
  * subscribed to {@code wamp.session.on_join}, a new session joining another node; the time from its
- * WELCOME until the watcher has its on_join (the join itself from the connect). JSON over the JDK's WebSocket client, so that the probe
- * shares nothing with the load's workers.
+ * WELCOME until the watcher has its on_join (the join itself from the connect). JSON over the JDK's
+ * WebSocket client, so that the probe shares nothing with the load's workers.
  */
 final class PresenceProbe {
 

@@ -285,19 +285,11 @@ public final class ScaleMain {
         .findFirst()
         .ifPresent(f -> rows.put("first failure", f));
 
-    StringBuilder md = new StringBuilder("# Sessions at scale (bench/scale.sh)\n\n");
-    md.append("Run ")
-        .append(Instant.now())
-        .append(", ")
-        .append(Runtime.getRuntime().availableProcessors())
-        .append(" CPUs\n\n");
-    md.append("| measure | value |\n|---|---|\n");
-    rows.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
-    Path out = root.resolve("bench/target/results/scale.md");
-    Files.createDirectories(out.getParent());
-    Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
-    System.out.println(md);
-    System.out.println("written to " + out);
+    MeasureTable.write(
+        root.resolve("bench/target/results/scale.md"),
+        "Sessions at scale (bench/scale.sh)",
+        "",
+        rows);
     return failed == 0 && stillOpen == ok;
   }
 
