@@ -1,13 +1,11 @@
 package io.quarkbar.bench.scale;
 
+import io.quarkbar.bench.probe.Readiness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -143,27 +141,13 @@ final class RouterNodes implements AutoCloseable {
 
   /** Ready, and for a cluster's node, connected to NATS (its readiness says so). */
   private void awaitReady(int i, boolean cluster) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    HttpRequest ready =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(i) + "/q/health/ready"))
-            .timeout(Duration.ofSeconds(2))
-            .build();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (System.nanoTime() < deadline) {
-      if (!processes.get(i).isAlive()) {
-        throw new IllegalStateException("router node " + i + " exited; see its log");
-      }
-      try {
-        HttpResponse<String> r = http.send(ready, HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200 && (!cluster || CONNECTED.matcher(r.body()).find())) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException("router node " + i + " not ready within 120 s");
+    Readiness.await(
+        processes.get(i),
+        ports.get(i),
+        body -> !cluster || CONNECTED.matcher(body).find(),
+        Duration.ofSeconds(120),
+        "router node " + i,
+        "its log");
   }
 
   /** Stops the routers (SIGTERM, then SIGKILL after 30 s), then the nats-server. */

@@ -1,14 +1,12 @@
 package io.quarkbar.bench.scenario;
 
+import io.quarkbar.bench.probe.Readiness;
 import io.quarkbar.bench.targets.TargetEnv;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,31 +155,8 @@ final class ExtensionCallee implements AutoCloseable {
   }
 
   private void awaitReady(int httpPort) throws Exception {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    HttpRequest ready =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"))
-            .timeout(Duration.ofSeconds(2))
-            .build();
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "the extension callee exited with code "
-                + process.exitValue()
-                + " before it was ready; see "
-                + log);
-      }
-      try {
-        if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // Not listening yet.
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException(
-        "the extension callee was not ready within " + READY_TIMEOUT + "; see " + log);
+    Readiness.await(
+        process, httpPort, body -> true, READY_TIMEOUT, "the extension callee", log.toString());
   }
 
   /** Whether it runs, joined to the router of process {@code pid} with {@code s}. */

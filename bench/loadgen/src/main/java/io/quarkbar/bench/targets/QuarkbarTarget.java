@@ -1,16 +1,12 @@
 package io.quarkbar.bench.targets;
 
+import io.quarkbar.bench.probe.Readiness;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,8 +19,6 @@ import java.util.stream.Stream;
  */
 final class QuarkbarTarget extends ProcessTarget {
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private Path app;
   private Path recording;
   private int rawSocketPort;
@@ -140,14 +134,8 @@ final class QuarkbarTarget extends ProcessTarget {
 
   @Override
   protected boolean isReady() {
-    HttpRequest ready =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/q/health/ready"))
-            .timeout(Duration.ofSeconds(2))
-            .build();
     try {
-      return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-    } catch (IOException e) {
-      return false;
+      return Readiness.isReady(port(), body -> true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
