@@ -181,10 +181,6 @@ public final class ClusterNode implements AutoCloseable {
     return events.dropped();
   }
 
-  public ClusterSettings settings() {
-    return settings;
-  }
-
   NatsEventExchange events() {
     return events;
   }
