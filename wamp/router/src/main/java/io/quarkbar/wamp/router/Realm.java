@@ -125,6 +125,11 @@ public final class Realm implements SessionListener {
     return sessions.putIfAbsent(id, session) == null;
   }
 
+  /** The realm's open session {@code id}, or null. */
+  Session session(long id) {
+    return sessions.get(id);
+  }
+
   /** Removes an ended session and everything it had registered or subscribed. */
   @Override
   public void closed(Session session) {

@@ -13,6 +13,8 @@ import io.quarkbar.wamp.router.config.DynamicProcedure;
 import io.quarkbar.wamp.router.config.Limits;
 import io.quarkbar.wamp.router.config.RealmConfig;
 import io.quarkbar.wamp.router.config.RouterConfig;
+import io.quarkbar.wamp.router.dealer.CallExchange;
+import io.quarkbar.wamp.router.dealer.Dealer;
 import io.quarkbar.wamp.router.session.JoinHandler;
 import io.quarkbar.wamp.router.session.Session;
 import io.quarkbar.wamp.router.session.SessionIdentity;
@@ -95,6 +97,26 @@ public final class Router implements JoinHandler {
    */
   public void shareEvents(EventExchange exchange) {
     realms.values().forEach(r -> r.broker().exchange(exchange));
+  }
+
+  /**
+   * Makes this router one node of a cluster for registrations and calls: they are shared through
+   * {@code exchange}, and what the other nodes send comes back through {@link #dealer}. Called
+   * once, before the router takes sessions.
+   */
+  public void shareCalls(CallExchange exchange) {
+    realms.values().forEach(r -> r.dealer().exchange(exchange, r::session));
+  }
+
+  /** The dealer of {@code realm}, or null when this router has no such realm. */
+  public Dealer dealer(String realm) {
+    Realm r = realms.get(realm);
+    return r == null ? null : r.dealer();
+  }
+
+  /** Node {@code node} left the cluster: see {@link Dealer#nodeLost}, in every realm. */
+  public void nodeLost(String node) {
+    realms.values().forEach(r -> r.dealer().nodeLost(node));
   }
 
   /**

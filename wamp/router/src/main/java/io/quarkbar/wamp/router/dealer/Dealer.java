@@ -16,6 +16,7 @@ import io.quarkbar.wamp.protocol.uri.UriValidator;
 import io.quarkbar.wamp.protocol.uri.WampUris;
 import io.quarkbar.wamp.router.authorization.Authorizer;
 import io.quarkbar.wamp.router.authorization.Refusal;
+import io.quarkbar.wamp.router.broker.EventExchange.NotShared;
 import io.quarkbar.wamp.router.config.Action;
 import io.quarkbar.wamp.router.config.Disclose;
 import io.quarkbar.wamp.router.config.Limits;
@@ -33,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 
 /**
  * The dealer of one realm: registrations (shared by several callees when they ask for it), calls
@@ -42,6 +44,11 @@ import java.util.concurrent.TimeUnit;
  * <p>A call runs on the caller's thread, its result on the callee's; both without locks. Every
  * invocation in flight is kept per callee, so that when a callee's session ends, each of its
  * callers gets an ERROR at once instead of waiting forever.
+ *
+ * <p>In a cluster ({@link #exchange}), registrations are the cluster's: a REGISTER is answered once
+ * the cluster took it, the registrations of other nodes are mirrored here ({@link #mirror}) with
+ * their callees beside this node's, and a call whose chosen callee is on another node is forwarded
+ * there; its answers come back through {@link #answerForwarded}.
  */
 public final class Dealer {
 
@@ -86,6 +93,17 @@ public final class Dealer {
   /** Progressive calls whose caller has more to send, by caller and CALL request ID. */
   private final Map<Session, Map<Long, PendingCall>> progressive = new ConcurrentHashMap<>();
 
+  /** Calls forwarded to callees of other nodes, by their call ID on this node. */
+  private final Map<Long, PendingCall> forwarded = new ConcurrentHashMap<>();
+
+  /** Invocations of this node's callees for callers of other nodes, by their node and call ID. */
+  private final Map<RemoteCall, PendingCall> remoteInvocations = new ConcurrentHashMap<>();
+
+  private record RemoteCall(String node, long callId) {}
+
+  private volatile CallExchange exchange;
+  private LongFunction<Session> sessions = id -> null;
+
   private final IdSequence registrationIds = new IdSequence();
   private volatile RegistrationListener listener = RegistrationListener.NONE;
   private volatile Map<String, RouterProcedure> builtins = Map.of();
@@ -114,6 +132,16 @@ public final class Dealer {
   /** Where registration changes are reported (the registration meta events). */
   public void listen(RegistrationListener listener) {
     this.listener = listener;
+  }
+
+  /**
+   * Makes this dealer one node of a cluster: registrations and calls are shared through {@code
+   * exchange}; {@code sessions} finds this realm's sessions by ID (the callees of forwarded calls).
+   * Called once, before the realm takes sessions.
+   */
+  public void exchange(CallExchange exchange, LongFunction<Session> sessions) {
+    this.sessions = sessions;
+    this.exchange = exchange;
   }
 
   /** The procedures the router itself serves, by URI (all under {@code wamp.}). */
@@ -152,6 +180,11 @@ public final class Dealer {
         return;
       }
       reg = byProcedure.get(procedure, match);
+      if (exchange != null && (reg == null || !reg.has(callee))) {
+        // The cluster decides: this node's view of the other nodes' callees may lag behind.
+        registerShared(callee, msg, match, invoke);
+        return;
+      }
       String conflict = reg == null ? null : conflict(reg, callee, invoke);
       if (conflict != null) {
         callee.error(Register.CODE, msg.request(), WampUris.PROCEDURE_ALREADY_EXISTS, conflict);
@@ -181,6 +214,166 @@ public final class Dealer {
     if (!callee.isAlive()) {
       removeSession(callee);
     }
+  }
+
+  /**
+   * A REGISTER in a cluster: the cluster decides (uniqueness across nodes), then the registration
+   * is made here on the callee's own thread, REGISTERED before any INVOCATION as on one node.
+   */
+  private void registerShared(
+      Session callee, Register msg, MatchPolicy match, InvokePolicy invoke) {
+    CallExchange ex = exchange;
+    boolean disclose = Boolean.TRUE.equals(msg.options().get("disclose_caller"));
+    boolean forwardTimeout =
+        Boolean.TRUE.equals(msg.options().get("forward_timeout"))
+            && announces(callee, "call_timeout");
+    CallExchange.SharedCallee shared =
+        new CallExchange.SharedCallee(
+            ex.node(), callee.id(), disclose, forwardTimeout, announces(callee, "call_canceling"));
+    ex.register(realm, msg.procedure(), match, invoke, shared)
+        .whenComplete(
+            (claim, failure) ->
+                callee.execute(
+                    () -> {
+                      if (failure != null) {
+                        NotShared refused = notShared(failure);
+                        callee.error(
+                            Register.CODE, msg.request(), refused.error(), refused.getMessage());
+                      } else {
+                        registeredShared(callee, msg, match, invoke, claim, disclose);
+                      }
+                    }));
+  }
+
+  private void registeredShared(
+      Session callee,
+      Register msg,
+      MatchPolicy match,
+      InvokePolicy invoke,
+      CallExchange.Claim claim,
+      boolean disclose) {
+    String procedure = msg.procedure();
+    Registration reg;
+    synchronized (this) {
+      reg = byProcedure.get(procedure, match);
+      if (reg == null) {
+        reg = new Registration(claim.registration(), procedure, match, invoke);
+        byProcedure.put(procedure, match, reg);
+        byId.put(reg.id, reg);
+      } else if (reg.id != claim.registration()) {
+        reg = rekey(reg, claim.registration(), invoke);
+      }
+      if (claim.created()) {
+        // A new registration of the cluster: callees of other nodes this node still shows are
+        // gone already (their removal's echo is on its way).
+        List<Registration.Callee> locals = new ArrayList<>();
+        for (Registration.Callee c : reg.callees()) {
+          if (c.session() != null) {
+            locals.add(c);
+          }
+        }
+        reg.replace(locals.toArray(new Registration.Callee[0]));
+      }
+      callee.send(new Registered(msg.request(), reg.id));
+      if (!reg.has(callee)) {
+        reg.add(
+            new Registration.Callee(
+                callee, disclose, Boolean.TRUE.equals(msg.options().get("forward_timeout"))));
+      }
+      bySession.computeIfAbsent(callee, s -> ConcurrentHashMap.newKeySet()).add(reg);
+    }
+    if (claim.created()) {
+      listener.registrationCreated(callee, RegistrationInfo.of(reg));
+    }
+    listener.registered(callee, reg.id);
+    if (!callee.isAlive()) {
+      removeSession(callee);
+    }
+  }
+
+  /**
+   * The cluster made {@code uri} a registration of another ID (the old one was deleted while this
+   * node held callees of it, a rare race): the same callees under the new ID. Under lock.
+   */
+  private Registration rekey(Registration old, long id, InvokePolicy invoke) {
+    Registration fresh = new Registration(id, old.uri, old.match, invoke);
+    fresh.replace(old.callees());
+    byProcedure.put(old.uri, old.match, fresh);
+    byId.remove(old.id);
+    byId.put(id, fresh);
+    for (Registration.Callee c : old.callees()) {
+      Set<Registration> own = c.session() == null ? null : bySession.get(c.session());
+      if (own != null && own.remove(old)) {
+        own.add(fresh);
+      }
+    }
+    return fresh;
+  }
+
+  /**
+   * The cluster's registration of {@code uri} under {@code match} as it now is ({@code shared}
+   * null: deleted), from a change on any node: this node's view becomes the cluster's callees in
+   * the cluster's order, with this node's own callees among them. A callee of this node that the
+   * cluster does not list (yet) stays, at the end: the cluster's echo of its REGISTER may be on its
+   * way.
+   */
+  public void mirror(String uri, MatchPolicy match, CallExchange.SharedRegistration shared) {
+    String self = exchange.node();
+    synchronized (this) {
+      Registration reg = byProcedure.get(uri, match);
+      List<Registration.Callee> locals = new ArrayList<>();
+      if (reg != null) {
+        for (Registration.Callee c : reg.callees()) {
+          if (c.session() != null) {
+            locals.add(c);
+          }
+        }
+      }
+      List<Registration.Callee> now = new ArrayList<>();
+      if (shared != null) {
+        for (CallExchange.SharedCallee c : shared.callees()) {
+          if (!c.node().equals(self)) {
+            now.add(Registration.Callee.of(c));
+            continue;
+          }
+          for (java.util.Iterator<Registration.Callee> it = locals.iterator(); it.hasNext(); ) {
+            Registration.Callee local = it.next();
+            if (local.session().id() == c.session()) {
+              now.add(local);
+              it.remove();
+              break;
+            }
+          }
+        }
+      }
+      now.addAll(locals);
+      if (now.isEmpty()) {
+        if (reg != null) {
+          byProcedure.remove(uri, match);
+          byId.remove(reg.id);
+        }
+        return;
+      }
+      if (reg == null) {
+        reg = new Registration(shared.id(), uri, match, shared.invoke());
+        byProcedure.put(uri, match, reg);
+        byId.put(reg.id, reg);
+      } else if (shared != null && reg.id != shared.id()) {
+        reg = rekey(reg, shared.id(), shared.invoke());
+      }
+      reg.replace(now.toArray(new Registration.Callee[0]));
+    }
+  }
+
+  private static NotShared notShared(Throwable failure) {
+    Throwable cause =
+        failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    return cause instanceof NotShared n
+        ? n
+        : new NotShared(
+            io.quarkbar.wamp.router.broker.Broker.CLUSTER_UNAVAILABLE, cause.toString(), cause);
   }
 
   /** Why {@code callee} may not join {@code reg} with {@code invoke}, or null when it may. */
@@ -221,11 +414,46 @@ public final class Dealer {
         own.remove(reg);
       }
     }
+    if (exchange != null) {
+      // UNREGISTERED once the cluster forgot the callee: from then on, the URI is free everywhere.
+      unshare(callee, reg)
+          .thenAccept(
+              gone ->
+                  callee.execute(
+                      () -> {
+                        callee.send(new Unregistered(msg.request(), Map.of()));
+                        listener.unregistered(callee, reg.id);
+                        if (gone) {
+                          listener.registrationDeleted(callee, reg.id);
+                        }
+                      }));
+      return;
+    }
     callee.send(new Unregistered(msg.request(), Map.of()));
     listener.unregistered(callee, reg.id);
     if (deleted) {
       listener.registrationDeleted(callee, reg.id);
     }
+  }
+
+  /**
+   * Takes a callee of this node out of the cluster's registration; the node whose change deletes
+   * the registration reports it, so that {@code on_delete} fires once in the cluster.
+   */
+  private java.util.concurrent.CompletionStage<Boolean> unshare(Session callee, Registration reg) {
+    return exchange
+        .unregister(realm, reg.uri, reg.match, callee.id())
+        .handle(
+            (gone, failure) -> {
+              if (failure == null) {
+                return gone;
+              }
+              LOG.warnf(
+                  "could not take session %d out of the cluster's registration of %s now (the"
+                      + " cluster will be told later): %s",
+                  callee.id(), reg.uri, notShared(failure).getMessage());
+              return false;
+            });
   }
 
   /** Removes {@code callee} from {@code reg}, and {@code reg} when it was the last; under lock. */
@@ -309,6 +537,10 @@ public final class Dealer {
               + " calls waiting for their results, the router's limit");
       return;
     }
+    if (chosen.session() == null) {
+      forwardCall(caller, msg, reg, chosen, discloseByPermission);
+      return;
+    }
     Session callee = chosen.session();
     Map<String, Object> options = msg.options();
     boolean progressiveCall = !options.isEmpty() && Boolean.TRUE.equals(options.get("progress"));
@@ -383,6 +615,263 @@ public final class Dealer {
             "the router could not pass this call on to its callee");
       }
     }
+  }
+
+  /**
+   * A call whose callee is on another node of the cluster: handed to that node, which invokes its
+   * callee and sends the answers back ({@link #answerForwarded}). The call's timeout runs here,
+   * unless the callee handles it; CANCEL and the caller's leaving are passed on as INTERRUPT.
+   */
+  private void forwardCall(
+      Session caller, Call msg, Registration reg, Registration.Callee chosen, boolean disclosed) {
+    CallExchange ex = exchange;
+    CallExchange.SharedCallee target = chosen.remote();
+    Map<String, Object> options = msg.options();
+    String procedure = msg.procedure();
+    if (!options.isEmpty() && Boolean.TRUE.equals(options.get("progress"))) {
+      caller.pendingCalls().decrementAndGet();
+      caller.error(
+          Call.CODE,
+          msg.request(),
+          WampUris.FEATURE_NOT_SUPPORTED,
+          "the callee of "
+              + procedure
+              + " is on another router node, and progressive call invocations do not cross"
+              + " nodes yet");
+      return;
+    }
+    boolean receiveProgress =
+        !options.isEmpty() && Boolean.TRUE.equals(options.get("receive_progress"));
+    boolean disclose =
+        chosen.discloseCaller()
+            || disclosed
+            || (!options.isEmpty() && Boolean.TRUE.equals(options.get("disclose_me")));
+    long timeout = options.isEmpty() ? 0 : timeoutMillis(options.get("timeout"));
+    boolean forwardTimeout = timeout > 0 && chosen.forwardTimeout();
+    long callId = ex.nextCallId();
+    PendingCall call = new PendingCall(caller, msg.request(), receiveProgress, null, callId);
+    call.to = target.node();
+    call.interruptible = target.interruptible();
+    call.forwardedAt = System.nanoTime();
+    if (timesCalls) {
+      call.started = System.nanoTime();
+    }
+    call.span = telemetry.callSpan(realm, procedure, caller, options);
+    Map<String, Object> details =
+        invocationDetails(
+            reg,
+            caller,
+            procedure,
+            receiveProgress,
+            disclose,
+            forwardTimeout ? timeout : 0,
+            options,
+            call.span);
+    forwarded.put(callId, call);
+    if (timeout > 0 && !forwardTimeout) {
+      call.timeout = timer.schedule(() -> timedOut(call), timeout, TimeUnit.MILLISECONDS);
+    }
+    try {
+      ex.forward(
+          target.node(),
+          new CallExchange.ForwardedCall(
+              ex.node(),
+              realm,
+              callId,
+              target.session(),
+              reg.id,
+              details,
+              msg.arguments(),
+              msg.argumentsKw()));
+    } catch (NotShared e) {
+      if (forget(call, Telemetry.Outcome.ERROR, e.error())) {
+        caller.error(Call.CODE, msg.request(), e.error(), e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * A call forwarded by another node to a callee of this one: invoked as a local call would be,
+   * with the Details the caller's node made; the answers go back to that node.
+   */
+  public void invokeForwarded(CallExchange.ForwardedCall forwardedCall) {
+    Session callee = sessions.apply(forwardedCall.callee());
+    Registration reg = byId.get(forwardedCall.registration());
+    PendingCall call =
+        new PendingCall(
+            null,
+            forwardedCall.callId(),
+            Boolean.TRUE.equals(forwardedCall.details().get("receive_progress")),
+            callee,
+            0);
+    call.from = forwardedCall.from();
+    if (callee == null || !callee.isAlive()) {
+      fail(call, WampUris.CANCELED, "callee disconnected from in-flight request");
+      return;
+    }
+    if (reg == null || !reg.has(callee)) {
+      fail(
+          call,
+          WampUris.NO_SUCH_PROCEDURE,
+          "the callee unregistered the procedure while the call was on its way to it");
+      return;
+    }
+    long invocationId = callee.nextRequestId();
+    call =
+        new PendingCall(null, forwardedCall.callId(), call.receiveProgress(), callee, invocationId);
+    call.from = forwardedCall.from();
+    Map<Long, PendingCall> pending =
+        inFlight.computeIfAbsent(callee, s -> new ConcurrentHashMap<>());
+    pending.put(invocationId, call);
+    remoteInvocations.put(new RemoteCall(call.from, call.callRequest()), call);
+    if (!callee.isAlive()) {
+      if (forget(call, Telemetry.Outcome.CALLEE_GONE, WampUris.CANCELED)) {
+        fail(call, WampUris.CANCELED, "callee disconnected from in-flight request");
+      }
+      return;
+    }
+    callee.send(
+        new Invocation(
+            invocationId,
+            reg.id,
+            forwardedCall.details(),
+            forwardedCall.args(),
+            forwardedCall.kwargs()));
+  }
+
+  /**
+   * The caller's node of a forwarded call asks to interrupt it: {@code kill} passes the callee's
+   * answer on as it comes; {@code killnowait} (the caller was answered already) forgets the call.
+   */
+  public void interruptForwarded(String from, long callId, String mode) {
+    PendingCall call = remoteInvocations.get(new RemoteCall(from, callId));
+    if (call == null) {
+      return;
+    }
+    if (mode.equals("kill")) {
+      call.callee().send(new Interrupt(call.invocationId(), Map.of("mode", "kill")));
+    } else if (forget(call, Telemetry.Outcome.CANCELED, WampUris.CANCELED)) {
+      call.callee().send(new Interrupt(call.invocationId(), Map.of("mode", "killnowait")));
+    }
+  }
+
+  /**
+   * An answer from another node to call {@code callId} this node forwarded; false when this dealer
+   * has no such call (answered already, canceled, or another realm's).
+   */
+  public boolean answerForwarded(long callId, CallExchange.CallAnswer answer) {
+    boolean progress = answer.progress();
+    PendingCall call = progress ? forwarded.get(callId) : forwarded.remove(callId);
+    if (call == null) {
+      return false;
+    }
+    if (progress && !call.receiveProgress()) {
+      return true;
+    }
+    if (!progress) {
+      finished(
+          call,
+          answer.error() == null ? Telemetry.Outcome.RESULT : Telemetry.Outcome.ERROR,
+          answer.error());
+    }
+    Session caller = call.caller();
+    if (answer.error() == null) {
+      caller.send(new Result(call.callRequest(), answer.details(), answer.args(), answer.kwargs()));
+    } else {
+      caller.send(
+          new Error(
+              Call.CODE,
+              call.callRequest(),
+              answer.details(),
+              answer.error(),
+              answer.args(),
+              answer.kwargs()));
+    }
+    return true;
+  }
+
+  /**
+   * Node {@code node} left the cluster (or was cut off): the calls forwarded to it end with an
+   * ERROR, and the invocations its callers were waiting for are interrupted.
+   */
+  public void nodeLost(String node) {
+    for (PendingCall call : forwarded.values()) {
+      if (node.equals(call.to) && forget(call, Telemetry.Outcome.CALLEE_GONE, WampUris.CANCELED)) {
+        call.caller()
+            .error(
+                Call.CODE,
+                call.callRequest(),
+                WampUris.CANCELED,
+                "the callee's router node " + node + " left the cluster");
+      }
+    }
+    for (Map.Entry<RemoteCall, PendingCall> e : remoteInvocations.entrySet()) {
+      if (e.getKey().node().equals(node)) {
+        PendingCall call = e.getValue();
+        if (forget(call, Telemetry.Outcome.CANCELED, WampUris.CANCELED)
+            && announces(call.callee(), "call_canceling")) {
+          call.callee().send(new Interrupt(call.invocationId(), Map.of("mode", "killnowait")));
+        }
+      }
+    }
+  }
+
+  /**
+   * The calls forwarded to other nodes before {@code nanoTime} ({@link System#nanoTime}) and still
+   * waiting for an answer, by node: for the exchange to ask those nodes whether they still have
+   * them (a node that restarted, or a call lost on the way, would leave them waiting for ever).
+   */
+  public Map<String, List<Long>> forwardedBefore(long nanoTime) {
+    Map<String, List<Long>> waiting = new HashMap<>();
+    for (PendingCall call : forwarded.values()) {
+      if (call.forwardedAt - nanoTime < 0) {
+        waiting.computeIfAbsent(call.to, n -> new ArrayList<>()).add(call.invocationId());
+      }
+    }
+    return waiting;
+  }
+
+  /**
+   * Of the calls {@code callIds} node {@code from} forwarded here, those this node does not have
+   * (answered, or never received): their callers are answered by {@link #answerForwarded}.
+   */
+  public List<Long> unknownForwarded(String from, List<Long> callIds) {
+    List<Long> unknown = new ArrayList<>();
+    for (Long id : callIds) {
+      if (!remoteInvocations.containsKey(new RemoteCall(from, id))) {
+        unknown.add(id);
+      }
+    }
+    return unknown;
+  }
+
+  /**
+   * A callee's answer to {@code call}: to its caller on this node, or back to the caller's node.
+   */
+  private void reply(
+      PendingCall call,
+      Map<String, Object> details,
+      String error,
+      List<Object> args,
+      Map<String, Object> kwargs) {
+    if (call.from == null) {
+      call.caller()
+          .send(
+              error == null
+                  ? new Result(call.callRequest(), details, args, kwargs)
+                  : new Error(Call.CODE, call.callRequest(), details, error, args, kwargs));
+      return;
+    }
+    CallExchange.CallAnswer answer = new CallExchange.CallAnswer(details, error, args, kwargs);
+    if (!answer.progress()) {
+      remoteInvocations.remove(new RemoteCall(call.from, call.callRequest()), call);
+    }
+    exchange.answer(call.from, realm, call.callRequest(), answer);
+  }
+
+  /** The router's own ERROR for {@code call}, with {@code message} as its only argument. */
+  private void fail(PendingCall call, String error, String message) {
+    reply(call, Map.of(), error, List.of(message), Map.of());
   }
 
   /**
@@ -481,7 +970,7 @@ public final class Dealer {
       details = new HashMap<>(details);
       Passthru.copy(msg.options(), details);
     }
-    call.caller().send(new Result(call.callRequest(), details, msg.arguments(), msg.argumentsKw()));
+    reply(call, details, null, msg.arguments(), msg.argumentsKw());
   }
 
   /** A callee's ERROR for an INVOCATION: passed to the caller with its URI, args and kwargs. */
@@ -492,15 +981,12 @@ public final class Dealer {
       return;
     }
     finished(call, Telemetry.Outcome.ERROR, msg.error());
-    call.caller()
-        .send(
-            new Error(
-                Call.CODE,
-                call.callRequest(),
-                Passthru.isPassthru(msg.details()) ? Passthru.only(msg.details()) : Map.of(),
-                msg.error(),
-                msg.arguments(),
-                msg.argumentsKw()));
+    reply(
+        call,
+        Passthru.isPassthru(msg.details()) ? Passthru.only(msg.details()) : Map.of(),
+        msg.error(),
+        msg.arguments(),
+        msg.argumentsKw());
   }
 
   /**
@@ -515,9 +1001,9 @@ public final class Dealer {
       return; // answered already, or never made: nothing to cancel
     }
     String mode = msg.options().get("mode") instanceof String m ? m : "killnowait";
-    boolean interruptible = announces(call.callee(), "call_canceling");
+    boolean interruptible = interruptible(call);
     if (mode.equals("kill") && interruptible) {
-      call.callee().send(new Interrupt(call.invocationId(), Map.of("mode", "kill")));
+      interrupt(call, "kill");
       return; // the callee's answer goes to the caller as it comes
     }
     if (!forget(call, Telemetry.Outcome.CANCELED, WampUris.CANCELED)) {
@@ -525,7 +1011,21 @@ public final class Dealer {
     }
     call.caller().error(Call.CODE, call.callRequest(), WampUris.CANCELED, "the call was canceled");
     if (!mode.equals("skip") && interruptible) {
-      call.callee().send(new Interrupt(call.invocationId(), Map.of("mode", "killnowait")));
+      interrupt(call, "killnowait");
+    }
+  }
+
+  /** Whether the callee of a call (of this node or another) takes INTERRUPT. */
+  private static boolean interruptible(PendingCall call) {
+    return call.to != null ? call.interruptible : announces(call.callee(), "call_canceling");
+  }
+
+  /** Sends INTERRUPT to the callee of a call of this node's caller, on whichever node it is. */
+  private void interrupt(PendingCall call, String mode) {
+    if (call.to != null) {
+      exchange.interrupt(call.to, realm, call.invocationId(), mode);
+    } else {
+      call.callee().send(new Interrupt(call.invocationId(), Map.of("mode", mode)));
     }
   }
 
@@ -540,16 +1040,25 @@ public final class Dealer {
             call.callRequest(),
             WampUris.TIMEOUT,
             "the callee did not answer within the call's timeout");
-    if (announces(call.callee(), "call_canceling")) {
-      call.callee().send(new Interrupt(call.invocationId(), Map.of("mode", "killnowait")));
+    if (interruptible(call)) {
+      interrupt(call, "killnowait");
     }
   }
 
   /** Removes a call from its callee's invocations in flight; false when it was answered already. */
   private boolean forget(PendingCall call, Telemetry.Outcome outcome, String error) {
-    Map<Long, PendingCall> pending = inFlight.get(call.callee());
-    if (pending == null || !pending.remove(call.invocationId(), call)) {
-      return false;
+    if (call.to != null) {
+      if (!forwarded.remove(call.invocationId(), call)) {
+        return false;
+      }
+    } else {
+      Map<Long, PendingCall> pending = inFlight.get(call.callee());
+      if (pending == null || !pending.remove(call.invocationId(), call)) {
+        return false;
+      }
+      if (call.from != null) {
+        remoteInvocations.remove(new RemoteCall(call.from, call.callRequest()), call);
+      }
     }
     finished(call, outcome, error);
     return true;
@@ -561,6 +1070,9 @@ public final class Dealer {
    */
   private void finished(PendingCall call, Telemetry.Outcome outcome, String error) {
     call.done();
+    if (call.from != null) {
+      return; // reported by the caller's node
+    }
     if (call.span != null) {
       call.span.end(error);
     }
@@ -581,6 +1093,11 @@ public final class Dealer {
    * every invocation in flight: CANCEL is rare, and an index by caller would cost every call.
    */
   private PendingCall findCall(Session caller, long callRequest) {
+    for (PendingCall call : forwarded.values()) {
+      if (call.caller() == caller && call.callRequest() == callRequest) {
+        return call;
+      }
+    }
     for (Map<Long, PendingCall> pending : inFlight.values()) {
       for (PendingCall call : pending.values()) {
         if (call.caller() == caller && call.callRequest() == callRequest) {
@@ -623,7 +1140,15 @@ public final class Dealer {
       }
       for (Registration reg : own) {
         listener.unregistered(session, reg.id);
-        if (deleted.contains(reg)) {
+        if (exchange != null) {
+          unshare(session, reg)
+              .thenAccept(
+                  gone -> {
+                    if (gone) {
+                      listener.registrationDeleted(session, reg.id);
+                    }
+                  });
+        } else if (deleted.contains(reg)) {
           listener.registrationDeleted(session, reg.id);
         }
       }
@@ -634,12 +1159,17 @@ public final class Dealer {
         PendingCall call = pending.remove(id);
         if (call != null) {
           finished(call, Telemetry.Outcome.CALLEE_GONE, WampUris.CANCELED);
-          call.caller()
-              .error(
-                  Call.CODE,
-                  call.callRequest(),
-                  WampUris.CANCELED,
-                  "callee disconnected from in-flight request");
+          fail(call, WampUris.CANCELED, "callee disconnected from in-flight request");
+        }
+      }
+    }
+    // A caller gone with calls forwarded to other nodes: their callees are told to stop.
+    if (!forwarded.isEmpty()) {
+      for (PendingCall call : forwarded.values()) {
+        if (call.caller() == session
+            && forget(call, Telemetry.Outcome.CANCELED, WampUris.CANCELED)
+            && call.interruptible) {
+          interrupt(call, "killnowait");
         }
       }
     }
@@ -741,7 +1271,7 @@ public final class Dealer {
     }
     List<Long> ids = new ArrayList<>();
     for (Registration.Callee c : r.callees()) {
-      ids.add(c.session().id());
+      ids.add(c.sessionId());
     }
     return ids;
   }

@@ -22,6 +22,27 @@ final class PendingCall {
   private final Session callee;
   private final long invocationId;
 
+  /**
+   * The caller's node, for a call forwarded by another node of a cluster (then {@code caller} is
+   * null and {@code callRequest} is the call's ID on that node); null for a caller of this node.
+   */
+  String from;
+
+  /**
+   * The callee's node, for a call this node forwarded to a callee of another node of a cluster
+   * (then {@code callee} is null and {@code invocationId} is the call's ID on this node); null for
+   * a callee of this node.
+   */
+  String to;
+
+  /** Whether the callee of another node takes INTERRUPT (set with {@link #to}). */
+  boolean interruptible;
+
+  /**
+   * When the call was forwarded to the other node ({@link System#nanoTime}; set with {@link #to}).
+   */
+  long forwardedAt;
+
   /** When the dealer handed the call on ({@link System#nanoTime}), if calls are timed. */
   long started;
 
@@ -85,7 +106,9 @@ final class PendingCall {
 
   /** The call is answered (or given up): it no longer counts against the caller's limit. */
   void done() {
-    caller.pendingCalls().decrementAndGet();
+    if (caller != null) {
+      caller.pendingCalls().decrementAndGet();
+    }
     cancelTimeout();
   }
 

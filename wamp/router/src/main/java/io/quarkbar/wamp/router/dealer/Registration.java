@@ -16,9 +16,29 @@ final class Registration {
 
   /**
    * One callee of the registration, with what it asked for when it registered: to be told who calls
-   * ({@code disclose_caller}), to handle call timeouts itself ({@code forward_timeout}).
+   * ({@code disclose_caller}), to handle call timeouts itself ({@code forward_timeout}). A callee
+   * of another node of a cluster has no session here, and {@code remote} says where it is.
    */
-  record Callee(Session session, boolean discloseCaller, boolean forwardTimeout) {}
+  record Callee(
+      Session session,
+      boolean discloseCaller,
+      boolean forwardTimeout,
+      CallExchange.SharedCallee remote) {
+
+    Callee(Session session, boolean discloseCaller, boolean forwardTimeout) {
+      this(session, discloseCaller, forwardTimeout, null);
+    }
+
+    /** A callee of another node. */
+    static Callee of(CallExchange.SharedCallee remote) {
+      return new Callee(null, remote.discloseCaller(), remote.forwardTimeout(), remote);
+    }
+
+    /** The callee's session ID, on whichever node it is. */
+    long sessionId() {
+      return session != null ? session.id() : remote.session();
+    }
+  }
 
   final long id;
   final String uri;
@@ -83,6 +103,11 @@ final class Registration {
       }
     }
     return false;
+  }
+
+  /** The callees as the cluster now has them (the mirror of another node's change). */
+  void replace(Callee[] now) {
+    callees = now;
   }
 
   boolean isEmpty() {
