@@ -42,10 +42,13 @@ public class RouterCluster {
               c.natsUser(),
               c.natsPassword(),
               c.natsToken(),
-              c.requestTimeout());
+              c.requestTimeout(),
+              c.heartbeat(),
+              c.deathTimeout());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "router.cluster.* (name, node, nats-user/nats-password, request-timeout): "
+          "router.cluster.* (name, node, nats-user/nats-password, request-timeout, heartbeat,"
+              + " death-timeout): "
               + e.getMessage(),
           e);
     }

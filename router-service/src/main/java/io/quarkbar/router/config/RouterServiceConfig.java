@@ -81,6 +81,18 @@ public interface RouterServiceConfig {
      */
     @WithDefault("2s")
     Duration requestTimeout();
+
+    /** How often this node tells the others that it is alive. */
+    @WithDefault("1s")
+    Duration heartbeat();
+
+    /**
+     * How long a node may stay silent before the others take it for gone: calls to its callees then
+     * end with an ERROR, and its registrations are removed so that others can take them. At least
+     * three heartbeats.
+     */
+    @WithDefault("5s")
+    Duration deathTimeout();
   }
 
   /** The router's metrics. */

@@ -11,13 +11,17 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * One router node of a cluster: its connection to NATS and what it shares over it. Today that is
- * publications ({@link NatsEventExchange}): a client on any node receives the events published on
- * any node, the router's meta events included.
+ * One router node of a cluster: its connection to NATS and what it shares over it: publications
+ * ({@link NatsEventExchange}), so that a client on any node receives the events published on any
+ * node, the router's meta events included; registrations ({@link NatsRegistry}) and calls ({@link
+ * NatsCallExchange}), so that a client on any node calls the procedures registered on any node; and
+ * heartbeats ({@link Liveness}), so that a node that is gone is noticed.
  *
  * <p>The connection is made on a thread of its own and kept: NATS down at start-up or later is
  * retried for ever, and the router serves its own sessions meanwhile; {@link #isConnected} says how
@@ -33,6 +37,11 @@ public final class ClusterNode implements AutoCloseable {
   private final ClusterSettings settings;
   private final ExecutorService control;
   private final NatsEventExchange events;
+  private final ExecutorService registryWorker;
+  private final ScheduledExecutorService beat;
+  private final NatsRegistry registry;
+  private final NatsCallExchange calls;
+  private final Liveness liveness;
   private final Thread connector;
   private final Options options;
   private volatile Connection connection;
@@ -52,8 +61,40 @@ public final class ClusterNode implements AutoCloseable {
     // Built here, on the caller's thread: a malformed URL is a start-up error, not a dead thread.
     this.options = options();
     router.shareEvents(events);
+    this.registryWorker = Executors.newSingleThreadExecutor(daemon("registry", settings));
+    this.beat = Executors.newSingleThreadScheduledExecutor(daemon("heartbeat", settings));
+    this.registry =
+        new NatsRegistry(
+            settings.cluster(), settings.node(), router, registryWorker, settings.requestTimeout());
+    this.calls = new NatsCallExchange(subjects, settings.node(), router, registry);
+    this.liveness =
+        new Liveness(
+            subjects,
+            settings.node(),
+            ThreadLocalRandom.current().nextLong(),
+            settings.heartbeat(),
+            settings.deathTimeout(),
+            beat,
+            registry::nodes,
+            router::nodeLost,
+            registry::purge,
+            () -> {
+              registry.tidy();
+              // Calls longer than two heartbeats are asked after, each heartbeat.
+              calls.probe(settings.heartbeat().multipliedBy(2));
+            });
+    calls.follow(liveness);
+    router.shareCalls(calls);
     this.connector = new Thread(this::connect, "quarkbar-cluster-connect-" + settings.node());
     connector.setDaemon(true);
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String role, ClusterSettings settings) {
+    return r -> {
+      Thread t = new Thread(r, "quarkbar-cluster-" + role + "-" + settings.node());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /**
@@ -114,6 +155,9 @@ public final class ClusterNode implements AutoCloseable {
         return;
       }
       events.connected(c);
+      calls.connected(c);
+      registry.connected(c);
+      liveness.connected(c);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
@@ -127,10 +171,14 @@ public final class ClusterNode implements AutoCloseable {
 
   private void connectionEvent(Connection conn, ConnectionListener.Events event) {
     switch (event) {
-      case CONNECTED, RECONNECTED, RESUBSCRIBED ->
+      case CONNECTED, RESUBSCRIBED ->
           LOG.infof(
               "%s: NATS %s (%s)",
               name(), event.name().toLowerCase(Locale.ROOT), conn.getConnectedUrl());
+      case RECONNECTED -> {
+        LOG.infof("%s: NATS reconnected (%s)", name(), conn.getConnectedUrl());
+        registry.reconnected();
+      }
       case DISCONNECTED ->
           LOG.warnf("%s: lost NATS; events from other nodes stop until it is back", name());
       case CLOSED -> {
@@ -146,9 +194,12 @@ public final class ClusterNode implements AutoCloseable {
     return "cluster " + settings.cluster() + ", node " + settings.node();
   }
 
-  /** Whether the node is connected to NATS, and so part of the cluster. */
+  /**
+   * Whether the node is connected to NATS and has the cluster's registrations open, and so is part
+   * of the cluster.
+   */
   public boolean isConnected() {
-    return events.isConnected();
+    return events.isConnected() && registry.isReady();
   }
 
   /** What the health check and the logs say about the node. */
@@ -163,7 +214,13 @@ public final class ClusterNode implements AutoCloseable {
         + ", received "
         + events.received()
         + ", dropped "
-        + events.dropped();
+        + events.dropped()
+        + "; calls forwarded "
+        + calls.forwarded()
+        + ", invoked for other nodes "
+        + calls.invoked()
+        + "; other nodes alive "
+        + liveness.alive();
   }
 
   /** Publications sent to the other nodes so far. */
@@ -193,6 +250,14 @@ public final class ClusterNode implements AutoCloseable {
   public void close() {
     closed = true;
     connector.interrupt();
+    beat.shutdownNow();
+    // The sessions' last unregistrations reach the cluster before the connection goes.
+    registryWorker.shutdown();
+    try {
+      registryWorker.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     Connection c = connection;
     if (c != null) {
       try {

@@ -15,6 +15,9 @@ import java.util.Optional;
  * @param token the NATS token, if the server asks for one instead
  * @param requestTimeout how long an operation that needs NATS (a subscription's confirmation) may
  *     take before it fails
+ * @param heartbeat how often the node tells the others it is alive
+ * @param deathTimeout how long a node may stay silent before the others take it for gone: calls to
+ *     its callees end with an ERROR and its registrations are removed
  */
 public record ClusterSettings(
     String natsUrl,
@@ -23,7 +26,9 @@ public record ClusterSettings(
     Optional<String> user,
     Optional<String> password,
     Optional<String> token,
-    Duration requestTimeout) {
+    Duration requestTimeout,
+    Duration heartbeat,
+    Duration deathTimeout) {
 
   public ClusterSettings {
     Subjects.checkName("cluster name", cluster);
@@ -35,12 +40,33 @@ public record ClusterSettings(
       throw new IllegalArgumentException(
           "the cluster's request timeout must be positive, not " + requestTimeout);
     }
+    if (heartbeat == null || heartbeat.isNegative() || heartbeat.isZero()) {
+      throw new IllegalArgumentException(
+          "the cluster's heartbeat must be positive, not " + heartbeat);
+    }
+    if (deathTimeout == null || deathTimeout.compareTo(heartbeat.multipliedBy(3)) < 0) {
+      throw new IllegalArgumentException(
+          "the cluster's death timeout ("
+              + deathTimeout
+              + ") must be at least three heartbeats ("
+              + heartbeat.multipliedBy(3)
+              + "), or a node would be taken for gone after one late heartbeat");
+    }
     if (user.isPresent() != password.isPresent()) {
       throw new IllegalArgumentException("a NATS user needs a password, and a password a user");
     }
   }
 
-  /** Settings with no credentials and a 2 s request timeout. */
+  /** The same settings with another heartbeat and death timeout. */
+  public ClusterSettings withLiveness(Duration heartbeat, Duration deathTimeout) {
+    return new ClusterSettings(
+        natsUrl, cluster, node, user, password, token, requestTimeout, heartbeat, deathTimeout);
+  }
+
+  /**
+   * Settings with no credentials, a 2 s request timeout, a heartbeat each second and a 5 s death
+   * timeout.
+   */
   public static ClusterSettings of(String natsUrl, String cluster, String node) {
     return new ClusterSettings(
         natsUrl,
@@ -49,6 +75,8 @@ public record ClusterSettings(
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(5));
   }
 }

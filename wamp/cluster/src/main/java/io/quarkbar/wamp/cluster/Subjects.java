@@ -40,6 +40,26 @@ public final class Subjects {
     return name;
   }
 
+  /** Where node {@code node} receives the calls forwarded to its callees, and interrupts. */
+  String inbox(String node) {
+    return root + ".n." + node + ".in";
+  }
+
+  /** Where the answers to the calls node {@code node} forwarded arrive, one subject per call. */
+  String replies(String node) {
+    return root + ".n." + node + ".r.*";
+  }
+
+  /** Where the answers to call {@code callId} of node {@code node} go. */
+  String reply(String node, long callId) {
+    return root + ".n." + node + ".r." + callId;
+  }
+
+  /** Where every node says, every heartbeat, that it is alive. */
+  String heartbeats() {
+    return root + ".hb";
+  }
+
   /** The subject a publication to {@code topic} in {@code realm} goes to. */
   public String event(String realm, String topic) {
     StringBuilder s = new StringBuilder(root.length() + topic.length() + realm.length() + 8);

@@ -7,6 +7,7 @@ import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.quarkbar.wamp.router.Router;
 import io.quarkbar.wamp.router.config.RouterConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -22,6 +23,9 @@ final class Cluster implements AutoCloseable {
   static final String REALM = "realm1";
 
   final NatsServer nats;
+  final String name = "t" + UUID.randomUUID().toString().substring(0, 8);
+  private Duration heartbeat = Duration.ofMillis(100);
+  private Duration deathTimeout = Duration.ofMillis(600);
   final List<Router> routers = new ArrayList<>();
   final List<ClusterNode> nodes = new ArrayList<>();
 
@@ -36,16 +40,54 @@ final class Cluster implements AutoCloseable {
     return cluster;
   }
 
+  /** {@code size} nodes that take one another for gone after {@code deathTimeout}. */
+  static Cluster start(int size, Duration heartbeat, Duration deathTimeout) {
+    Cluster cluster = new Cluster(NatsServer.start(Path.of("target", "nats")));
+    cluster.heartbeat = heartbeat;
+    cluster.deathTimeout = deathTimeout;
+    cluster.add(size);
+    cluster.awaitConnected();
+    return cluster;
+  }
+
   /** {@code size} nodes on {@code nats}, which may be down; returns without waiting for it. */
   static Cluster startWith(NatsServer nats, int size) {
     Cluster cluster = new Cluster(nats);
-    String name = "t" + UUID.randomUUID().toString().substring(0, 8);
+    cluster.add(size);
+    return cluster;
+  }
+
+  private void add(int size) {
     for (int i = 1; i <= size; i++) {
       Router router = new Router(RouterConfig.openRealm(REALM));
-      cluster.routers.add(router);
-      cluster.nodes.add(ClusterNode.join(ClusterSettings.of(nats.url(), name, "n" + i), router));
+      routers.add(router);
+      nodes.add(ClusterNode.join(settings("n" + i), router));
     }
-    return cluster;
+  }
+
+  /**
+   * A node's settings: unless told otherwise, heartbeats every 100 ms and a node gone after 600 ms
+   * of silence, so that the tests of a node's loss do not wait long.
+   */
+  private ClusterSettings settings(String node) {
+    return ClusterSettings.of(nats.url(), name, node).withLiveness(heartbeat, deathTimeout);
+  }
+
+  /**
+   * Node {@code n} leaves the cluster as a crashed process would: its NATS connection goes, and
+   * what it registered stays in the cluster's registrations (its router is left as it is).
+   */
+  void crash(int n) {
+    nodes.get(n - 1).close();
+  }
+
+  /** A new process for node {@code n}, under the same name, with a router of its own. */
+  void restart(int n) {
+    nodes.get(n - 1).close();
+    Router router = new Router(RouterConfig.openRealm(REALM));
+    routers.set(n - 1, router);
+    nodes.set(n - 1, ClusterNode.join(settings("n" + n), router));
+    awaitConnected();
   }
 
   /** Node {@code n}'s router, counting from 1. */

@@ -100,4 +100,38 @@ class ClusterOutageTest {
     assertThat(ack).isInstanceOf(Published.class);
     assertThat(remoteAfter.event().arguments()).containsExactly(3L);
   }
+
+  @Test
+  void withoutNatsLocalCallsGoOnAndCallsToOtherNodesAndRegistrationsAreRefusedUntilItIsBack() {
+    Peer localCallee = cluster.join(1);
+    localCallee.register("com.outage.local", Map.of());
+    Peer remoteCallee = cluster.join(2);
+    remoteCallee.register("com.outage.remote", Map.of());
+    ClusterCallsTest.awaitRoutable(cluster, 1, "com.outage.remote");
+    Peer caller = cluster.join(1);
+
+    cluster.nats.stop();
+    Cluster.await(
+        "both nodes see NATS gone",
+        () -> cluster.nodes.stream().noneMatch(ClusterNode::isConnected));
+
+    long local = caller.call("com.outage.local", Map.of(), List.of());
+    localCallee.yield(localCallee.invocation().request(), Map.of(), List.of("here"));
+    assertThat(caller.result(local).arguments()).containsExactly("here");
+    Error remote = caller.callError(caller.call("com.outage.remote", Map.of(), List.of()));
+    assertThat(remote.error()).isEqualTo(Broker.CLUSTER_UNAVAILABLE);
+    assertThat(remote.arguments().get(0).toString()).contains("another router node");
+    Peer late = cluster.join(2);
+    late.sendRegister("com.outage.late", Map.of());
+    Error refused = late.expect(Error.class);
+    assertThat(refused.error()).isEqualTo(Broker.CLUSTER_UNAVAILABLE);
+
+    cluster.nats.startAgain();
+    cluster.awaitConnected();
+    // What was registered before the outage is still the cluster's, and new registrations are
+    // followed again by every node.
+    ClusterCallsTest.callUntilServedBy(caller, remoteCallee, "com.outage.remote");
+    late.register("com.outage.late", Map.of());
+    ClusterCallsTest.callUntilServedBy(caller, late, "com.outage.late");
+  }
 }

@@ -3,17 +3,25 @@ package io.quarkbar.wamp.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.quarkbar.wamp.protocol.message.Call;
 import io.quarkbar.wamp.protocol.message.Error;
 import io.quarkbar.wamp.protocol.message.Event;
 import io.quarkbar.wamp.protocol.message.Hello;
+import io.quarkbar.wamp.protocol.message.Invocation;
 import io.quarkbar.wamp.protocol.message.Publish;
 import io.quarkbar.wamp.protocol.message.Published;
+import io.quarkbar.wamp.protocol.message.Register;
+import io.quarkbar.wamp.protocol.message.Registered;
+import io.quarkbar.wamp.protocol.message.Result;
 import io.quarkbar.wamp.protocol.message.Subscribe;
 import io.quarkbar.wamp.protocol.message.Subscribed;
+import io.quarkbar.wamp.protocol.message.Unregister;
+import io.quarkbar.wamp.protocol.message.Unregistered;
 import io.quarkbar.wamp.protocol.message.Unsubscribe;
 import io.quarkbar.wamp.protocol.message.Unsubscribed;
 import io.quarkbar.wamp.protocol.message.WampMessage;
 import io.quarkbar.wamp.protocol.message.Welcome;
+import io.quarkbar.wamp.protocol.message.Yield;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.quarkbar.wamp.router.Router;
 import io.quarkbar.wamp.router.transport.LocalTransport;
@@ -37,7 +45,25 @@ final class Peer {
               "features",
               Map.of("publisher_exclusion", true, "subscriber_blackwhite_listing", true)),
           "subscriber",
-          Map.of("features", Map.of("pattern_based_subscription", true)));
+          Map.of("features", Map.of("pattern_based_subscription", true)),
+          "caller",
+          Map.of(
+              "features",
+              Map.of(
+                  "progressive_call_results", true,
+                  "call_canceling", true,
+                  "call_timeout", true,
+                  "caller_identification", true)),
+          "callee",
+          Map.of(
+              "features",
+              Map.of(
+                  "progressive_call_results", true,
+                  "call_canceling", true,
+                  "call_timeout", true,
+                  "caller_identification", true,
+                  "pattern_based_registration", true,
+                  "shared_registration", true)));
 
   private final LocalTransport transport;
   private final AtomicLong requests = new AtomicLong();
@@ -106,6 +132,63 @@ final class Peer {
         fail("expected UNSUBSCRIBED, but got %s", m);
       }
     }
+  }
+
+  /** REGISTER that the router accepts; returns the registration ID. */
+  long register(String procedure, Map<String, Object> options) {
+    sendRegister(procedure, options);
+    return expect(Registered.class).registration();
+  }
+
+  /** REGISTER without waiting; returns its request ID. */
+  long sendRegister(String procedure, Map<String, Object> options) {
+    long request = requests.incrementAndGet();
+    transport.sendToRouter(new Register(request, options, procedure));
+    return request;
+  }
+
+  void unregister(long registration) {
+    transport.sendToRouter(new Unregister(requests.incrementAndGet(), registration));
+    expect(Unregistered.class);
+  }
+
+  /** CALL without waiting; returns its request ID. */
+  long call(String procedure, Map<String, Object> options, List<Object> args) {
+    long request = requests.incrementAndGet();
+    transport.sendToRouter(new Call(request, options, procedure, args, Map.of()));
+    return request;
+  }
+
+  /** The RESULT of a CALL made with {@link #call}. */
+  Result result(long request) {
+    Result r = expect(Result.class);
+    assertThat(r.request()).isEqualTo(request);
+    return r;
+  }
+
+  /** The ERROR a CALL made with {@link #call} got. */
+  Error callError(long request) {
+    Error e = expect(Error.class);
+    assertThat(e.request()).isEqualTo(request);
+    return e;
+  }
+
+  /** The next message within {@code wait}, or null. */
+  WampMessage poll(Duration wait) {
+    return transport.poll(wait);
+  }
+
+  Invocation invocation() {
+    return expect(Invocation.class);
+  }
+
+  void yield(long invocation, Map<String, Object> options, List<Object> args) {
+    transport.sendToRouter(new Yield(invocation, options, args, Map.of()));
+  }
+
+  /** Any message this peer sends (ERROR for an INVOCATION, CANCEL, ...). */
+  void send(WampMessage message) {
+    transport.sendToRouter(message);
   }
 
   void publish(String topic, List<Object> args) {

@@ -1,0 +1,103 @@
+package io.quarkbar.wamp.cluster;
+
+import io.quarkbar.wamp.protocol.serialization.Serializer;
+import io.quarkbar.wamp.router.dealer.CallExchange.CallAnswer;
+import io.quarkbar.wamp.router.dealer.CallExchange.ForwardedCall;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Calls, interrupts and answers as bytes between nodes, in MessagePack like {@link EventEnvelope}
+ * (binary payloads cross unchanged). Each is a list led by a version and a kind:
+ *
+ * <ul>
+ *   <li>a call: {@code [1, "call", from, realm, callId, callee, registration, details, args,
+ *       kwargs]}, to the callee's node inbox;
+ *   <li>an interrupt: {@code [1, "interrupt", from, realm, callId, mode]}, to the same inbox, so it
+ *       never overtakes its call;
+ *   <li>an answer: {@code [1, "answer", realm, details, error, args, kwargs]}, to the call's reply
+ *       subject, which names the call;
+ *   <li>a probe: {@code [1, "probe", from, realm, [callId...]]}, to a callee's node inbox: which of
+ *       these long calls do you still have? Those it has not get an answer {@code
+ *       wamp.error.canceled}.
+ * </ul>
+ */
+final class CallEnvelope {
+
+  private static final long VERSION = 1;
+  static final String CALL = "call";
+  static final String INTERRUPT = "interrupt";
+  static final String ANSWER = "answer";
+  static final String PROBE = "probe";
+
+  private CallEnvelope() {}
+
+  static byte[] call(ForwardedCall c) {
+    return encode(
+        CALL,
+        c.from(),
+        c.realm(),
+        c.callId(),
+        c.callee(),
+        c.registration(),
+        c.details(),
+        c.args(),
+        c.kwargs());
+  }
+
+  static byte[] interrupt(String from, String realm, long callId, String mode) {
+    return encode(INTERRUPT, from, realm, callId, mode);
+  }
+
+  static byte[] probe(String from, String realm, List<Long> callIds) {
+    return encode(PROBE, from, realm, callIds);
+  }
+
+  static byte[] answer(String realm, CallAnswer a) {
+    return encode(ANSWER, realm, a.details(), a.error(), a.args(), a.kwargs());
+  }
+
+  private static byte[] encode(Object... items) {
+    List<Object> list = new ArrayList<>(items.length + 1);
+    list.add(VERSION);
+    list.addAll(Arrays.asList(items));
+    return Serializer.MSGPACK.encodeList(list);
+  }
+
+  /** The list in {@code bytes}, checked for its version; its kind is {@code get(1)}. */
+  static List<Object> decode(byte[] bytes) {
+    List<Object> l = Serializer.MSGPACK.decodeList(bytes, 0, bytes.length);
+    if (l.size() < 2 || !(l.get(0) instanceof Number v) || v.longValue() != VERSION) {
+      throw new IllegalArgumentException("not a call envelope of version " + VERSION);
+    }
+    return l;
+  }
+
+  @SuppressWarnings("unchecked")
+  static ForwardedCall toCall(List<Object> l) {
+    return new ForwardedCall(
+        (String) l.get(2),
+        (String) l.get(3),
+        number(l.get(4)),
+        number(l.get(5)),
+        number(l.get(6)),
+        (Map<String, Object>) l.get(7),
+        (List<Object>) l.get(8),
+        (Map<String, Object>) l.get(9));
+  }
+
+  @SuppressWarnings("unchecked")
+  static CallAnswer toAnswer(List<Object> l) {
+    return new CallAnswer(
+        (Map<String, Object>) l.get(3),
+        (String) l.get(4),
+        (List<Object>) l.get(5),
+        (Map<String, Object>) l.get(6));
+  }
+
+  static long number(Object o) {
+    return ((Number) o).longValue();
+  }
+}

@@ -1,0 +1,161 @@
+package io.quarkbar.wamp.cluster;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Message;
+import io.quarkbar.wamp.protocol.serialization.Serializer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Which nodes of the cluster are alive: every node publishes a heartbeat on core NATS each {@code
+ * heartbeat}, and a node not heard from for {@code deathTimeout} is taken for gone. So is a node
+ * whose heartbeat comes from a new process (its incarnation changed: it restarted under the same
+ * name). Nodes the registrations name are followed too, so that one that died while nobody heard it
+ * is found.
+ *
+ * <p>When a node is gone, {@code lost} runs (calls to it end with an ERROR); when, moreover, this
+ * node has been connected for a whole {@code deathTimeout} (so that its silence is the other's, not
+ * its own), {@code purge} runs (its registrations are taken out of the cluster's). Each heartbeat
+ * while connected also runs {@code tidy}.
+ */
+final class Liveness {
+
+  private static final Logger LOG = Logger.getLogger(Liveness.class);
+  private static final long VERSION = 1;
+
+  private final String node;
+  private final long incarnation;
+  private final String subject;
+  private final Duration heartbeat;
+  private final long deathNanos;
+  private final ScheduledExecutorService timer;
+  private final Supplier<java.util.Set<String>> named;
+  private final Consumer<String> lost;
+  private final Consumer<String> purge;
+  private final Runnable tidy;
+
+  /** When each other node was last heard ({@link System#nanoTime}), and its incarnation. */
+  private final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
+
+  private final Map<String, Long> incarnations = new ConcurrentHashMap<>();
+  private volatile Connection connection;
+
+  /** Since when this node is connected without a break ({@link System#nanoTime}), or -1. */
+  private volatile long connectedSince = -1;
+
+  Liveness(
+      Subjects subjects,
+      String node,
+      long incarnation,
+      Duration heartbeat,
+      Duration deathTimeout,
+      ScheduledExecutorService timer,
+      Supplier<java.util.Set<String>> named,
+      Consumer<String> lost,
+      Consumer<String> purge,
+      Runnable tidy) {
+    this.node = node;
+    this.incarnation = incarnation;
+    this.subject = subjects.heartbeats();
+    this.heartbeat = heartbeat;
+    this.deathNanos = deathTimeout.toNanos();
+    this.timer = timer;
+    this.named = named;
+    this.lost = lost;
+    this.purge = purge;
+    this.tidy = tidy;
+  }
+
+  void connected(Connection c) {
+    connection = c;
+    Dispatcher beats = c.createDispatcher(this::heard);
+    beats.subscribe(subject);
+    long period = heartbeat.toMillis();
+    timer.scheduleAtFixedRate(this::tick, 0, period, TimeUnit.MILLISECONDS);
+  }
+
+  private void heard(Message message) {
+    List<Object> beat;
+    try {
+      beat = Serializer.MSGPACK.decodeList(message.getData(), 0, message.getData().length);
+    } catch (RuntimeException e) {
+      LOG.debugf("ignored a malformed heartbeat: %s", e);
+      return;
+    }
+    if (beat.size() < 3 || !(beat.get(0) instanceof Number v) || v.longValue() != VERSION) {
+      return;
+    }
+    String other = (String) beat.get(1);
+    long otherIncarnation = ((Number) beat.get(2)).longValue();
+    if (other.equals(node)) {
+      return;
+    }
+    Long known = incarnations.put(other, otherIncarnation);
+    if (known != null && known != otherIncarnation) {
+      LOG.infof("node %s: router node %s restarted", node, other);
+      lost.accept(other);
+    }
+    lastSeen.put(other, System.nanoTime());
+  }
+
+  private void tick() {
+    try {
+      Connection c = connection;
+      long now = System.nanoTime();
+      boolean up = c != null && c.getStatus() == Connection.Status.CONNECTED;
+      if (!up) {
+        connectedSince = -1;
+      } else {
+        if (connectedSince == -1) {
+          connectedSince = now;
+        }
+        c.publish(subject, Serializer.MSGPACK.encodeList(List.of(VERSION, node, incarnation)));
+        tidy.run();
+      }
+      for (String other : named.get()) {
+        if (!other.equals(node)) {
+          lastSeen.putIfAbsent(other, now);
+        }
+      }
+      boolean heardLongEnough = up && now - connectedSince > deathNanos;
+      for (Map.Entry<String, Long> e : lastSeen.entrySet()) {
+        if (now - e.getValue() > deathNanos && lastSeen.remove(e.getKey(), e.getValue())) {
+          String other = e.getKey();
+          incarnations.remove(other);
+          LOG.warnf(
+              "node %s: router node %s has not been heard for %d ms: taken for gone",
+              node, other, TimeUnit.NANOSECONDS.toMillis(now - e.getValue()));
+          lost.accept(other);
+          if (heardLongEnough) {
+            purge.accept(other);
+          } else {
+            // Not heard because this node was cut off itself: followed again from its entries.
+            lastSeen.putIfAbsent(other, now);
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warnf("node %s: heartbeat: %s", node, e.toString());
+    }
+  }
+
+  /** Follows node {@code other} from now on, if it is not yet (a node calls come from or go to). */
+  void notice(String other) {
+    if (!lastSeen.containsKey(other) && !other.equals(node)) {
+      lastSeen.putIfAbsent(other, System.nanoTime());
+    }
+  }
+
+  /** The other nodes heard from lately. */
+  java.util.Set<String> alive() {
+    return java.util.Set.copyOf(lastSeen.keySet());
+  }
+}

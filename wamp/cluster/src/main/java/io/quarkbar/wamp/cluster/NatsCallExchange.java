@@ -1,0 +1,267 @@
+package io.quarkbar.wamp.cluster;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Message;
+import io.quarkbar.wamp.protocol.uri.WampUris;
+import io.quarkbar.wamp.router.Router;
+import io.quarkbar.wamp.router.broker.Broker;
+import io.quarkbar.wamp.router.broker.EventExchange.NotShared;
+import io.quarkbar.wamp.router.config.MatchPolicy;
+import io.quarkbar.wamp.router.dealer.CallExchange;
+import io.quarkbar.wamp.router.dealer.Dealer;
+import io.quarkbar.wamp.router.dealer.InvokePolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * Calls between nodes on core NATS. A caller's node publishes a call to the callee's node inbox
+ * ({@link Subjects#inbox}) with a reply subject that names the call ({@link Subjects#reply}); the
+ * callee's node invokes its callee and publishes each answer (progressive results, then the final
+ * RESULT or ERROR) to that subject. Interrupts follow their call on the same inbox, so they never
+ * overtake it. One NATS connection each way keeps a caller node's calls and a callee node's answers
+ * in order; each node handles its inbox and its replies on one thread each.
+ *
+ * <p>A call to a node that has no inbox any more (its process is gone) comes back at once as NATS's
+ * "no responders" status, and its caller gets {@code wamp.error.canceled}; a node that is gone
+ * without closing its connection (frozen, cut off) is found by {@link Liveness}. Registrations are
+ * {@link NatsRegistry}'s.
+ */
+final class NatsCallExchange implements CallExchange {
+
+  private static final Logger LOG = Logger.getLogger(NatsCallExchange.class);
+
+  private final Subjects subjects;
+  private final String node;
+  private final Router router;
+  private final NatsRegistry registry;
+  private final AtomicLong callIds = new AtomicLong();
+  private final AtomicLong forwarded = new AtomicLong();
+  private final AtomicLong invoked = new AtomicLong();
+  private volatile Connection connection;
+  private Liveness liveness;
+
+  /** The answer to a probed call the callee's node does not have. */
+  private static final CallAnswer NOT_HERE =
+      new CallAnswer(
+          Map.of(),
+          WampUris.CANCELED,
+          List.of(
+              "the callee's router node does not have this call any more (it restarted, or the"
+                  + " call was lost on the way)"),
+          Map.of());
+
+  NatsCallExchange(Subjects subjects, String node, Router router, NatsRegistry registry) {
+    this.subjects = subjects;
+    this.node = node;
+    this.router = router;
+    this.registry = registry;
+  }
+
+  /** Where nodes that calls come from and go to are followed; set once, before any call. */
+  void follow(Liveness liveness) {
+    this.liveness = liveness;
+  }
+
+  /** The connection is made: receive calls and answers (once per connection). */
+  void connected(Connection c) {
+    Dispatcher inbox = c.createDispatcher(this::inbound);
+    inbox.subscribe(subjects.inbox(node));
+    Dispatcher replies = c.createDispatcher(this::answered);
+    replies.subscribe(subjects.replies(node));
+    connection = c;
+  }
+
+  @Override
+  public String node() {
+    return node;
+  }
+
+  @Override
+  public long nextCallId() {
+    return callIds.incrementAndGet();
+  }
+
+  @Override
+  public CompletionStage<Claim> register(
+      String realm, String uri, MatchPolicy match, InvokePolicy invoke, SharedCallee callee) {
+    return registry.register(realm, uri, match, invoke, callee);
+  }
+
+  @Override
+  public CompletionStage<Boolean> unregister(
+      String realm, String uri, MatchPolicy match, long session) {
+    return registry.unregister(realm, uri, match, session);
+  }
+
+  @Override
+  public void forward(String to, ForwardedCall call) {
+    Connection c = connected();
+    byte[] body = CallEnvelope.call(call);
+    long max = c.getMaxPayload();
+    if (max > 0 && body.length > max) {
+      throw new NotShared(
+          WampUris.PAYLOAD_SIZE_EXCEEDED,
+          "the call takes "
+              + body.length
+              + " bytes between router nodes, more than NATS's max_payload of "
+              + max,
+          null);
+    }
+    try {
+      c.publish(subjects.inbox(to), subjects.reply(node, call.callId()), body);
+      forwarded.incrementAndGet();
+      liveness.notice(to);
+    } catch (RuntimeException e) {
+      throw new NotShared(Broker.CLUSTER_UNAVAILABLE, e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void interrupt(String to, String realm, long callId, String mode) {
+    send(subjects.inbox(to), CallEnvelope.interrupt(node, realm, callId, mode));
+  }
+
+  @Override
+  public void answer(String to, String realm, long callId, CallAnswer answer) {
+    send(subjects.reply(to, callId), CallEnvelope.answer(realm, answer));
+  }
+
+  /** At most once: what cannot be sent now is dropped (the caller's node times the call out). */
+  private void send(String subject, byte[] body) {
+    Connection c = connection;
+    if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
+      LOG.debugf("dropped a message to %s: NATS is not connected", subject);
+      return;
+    }
+    try {
+      c.publish(subject, body);
+    } catch (RuntimeException e) {
+      LOG.debugf("dropped a message to %s: %s", subject, e);
+    }
+  }
+
+  private Connection connected() {
+    Connection c = connection;
+    if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
+      throw new NotShared(
+          Broker.CLUSTER_UNAVAILABLE,
+          "the callee is on another router node, and this node's NATS connection is "
+              + (c == null ? "not made yet" : c.getStatus().name().toLowerCase(Locale.ROOT)),
+          null);
+    }
+    return c;
+  }
+
+  /** A call or an interrupt from another node. */
+  private void inbound(Message message) {
+    List<Object> l;
+    try {
+      l = CallEnvelope.decode(message.getData());
+      String kind = (String) l.get(1);
+      if (kind.equals(CallEnvelope.CALL)) {
+        ForwardedCall call = CallEnvelope.toCall(l);
+        Dealer dealer = router.dealer(call.realm());
+        if (dealer == null) {
+          answer(
+              call.from(),
+              call.realm(),
+              call.callId(),
+              new CallAnswer(
+                  Map.of(),
+                  WampUris.NO_SUCH_REALM,
+                  List.of("router node " + node + " has no realm " + call.realm()),
+                  Map.of()));
+          return;
+        }
+        invoked.incrementAndGet();
+        liveness.notice(call.from());
+        dealer.invokeForwarded(call);
+      } else if (kind.equals(CallEnvelope.PROBE)) {
+        String from = (String) l.get(2);
+        String realm = (String) l.get(3);
+        Dealer dealer = router.dealer(realm);
+        List<Long> ids = new ArrayList<>();
+        for (Object id : (List<?>) l.get(4)) {
+          ids.add(CallEnvelope.number(id));
+        }
+        for (long id : dealer == null ? ids : dealer.unknownForwarded(from, ids)) {
+          answer(from, realm, id, NOT_HERE);
+        }
+      } else if (kind.equals(CallEnvelope.INTERRUPT)) {
+        Dealer dealer = router.dealer((String) l.get(3));
+        if (dealer != null) {
+          dealer.interruptForwarded(
+              (String) l.get(2), CallEnvelope.number(l.get(4)), (String) l.get(5));
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warnf("node %s: dropped a malformed message from the cluster: %s", node, e.toString());
+    }
+  }
+
+  /** An answer to a call this node forwarded, or NATS's word that nobody took the call. */
+  private void answered(Message message) {
+    String subject = message.getSubject();
+    long callId;
+    try {
+      callId = Long.parseLong(subject.substring(subject.lastIndexOf('.') + 1));
+    } catch (NumberFormatException e) {
+      return;
+    }
+    if (message.isStatusMessage()) {
+      if (message.getStatus().isNoResponders()) {
+        CallAnswer gone =
+            new CallAnswer(
+                Map.of(),
+                WampUris.CANCELED,
+                List.of("the callee's router node is gone (nobody took the call)"),
+                Map.of());
+        for (String realm : router.realmNames()) {
+          if (router.dealer(realm).answerForwarded(callId, gone)) {
+            return;
+          }
+        }
+      }
+      return;
+    }
+    try {
+      List<Object> l = CallEnvelope.decode(message.getData());
+      Dealer dealer = router.dealer((String) l.get(2));
+      if (dealer != null) {
+        dealer.answerForwarded(callId, CallEnvelope.toAnswer(l));
+      }
+    } catch (RuntimeException e) {
+      LOG.warnf("node %s: dropped a malformed answer from the cluster: %s", node, e.toString());
+    }
+  }
+
+  /**
+   * Asks the nodes that have had calls of this node for longer than {@code age} whether they still
+   * have them: the callers of those they do not have (the node restarted, or the call was lost on
+   * the way) are answered then, instead of waiting for ever. Every heartbeat.
+   */
+  void probe(java.time.Duration age) {
+    long before = System.nanoTime() - age.toNanos();
+    for (String realm : router.realmNames()) {
+      router
+          .dealer(realm)
+          .forwardedBefore(before)
+          .forEach((to, ids) -> send(subjects.inbox(to), CallEnvelope.probe(node, realm, ids)));
+    }
+  }
+
+  /** Calls forwarded to other nodes, and calls of other nodes invoked here, so far. */
+  long forwarded() {
+    return forwarded.get();
+  }
+
+  long invoked() {
+    return invoked.get();
+  }
+}
