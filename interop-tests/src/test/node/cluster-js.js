@@ -1,6 +1,6 @@
 'use strict';
 
-// Autobahn|JS 22.11.1 against three router nodes of one cluster: events across nodes.
+// Autobahn|JS 22.11.1 against three router nodes of one cluster: events and calls across nodes.
 //   node cluster-js.js <ws-url-n1> <ws-url-n2> <ws-url-n3> <realm> <json|msgpack|cbor>
 //
 // Every session of a check is on the node its name says. Output is one line per check, "PASS <check>" or
@@ -18,7 +18,7 @@ const SERIALIZERS = {
 const STEP_TIMEOUT_MS = 5000;
 // How long "nothing arrived" is watched for: an event crosses two nodes and NATS in milliseconds.
 const GRACE_MS = 500;
-const RUN_TIMEOUT_MS = 60000;
+const RUN_TIMEOUT_MS = 90000;
 
 const [url1, url2, url3, realm, serializer] = process.argv.slice(2);
 if (!url1 || !url2 || !url3 || !realm || !(serializer in SERIALIZERS)) {
@@ -107,6 +107,21 @@ class Inbox {
   }
 }
 
+/** CALL, again while the caller's node does not know the procedure yet (milliseconds after REGISTERED). */
+async function callWhenRoutable(session, procedure, args, kwargs, options) {
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  for (;;) {
+    try {
+      return await session.call(procedure, args, kwargs, options);
+    } catch (e) {
+      if (e.error !== 'wamp.error.no_such_procedure' || Date.now() > deadline) {
+        throw e;
+      }
+      await sleep(20);
+    }
+  }
+}
+
 const suffix = `${serializer}_${crypto.randomBytes(4).toString('hex')}`;
 const ACK = { acknowledge: true };
 const open = [];
@@ -181,6 +196,52 @@ const checks = [
         if (e.args[0].session === newcomer.id) {
           break;
         }
+      }
+    },
+  ],
+  [
+    'a caller on n3 calls a callee on n1: disclosure, progressive results, then the result',
+    async () => {
+      const procedure = `com.cluster.js.count.${suffix}`;
+      const [callee, caller] = await Promise.all([session('n1'), session('n3')]);
+      let disclosed;
+      await callee.register(procedure, (args, kwargs, details) => {
+        disclosed = details.caller;
+        for (let i = 0; i < args[0]; i++) {
+          details.progress([i]);
+        }
+        return 'done';
+      });
+      // The first call waits until n3 knows the procedure; the second collects progressive results
+      // through the third callback of Autobahn|JS's promise (when.js), which a native promise lacks.
+      await callWhenRoutable(caller, procedure, [0]);
+      const progress = [];
+      const result = await new Promise((resolve, reject) => {
+        caller
+          .call(procedure, [10], {}, { receive_progress: true, disclose_me: true })
+          .then(resolve, reject, (p) => progress.push(p instanceof autobahn.Result ? p.args[0] : p));
+      });
+      expectEqual(progress, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 'the progressive results, in order');
+      expectEqual(result, 'done', 'the result from n1');
+      expectEqual(disclosed, caller.id, 'the caller on n3 disclosed to the callee on n1');
+    },
+  ],
+  [
+    "a callee's error on n2 reaches its caller on n1 with URI, args and kwargs",
+    async () => {
+      const procedure = `com.cluster.js.fails.${suffix}`;
+      const [callee, caller] = await Promise.all([session('n2'), session('n1')]);
+      await callee.register(procedure, () => {
+        throw new autobahn.Error('com.cluster.error.js', ['no way'], { code: 7 });
+      });
+      try {
+        await callWhenRoutable(caller, procedure, []);
+        throw new CheckFailure('the call succeeded');
+      } catch (e) {
+        if (e instanceof CheckFailure) {
+          throw e;
+        }
+        expectEqual([e.error, e.args, e.kwargs], ['com.cluster.error.js', ['no way'], { code: 7 }], 'the error');
       }
     },
   ],

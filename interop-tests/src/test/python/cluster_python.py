@@ -1,10 +1,11 @@
-"""Autobahn|Python 22.7.1 (asyncio) against three router nodes of one cluster: events across nodes.
+"""Autobahn|Python 22.7.1 (asyncio) against three router nodes of one cluster: events and calls
+across nodes.
 
 Usage:
   /usr/bin/python3 cluster_python.py <ws-url-n1> <ws-url-n2> <ws-url-n3> <realm> <json|msgpack|cbor>
 
 Every session of a check is on the node its name says (n1, n2, n3); the realm must let anonymous
-sessions publish and subscribe everywhere and disclose publishers, as realm1 of
+sessions publish, subscribe, call and register everywhere and disclose publishers and callers, as realm1 of
 src/test/resources/realm1.yaml does. One line per check, "PASS <check>" or "FAIL <check>: <why>";
 the exit code is 0 only if every check passed.
 """
@@ -20,13 +21,14 @@ txaio.use_asyncio()
 
 from autobahn.asyncio.wamp import ApplicationRunner, ApplicationSession  # noqa: E402
 from autobahn.wamp.serializer import CBORSerializer, JsonSerializer, MsgPackSerializer  # noqa: E402
-from autobahn.wamp.types import PublishOptions, SubscribeOptions  # noqa: E402
+from autobahn.wamp.exception import ApplicationError  # noqa: E402
+from autobahn.wamp.types import CallOptions, PublishOptions, RegisterOptions, SubscribeOptions  # noqa: E402
 
 SERIALIZERS = {"json": JsonSerializer, "msgpack": MsgPackSerializer, "cbor": CBORSerializer}
 STEP_TIMEOUT = 5.0
 # How long "nothing arrived" is watched for: an event crosses two nodes and NATS in milliseconds.
 GRACE = 0.5
-RUN_TIMEOUT = 60.0
+RUN_TIMEOUT = 120.0
 ACK = PublishOptions(acknowledge=True)
 
 
@@ -84,6 +86,19 @@ class Inbox:
         await asyncio.sleep(GRACE)
         if not self.queue.empty():
             raise AssertionError(f"{who} received {self.queue.get_nowait()!r}")
+
+
+async def call_when_routable(session, procedure, *args, **kwargs):
+    """CALL, again while the caller's node does not know the procedure yet (another node's
+    registration reaches it a few milliseconds after REGISTERED)."""
+    deadline = asyncio.get_running_loop().time() + STEP_TIMEOUT
+    while True:
+        try:
+            return await session.call(procedure, *args, **kwargs)
+        except ApplicationError as e:
+            if e.error != "wamp.error.no_such_procedure" or asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(0.02)
 
 
 def expect_equal(actual, expected, what):
@@ -237,6 +252,106 @@ async def checks(url1, url2, url3, realm, serializer):
                 break
 
     await check("wamp.session.on_join and on_leave of a session on n3 reach a subscriber on n2", meta_events)
+
+    async def rpc_across_nodes():
+        procedure = f"com.cluster.add.{suffix}"
+        callee, caller = await asyncio.gather(on("n2"), on("n1"))
+        seen = {}
+
+        def add(a, b, details=None):
+            seen["caller"] = details.caller
+            return a + b
+
+        await callee.register(add, procedure, options=RegisterOptions(details_arg="details"))
+        # realm1 discloses every caller (its role's "disclose: [caller]").
+        result = await call_when_routable(caller, procedure, 2, 3)
+        expect_equal(result, 5, "the result from n2")
+        expect_equal(seen["caller"], caller.session_id, "the caller on n1 disclosed to the callee on n2")
+
+    await check("a caller on n1 calls a callee on n2, disclosed", rpc_across_nodes)
+
+    async def rpc_errors():
+        procedure = f"com.cluster.fails.{suffix}"
+        callee, caller = await asyncio.gather(on("n3"), on("n1"))
+
+        def fails():
+            raise ApplicationError("com.cluster.error.oops", "no way", code=7)
+
+        await callee.register(fails, procedure)
+        try:
+            await call_when_routable(caller, procedure)
+            raise AssertionError("the call succeeded")
+        except ApplicationError as e:
+            expect_equal((e.error, list(e.args), e.kwargs), ("com.cluster.error.oops", ["no way"], {"code": 7}),
+                         "the callee's error on n3, as the caller on n1 got it")
+
+    await check("a callee's error on n3 reaches its caller on n1 with URI, args and kwargs", rpc_errors)
+
+    async def progressive():
+        procedure = f"com.cluster.count.{suffix}"
+        callee, caller = await asyncio.gather(on("n3"), on("n2"))
+
+        async def count(n, details=None):
+            for i in range(n):
+                details.progress(i)
+            return "done"
+
+        await callee.register(count, procedure, options=RegisterOptions(details_arg="details"))
+        progress = []
+        result = await call_when_routable(caller, procedure, 20, options=CallOptions(on_progress=progress.append))
+        expect_equal((progress, result), (list(range(20)), "done"), "progressive results in order, then the result")
+
+    await check("progressive results of a callee on n3 reach the caller on n2 in order", progressive)
+
+    async def registration_race():
+        racers = await asyncio.gather(on("n1"), on("n2"), on("n3"))
+        for i in range(20):
+            procedure = f"com.cluster.race.{suffix}.r{i}"
+            outcomes = await asyncio.gather(
+                *(r.register(lambda: None, procedure) for r in racers), return_exceptions=True)
+            won = [o for o in outcomes if not isinstance(o, BaseException)]
+            lost = [o for o in outcomes if isinstance(o, ApplicationError)
+                    and o.error == "wamp.error.procedure_already_exists"]
+            expect_equal((len(won), len(lost)), (1, 2), f"round {i}: registrations won and refused {outcomes!r}")
+            await won[0].unregister()
+
+    await check("three nodes race to register one procedure: exactly one wins (20 rounds)", registration_race)
+
+    async def shared():
+        procedure = f"com.cluster.shared.{suffix}"
+        callees = await asyncio.gather(on("n1"), on("n2"), on("n3"))
+        caller = await on("n2")
+        for node, callee in zip(("n1", "n2", "n3"), callees):
+            await callee.register(lambda node=node: node, procedure, options=RegisterOptions(invoke="roundrobin"))
+        # Until every node knows the three callees, a caller's node may know fewer.
+        await asyncio.sleep(GRACE)
+        served = [await call_when_routable(caller, procedure) for _ in range(9)]
+        expect_equal(sorted(served), ["n1"] * 3 + ["n2"] * 3 + ["n3"] * 3, "callees served in turn")
+
+    await check("a roundrobin registration with callees on three nodes serves each in turn", shared)
+
+    async def pattern_registrations():
+        base = f"com.rpat{suffix}"
+        exact, prefix, wildcard, caller = await asyncio.gather(on("n2"), on("n3"), on("n1"), on("n1"))
+
+        def answer(name):
+            return lambda details=None: [name, details.procedure]
+
+        await exact.register(answer("exact"), f"{base}.a.b", options=RegisterOptions(details_arg="details"))
+        await prefix.register(answer("prefix"), f"{base}.a",
+                              options=RegisterOptions(match="prefix", details_arg="details"))
+        await wildcard.register(answer("wildcard"), f"{base}..b",
+                                options=RegisterOptions(match="wildcard", details_arg="details"))
+        await asyncio.sleep(GRACE)
+        # Autobahn|Python fills in the registered URI when the router does not name the procedure.
+        expect_equal(await call_when_routable(caller, f"{base}.a.b"), ["exact", f"{base}.a.b"],
+                     "the exact registration")
+        expect_equal(await call_when_routable(caller, f"{base}.a.b.c"), ["prefix", f"{base}.a.b.c"],
+                     "the prefix registration")
+        expect_equal(await call_when_routable(caller, f"{base}.z.b"), ["wildcard", f"{base}.z.b"],
+                     "the wildcard registration")
+
+    await check("exact, prefix and wildcard registrations on three nodes: the spec's precedence", pattern_registrations)
     return failures
 
 

@@ -62,13 +62,13 @@ class ClusterInteropIT {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"json", "msgpack", "cbor"})
   void autobahnPythonSessionsOnThreeNodesShareEvents(String serializer) throws Exception {
-    runChecks(Peer.python("cluster_python.py"), "cluster-python-" + serializer, serializer, 7);
+    runChecks(Peer.python("cluster_python.py"), "cluster-python-" + serializer, serializer, 13);
   }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"json", "msgpack", "cbor"})
   void autobahnJsSessionsOnThreeNodesShareEvents(String serializer) throws Exception {
-    runChecks(Peer.javascript("cluster-js.js"), "cluster-js-" + serializer, serializer, 4);
+    runChecks(Peer.javascript("cluster-js.js"), "cluster-js-" + serializer, serializer, 6);
   }
 
   /**

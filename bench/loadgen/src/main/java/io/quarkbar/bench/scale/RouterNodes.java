@@ -90,7 +90,16 @@ final class RouterNodes implements AutoCloseable {
     natsPort = freePort();
     String binary = System.getenv().getOrDefault("NATS_SERVER", "nats-server");
     nats =
-        new ProcessBuilder(binary, "-a", "127.0.0.1", "-p", Integer.toString(natsPort))
+        new ProcessBuilder(
+                binary,
+                "-a",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(natsPort),
+                // JetStream holds the cluster's registrations.
+                "-js",
+                "-sd",
+                work.resolve("nats-store").toString())
             .redirectErrorStream(true)
             .redirectOutput(work.resolve("nats-server.log").toFile())
             .start();
