@@ -13,8 +13,8 @@ import java.util.Map;
  * (binary payloads cross unchanged). Each is a list led by a version and a kind:
  *
  * <ul>
- *   <li>a call: {@code [1, "call", from, realm, callId, callee, registration, details, args,
- *       kwargs]}, to the callee's node inbox;
+ *   <li>a call: {@code [1, "call", from, incarnation, realm, callId, callee, registration, details,
+ *       args, kwargs]}, to the callee's node inbox;
  *   <li>an interrupt: {@code [1, "interrupt", from, realm, callId, mode]}, to the same inbox, so it
  *       never overtakes its call;
  *   <li>an answer: {@code [1, "answer", realm, details, error, args, kwargs]}, to the call's reply
@@ -38,6 +38,7 @@ final class CallEnvelope {
     return encode(
         CALL,
         c.from(),
+        c.incarnation(),
         c.realm(),
         c.callId(),
         c.callee(),
@@ -79,13 +80,14 @@ final class CallEnvelope {
   static ForwardedCall toCall(List<Object> l) {
     return new ForwardedCall(
         (String) l.get(2),
-        (String) l.get(3),
-        number(l.get(4)),
+        number(l.get(3)),
+        (String) l.get(4),
         number(l.get(5)),
         number(l.get(6)),
-        (Map<String, Object>) l.get(7),
-        (List<Object>) l.get(8),
-        (Map<String, Object>) l.get(9));
+        number(l.get(7)),
+        (Map<String, Object>) l.get(8),
+        (List<Object>) l.get(9),
+        (Map<String, Object>) l.get(10));
   }
 
   @SuppressWarnings("unchecked")

@@ -66,17 +66,19 @@ public final class ClusterNode implements AutoCloseable {
     this.registry =
         new NatsRegistry(
             settings.cluster(), settings.node(), router, registryWorker, settings.requestTimeout());
-    this.calls = new NatsCallExchange(subjects, settings.node(), router, registry);
+    long incarnation = ThreadLocalRandom.current().nextLong();
+    this.calls = new NatsCallExchange(subjects, settings.node(), incarnation, router, registry);
     this.liveness =
         new Liveness(
             subjects,
             settings.node(),
-            ThreadLocalRandom.current().nextLong(),
+            incarnation,
             settings.heartbeat(),
             settings.deathTimeout(),
             beat,
             registry::nodes,
             router::nodeLost,
+            router::nodeRestarted,
             registry::purge,
             () -> {
               registry.tidy();
@@ -240,6 +242,10 @@ public final class ClusterNode implements AutoCloseable {
 
   NatsEventExchange events() {
     return events;
+  }
+
+  NatsRegistry registry() {
+    return registry;
   }
 
   /**

@@ -16,10 +16,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Which nodes of the cluster are alive: every node publishes a heartbeat on core NATS each {@code
- * heartbeat}, and a node not heard from for {@code deathTimeout} is taken for gone. So is a node
- * whose heartbeat comes from a new process (its incarnation changed: it restarted under the same
- * name). Nodes the registrations name are followed too, so that one that died while nobody heard it
- * is found.
+ * heartbeat}, and a node not heard from for {@code deathTimeout} is taken for gone. A node whose
+ * heartbeat comes from a new process (its incarnation changed: it restarted under the same name)
+ * runs {@code restarted}. Nodes the registrations name, and nodes calls come from or go to, are
+ * followed too, so that one that died while nobody heard it is found.
  *
  * <p>When a node is gone, {@code lost} runs (calls to it end with an ERROR); when, moreover, this
  * node has been connected for a whole {@code deathTimeout} (so that its silence is the other's, not
@@ -39,6 +39,7 @@ final class Liveness {
   private final ScheduledExecutorService timer;
   private final Supplier<java.util.Set<String>> named;
   private final Consumer<String> lost;
+  private final java.util.function.BiConsumer<String, Long> restarted;
   private final Consumer<String> purge;
   private final Runnable tidy;
 
@@ -60,6 +61,7 @@ final class Liveness {
       ScheduledExecutorService timer,
       Supplier<java.util.Set<String>> named,
       Consumer<String> lost,
+      java.util.function.BiConsumer<String, Long> restarted,
       Consumer<String> purge,
       Runnable tidy) {
     this.node = node;
@@ -70,6 +72,7 @@ final class Liveness {
     this.timer = timer;
     this.named = named;
     this.lost = lost;
+    this.restarted = restarted;
     this.purge = purge;
     this.tidy = tidy;
   }
@@ -101,7 +104,7 @@ final class Liveness {
     Long known = incarnations.put(other, otherIncarnation);
     if (known != null && known != otherIncarnation) {
       LOG.infof("node %s: router node %s restarted", node, other);
-      lost.accept(other);
+      restarted.accept(other, otherIncarnation);
     }
     lastSeen.put(other, System.nanoTime());
   }

@@ -40,7 +40,15 @@ final class NatsCallExchange implements CallExchange {
   private final String node;
   private final Router router;
   private final NatsRegistry registry;
-  private final AtomicLong callIds = new AtomicLong();
+  private final long incarnation;
+
+  /**
+   * Call IDs start at random: a process restarted under this node's name does not reuse the IDs
+   * (and so the reply subjects) of calls its predecessor forwarded.
+   */
+  private final AtomicLong callIds =
+      new AtomicLong(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 52));
+
   private final AtomicLong forwarded = new AtomicLong();
   private final AtomicLong invoked = new AtomicLong();
   private volatile Connection connection;
@@ -56,9 +64,11 @@ final class NatsCallExchange implements CallExchange {
                   + " call was lost on the way)"),
           Map.of());
 
-  NatsCallExchange(Subjects subjects, String node, Router router, NatsRegistry registry) {
+  NatsCallExchange(
+      Subjects subjects, String node, long incarnation, Router router, NatsRegistry registry) {
     this.subjects = subjects;
     this.node = node;
+    this.incarnation = incarnation;
     this.router = router;
     this.registry = registry;
   }
@@ -80,6 +90,11 @@ final class NatsCallExchange implements CallExchange {
   @Override
   public String node() {
     return node;
+  }
+
+  @Override
+  public long incarnation() {
+    return incarnation;
   }
 
   @Override
@@ -129,7 +144,25 @@ final class NatsCallExchange implements CallExchange {
 
   @Override
   public void answer(String to, String realm, long callId, CallAnswer answer) {
-    send(subjects.reply(to, callId), CallEnvelope.answer(realm, answer));
+    byte[] body = CallEnvelope.answer(realm, answer);
+    Connection c = connection;
+    long max = c == null ? 0 : c.getMaxPayload();
+    if (max > 0 && body.length > max) {
+      // Refused rather than lost: the caller learns why its result did not come.
+      body =
+          CallEnvelope.answer(
+              realm,
+              new CallAnswer(
+                  Map.of(),
+                  WampUris.PAYLOAD_SIZE_EXCEEDED,
+                  List.of(
+                      "the callee's answer takes "
+                          + body.length
+                          + " bytes between router nodes, more than NATS's max_payload of "
+                          + max),
+                  Map.of()));
+    }
+    send(subjects.reply(to, callId), body);
   }
 
   /** At most once: what cannot be sent now is dropped (the caller's node times the call out). */

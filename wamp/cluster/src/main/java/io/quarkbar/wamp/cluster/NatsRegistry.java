@@ -16,6 +16,7 @@ import io.quarkbar.wamp.router.broker.Broker;
 import io.quarkbar.wamp.router.broker.EventExchange.NotShared;
 import io.quarkbar.wamp.router.config.MatchPolicy;
 import io.quarkbar.wamp.router.dealer.CallExchange.Claim;
+import io.quarkbar.wamp.router.dealer.CallExchange.Revision;
 import io.quarkbar.wamp.router.dealer.CallExchange.SharedCallee;
 import io.quarkbar.wamp.router.dealer.CallExchange.SharedRegistration;
 import io.quarkbar.wamp.router.dealer.Dealer;
@@ -78,10 +79,13 @@ final class NatsRegistry {
   private io.nats.client.impl.NatsKeyValueWatchSubscription watch;
 
   /** Worker thread only: this node's callees as it registered them, by entry key. */
-  private final Map<String, Map<Long, SharedCallee>> mine = new HashMap<>();
+  private final Map<String, Mine> mine = new HashMap<>();
 
-  /** Worker thread only: the invoke policy of each entry in {@link #mine}. */
-  private final Map<String, InvokePolicy> mineInvoke = new HashMap<>();
+  /** This node's callees of one entry, with the registration's ID and policy as it claimed them. */
+  private record Mine(long id, InvokePolicy invoke, Map<Long, SharedCallee> callees) {}
+
+  /** Worker thread only: whether what an earlier process of this name left has been removed. */
+  private boolean selfPurged;
 
   /** The nodes each entry names (from the watch), for liveness to follow. */
   private final Map<String, Set<String>> nodesByKey = new ConcurrentHashMap<>();
@@ -128,7 +132,7 @@ final class NatsRegistry {
       KeyValue bucketHandle = c.keyValue(bucket, options);
       connection = c;
       kv = bucketHandle;
-      purgeNow(node);
+      selfPurged = purgeNow(node);
       watch = bucketHandle.watchAll(new Mirror());
       if (openFailures > 0) {
         LOG.infof("node %s: the cluster's registrations are open now", node);
@@ -177,42 +181,64 @@ final class NatsRegistry {
     return supply(
         () -> {
           KeyValue bucketHandle = ready();
-          for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            KeyValueEntry entry = bucketHandle.get(key);
-            try {
-              if (entry == null || entry.getValue() == null) {
-                long id = ThreadLocalRandom.current().nextLong(1, MAX_ID + 1);
-                bucketHandle.create(
-                    key, encode(new SharedRegistration(id, invoke, List.of(callee))));
-                mine.computeIfAbsent(key, k -> new HashMap<>()).put(callee.session(), callee);
-                mineInvoke.put(key, invoke);
-                return new Claim(id, true);
-              }
-              SharedRegistration held = decode(entry.getValue());
-              String conflict = conflict(uri, held, invoke, callee);
-              if (conflict != null) {
-                throw new NotShared(WampUris.PROCEDURE_ALREADY_EXISTS, conflict, null);
-              }
-              List<SharedCallee> callees = new ArrayList<>(held.callees());
-              callees.add(callee);
-              bucketHandle.update(
-                  key,
-                  encode(new SharedRegistration(held.id(), held.invoke(), callees)),
-                  entry.getRevision());
-              mine.computeIfAbsent(key, k -> new HashMap<>()).put(callee.session(), callee);
-              mineInvoke.put(key, invoke);
-              return new Claim(held.id(), false);
-            } catch (JetStreamApiException e) {
-              if (e.getApiErrorCode() != CONFLICT) {
-                throw e;
-              }
-            }
+          try {
+            return claim(bucketHandle, key, uri, invoke, callee);
+          } catch (NotShared e) {
+            throw e;
+          } catch (Exception e) {
+            // The change may have been stored even so (a lost reply): taken out when NATS answers.
+            leftovers.add(new Leftover(key, callee.session()));
+            throw e;
           }
-          throw new NotShared(
-              Broker.CLUSTER_UNAVAILABLE,
-              "the registration of " + uri + " changed too often to add this callee",
-              null);
         });
+  }
+
+  private Claim claim(
+      KeyValue bucketHandle, String key, String uri, InvokePolicy invoke, SharedCallee callee)
+      throws Exception {
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      KeyValueEntry entry = bucketHandle.get(key);
+      try {
+        if (entry == null || entry.getValue() == null) {
+          long id = ThreadLocalRandom.current().nextLong(1, MAX_ID + 1);
+          long revision =
+              bucketHandle.create(key, encode(new SharedRegistration(id, invoke, List.of(callee))));
+          remember(key, id, invoke, callee);
+          return new Claim(id, true, revision);
+        }
+        SharedRegistration held = decode(entry.getValue());
+        String conflict = conflict(uri, held, invoke, callee);
+        if (conflict != null) {
+          throw new NotShared(WampUris.PROCEDURE_ALREADY_EXISTS, conflict, null);
+        }
+        List<SharedCallee> callees = new ArrayList<>(held.callees());
+        callees.add(callee);
+        long revision =
+            bucketHandle.update(
+                key,
+                encode(new SharedRegistration(held.id(), held.invoke(), callees)),
+                entry.getRevision());
+        remember(key, held.id(), held.invoke(), callee);
+        return new Claim(held.id(), false, revision);
+      } catch (JetStreamApiException e) {
+        if (e.getApiErrorCode() != CONFLICT) {
+          throw e;
+        }
+      }
+    }
+    throw new NotShared(
+        Broker.CLUSTER_UNAVAILABLE,
+        "the registration of " + uri + " changed too often to add this callee",
+        null);
+  }
+
+  private void remember(String key, long id, InvokePolicy invoke, SharedCallee callee) {
+    Mine held = mine.get(key);
+    if (held == null || held.id() != id) {
+      held = new Mine(id, invoke, new HashMap<>());
+      mine.put(key, held);
+    }
+    held.callees().put(callee.session(), callee);
   }
 
   private String conflict(
@@ -246,12 +272,11 @@ final class NatsRegistry {
     String key = key(realm, uri, match);
     return supply(
         () -> {
-          Map<Long, SharedCallee> own = mine.get(key);
+          Mine own = mine.get(key);
           if (own != null) {
-            own.remove(session);
-            if (own.isEmpty()) {
+            own.callees().remove(session);
+            if (own.callees().isEmpty()) {
               mine.remove(key);
-              mineInvoke.remove(key);
             }
           }
           try {
@@ -274,6 +299,9 @@ final class NatsRegistry {
     run(
         () -> {
           open();
+          if (!selfPurged && kv != null) {
+            selfPurged = purgeNow(node);
+          }
           KeyValue bucketHandle = kv;
           Connection c = connection;
           if (leftovers.isEmpty()
@@ -304,16 +332,23 @@ final class NatsRegistry {
     run(() -> purgeNow(gone));
   }
 
-  private void purgeNow(String gone) {
+  /** Returns whether it got through every entry. */
+  private boolean purgeNow(String gone) {
     KeyValue bucketHandle = kv;
     if (bucketHandle == null) {
-      return;
+      return false;
     }
+    boolean self = gone.equals(node);
     try {
       int touched = 0;
       for (String key : bucketHandle.keys()) {
-        if (gone.equals(node) || nodesOf(key).contains(gone)) {
-          touched += remove(bucketHandle, key, c -> c.node().equals(gone)) != Removal.NONE ? 1 : 0;
+        if (self || nodesOf(key).contains(gone)) {
+          // This node's own entries: only those of sessions this process does not know.
+          Mine own = self ? mine.get(key) : null;
+          java.util.function.Predicate<SharedCallee> which =
+              c ->
+                  c.node().equals(gone) && (own == null || !own.callees().containsKey(c.session()));
+          touched += remove(bucketHandle, key, which) != Removal.NONE ? 1 : 0;
         }
       }
       if (touched > 0) {
@@ -321,8 +356,10 @@ final class NatsRegistry {
             "node %s: took router node %s's callees out of %d registration(s): %s",
             node, gone, touched, gone.equals(node) ? "an earlier process left them" : "it is gone");
       }
+      return true;
     } catch (Exception e) {
       LOG.warnf("node %s: could not remove the registrations of node %s: %s", node, gone, e);
+      return false;
     }
   }
 
@@ -374,7 +411,7 @@ final class NatsRegistry {
    * taken meanwhile stays theirs: this node's callee then serves nobody, which the log says.
    */
   private void reassert(String key) {
-    Map<Long, SharedCallee> own = mine.get(key);
+    Mine own = mine.get(key);
     KeyValue bucketHandle = kv;
     if (own == null || bucketHandle == null) {
       return;
@@ -384,7 +421,7 @@ final class NatsRegistry {
         KeyValueEntry entry = bucketHandle.get(key);
         SharedRegistration held =
             entry == null || entry.getValue() == null ? null : decode(entry.getValue());
-        List<SharedCallee> missing = new ArrayList<>(own.values());
+        List<SharedCallee> missing = new ArrayList<>(own.callees().values());
         if (held != null) {
           missing.removeIf(m -> held.callees().contains(m));
         }
@@ -393,13 +430,15 @@ final class NatsRegistry {
         }
         try {
           if (held == null) {
-            long id = ThreadLocalRandom.current().nextLong(1, MAX_ID + 1);
+            // Under the ID its callees know.
             bucketHandle.create(
-                key, encode(new SharedRegistration(id, mineInvoke.get(key), missing)));
-          } else if (held.invoke() == InvokePolicy.SINGLE) {
+                key, encode(new SharedRegistration(own.id(), own.invoke(), missing)));
+          } else if (held.id() != own.id()
+              || held.invoke() == InvokePolicy.SINGLE
+              || held.invoke() != own.invoke()) {
             LOG.warnf(
-                "node %s: its callee of %s was dropped by the cluster while this node was cut off,"
-                    + " and another callee holds it now",
+                "node %s: its callees of %s were dropped by the cluster while this node was cut"
+                    + " off, and another callee registered it meanwhile",
                 node, keyUri(key));
             return;
           } else {
@@ -474,7 +513,7 @@ final class NatsRegistry {
         nodesByKey.put(key, nodes);
       }
       if (dealer != null) {
-        dealer.mirror(parts[2], match, held);
+        dealer.mirror(parts[2], match, new Revision(held, entry.getRevision()));
       }
       // Whether this node's callees are all still listed is for the worker to tell.
       run(() -> reassert(key));

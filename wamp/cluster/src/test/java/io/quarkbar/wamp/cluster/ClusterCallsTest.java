@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +40,14 @@ class ClusterCallsTest {
   @AfterAll
   static void stop() {
     cluster.close();
+  }
+
+  /** Every call of a test was answered or given up, on both sides: no node keeps any. */
+  @AfterEach
+  void nothingLeftInFlight() {
+    Cluster.await(
+        "no call left in flight on any node",
+        () -> cluster.routers.stream().allMatch(r -> r.dealer(Cluster.REALM).callsInFlight() == 0));
   }
 
   /** Waits until node {@code n} routes calls to {@code procedure} (its mirror caught up). */
@@ -335,6 +344,7 @@ class ClusterCallsTest {
     callee.leave();
     Error e = caller.callError(request);
     assertThat(e.error()).isEqualTo(WampUris.CANCELED);
+    assertThat(e.arguments()).containsExactly("callee disconnected from in-flight request");
   }
 
   @Test

@@ -68,6 +68,48 @@ class ClusterNodeLossTest {
   }
 
   @Test
+  void aNodeTakenForGoneWhileAliveRegistersItsCalleesAgainUnderTheirIds() {
+    try (Cluster cluster = Cluster.start(2)) {
+      Peer callee = cluster.join(2);
+      long id = callee.register("com.example.survivor", Map.of("invoke", "roundrobin"));
+      ClusterCallsTest.awaitRoutable(cluster, 1, "com.example.survivor");
+
+      // Node 1 removes node 2's callees, as it would after losing it for a death timeout.
+      cluster.nodes.get(0).registry().purge("n2");
+      Cluster.await(
+          "node 2's callee is back in the cluster's registration, under its ID",
+          () -> {
+            var reg = cluster.node(1).dealer(Cluster.REALM).match("com.example.survivor");
+            return reg != null
+                && reg.id() == id
+                && cluster.node(1).dealer(Cluster.REALM).callees(id).contains(callee.session());
+          });
+      Peer caller = cluster.join(1);
+      long request = caller.call("com.example.survivor", Map.of(), List.of());
+      Invocation inv = callee.invocation();
+      assertThat(inv.registration()).isEqualTo(id);
+      callee.yield(inv.request(), Map.of(), List.of("still here"));
+      assertThat(caller.result(request).arguments()).containsExactly("still here");
+    }
+  }
+
+  @Test
+  void aCallToANodeWhoseProcessIsGoneIsAnsweredAtOnce() {
+    // A death timeout far beyond the test: the answer comes from NATS (no responders).
+    try (Cluster cluster = Cluster.start(2, Duration.ofMillis(100), Duration.ofSeconds(60))) {
+      Peer callee = cluster.join(2);
+      callee.register("com.example.vanished", Map.of());
+      ClusterCallsTest.awaitRoutable(cluster, 1, "com.example.vanished");
+      Peer caller = cluster.join(1);
+
+      cluster.crash(2);
+      Error e = caller.callError(caller.call("com.example.vanished", Map.of(), List.of()));
+      assertThat(e.error()).isEqualTo(WampUris.CANCELED);
+      assertThat(e.arguments().get(0).toString()).contains("nobody took the call");
+    }
+  }
+
+  @Test
   void aNodeRestartedUnderItsNameStartsCleanAndItsOldCallsEnd() {
     // A death timeout far beyond the test: what happens here is the restart's doing.
     try (Cluster cluster = Cluster.start(2, Duration.ofMillis(100), Duration.ofSeconds(60))) {
@@ -79,8 +121,10 @@ class ClusterNodeLossTest {
       callee.invocation();
 
       cluster.restart(2);
-      // Node 1 hears a new process under the same name: the old one's calls are over.
-      assertThat(caller.callError(request).error()).isEqualTo(WampUris.CANCELED);
+      // Node 1 asks after its long calls: the new process does not have the old one's.
+      Error e = caller.callError(request);
+      assertThat(e.error()).isEqualTo(WampUris.CANCELED);
+      assertThat(e.arguments().get(0).toString()).contains("does not have this call");
       // The new process removed what the old one had registered.
       Peer fresh = cluster.join(2);
       fresh.register("com.example.restarted", Map.of());

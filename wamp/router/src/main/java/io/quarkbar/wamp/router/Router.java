@@ -114,6 +114,11 @@ public final class Router implements JoinHandler {
     return r == null ? null : r.dealer();
   }
 
+  /** Node {@code node} runs as a new process: see {@link Dealer#nodeRestarted}, in every realm. */
+  public void nodeRestarted(String node, long incarnation) {
+    realms.values().forEach(r -> r.dealer().nodeRestarted(node, incarnation));
+  }
+
   /** Node {@code node} left the cluster: see {@link Dealer#nodeLost}, in every realm. */
   public void nodeLost(String node) {
     realms.values().forEach(r -> r.dealer().nodeLost(node));

@@ -20,6 +20,9 @@ public interface CallExchange {
   /** This node's name in the cluster. */
   String node();
 
+  /** This process's incarnation: new at every start, so that a restart under a name is seen. */
+  long incarnation();
+
   /** A call ID unique on this node, for {@link #forward}. */
   long nextCallId();
 
@@ -51,8 +54,11 @@ public interface CallExchange {
   /** Sends a callee's answer to call {@code callId} back to the caller's node {@code node}. */
   void answer(String node, String realm, long callId, CallAnswer answer);
 
-  /** What the cluster said to a REGISTER: the registration's ID, and whether this created it. */
-  record Claim(long registration, boolean created) {}
+  /**
+   * What the cluster said to a REGISTER: the registration's ID, whether this created it, and the
+   * revision of the cluster's entry that holds the callee.
+   */
+  record Claim(long registration, boolean created, long revision) {}
 
   /**
    * One callee of a registration as the cluster knows it.
@@ -74,9 +80,16 @@ public interface CallExchange {
   record SharedRegistration(long id, InvokePolicy invoke, List<SharedCallee> callees) {}
 
   /**
+   * A registration as the cluster's entry holds it at revision {@code revision} ({@code
+   * registration} null: the entry was deleted at that revision).
+   */
+  record Revision(SharedRegistration registration, long revision) {}
+
+  /**
    * A call on its way to a callee of another node.
    *
    * @param from the caller's node, where answers go
+   * @param incarnation the caller's node's incarnation
    * @param callId the call's ID on the caller's node
    * @param callee the callee's session ID on the receiving node
    * @param registration the registration the call was routed to
@@ -84,6 +97,7 @@ public interface CallExchange {
    */
   record ForwardedCall(
       String from,
+      long incarnation,
       String realm,
       long callId,
       long callee,

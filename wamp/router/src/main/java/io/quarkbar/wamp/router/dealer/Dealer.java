@@ -101,6 +101,13 @@ public final class Dealer {
 
   private record RemoteCall(String node, long callId) {}
 
+  /** REGISTERs the cluster has not answered yet, by session; under the dealer's lock. */
+  private final Map<Session, Integer> claiming = new ConcurrentHashMap<>();
+
+  private int claiming(Session callee) {
+    return claiming.getOrDefault(callee, 0);
+  }
+
   private volatile CallExchange exchange;
   private LongFunction<Session> sessions = id -> null;
 
@@ -169,13 +176,14 @@ public final class Dealer {
     boolean created = false;
     synchronized (this) {
       Set<Registration> own = bySession.get(callee);
-      if (own != null && own.size() >= limits.maxRegistrationsPerSession()) {
+      int held = (own == null ? 0 : own.size()) + (claiming.isEmpty() ? 0 : claiming(callee));
+      if (held >= limits.maxRegistrationsPerSession()) {
         callee.error(
             Register.CODE,
             msg.request(),
             Limits.LIMIT_EXCEEDED,
             "this session has "
-                + own.size()
+                + held
                 + " registrations, the router's limit; unregister some first");
         return;
       }
@@ -230,11 +238,15 @@ public final class Dealer {
     CallExchange.SharedCallee shared =
         new CallExchange.SharedCallee(
             ex.node(), callee.id(), disclose, forwardTimeout, announces(callee, "call_canceling"));
+    claiming.merge(callee, 1, Integer::sum);
     ex.register(realm, msg.procedure(), match, invoke, shared)
         .whenComplete(
             (claim, failure) ->
                 callee.execute(
                     () -> {
+                      synchronized (this) {
+                        claiming.computeIfPresent(callee, (s, n) -> n == 1 ? null : n - 1);
+                      }
                       if (failure != null) {
                         NotShared refused = notShared(failure);
                         callee.error(
@@ -263,17 +275,7 @@ public final class Dealer {
       } else if (reg.id != claim.registration()) {
         reg = rekey(reg, claim.registration(), invoke);
       }
-      if (claim.created()) {
-        // A new registration of the cluster: callees of other nodes this node still shows are
-        // gone already (their removal's echo is on its way).
-        List<Registration.Callee> locals = new ArrayList<>();
-        for (Registration.Callee c : reg.callees()) {
-          if (c.session() != null) {
-            locals.add(c);
-          }
-        }
-        reg.replace(locals.toArray(new Registration.Callee[0]));
-      }
+      reg.revision = Math.max(reg.revision, claim.revision());
       callee.send(new Registered(msg.request(), reg.id));
       if (!reg.has(callee)) {
         reg.add(
@@ -292,12 +294,20 @@ public final class Dealer {
   }
 
   /**
-   * The cluster made {@code uri} a registration of another ID (the old one was deleted while this
-   * node held callees of it, a rare race): the same callees under the new ID. Under lock.
+   * The cluster has {@code uri} as a registration of another ID than this node's view (the one this
+   * node saw was deleted meanwhile): this node's own callees under the new ID; the other nodes'
+   * callees the view showed were the old registration's. Under lock.
    */
   private Registration rekey(Registration old, long id, InvokePolicy invoke) {
     Registration fresh = new Registration(id, old.uri, old.match, invoke);
-    fresh.replace(old.callees());
+    List<Registration.Callee> locals = new ArrayList<>();
+    for (Registration.Callee c : old.callees()) {
+      if (c.session() != null) {
+        locals.add(c);
+      }
+    }
+    fresh.replace(locals.toArray(new Registration.Callee[0]));
+    fresh.revision = old.revision;
     byProcedure.put(old.uri, old.match, fresh);
     byId.remove(old.id);
     byId.put(id, fresh);
@@ -317,10 +327,14 @@ public final class Dealer {
    * cluster does not list (yet) stays, at the end: the cluster's echo of its REGISTER may be on its
    * way.
    */
-  public void mirror(String uri, MatchPolicy match, CallExchange.SharedRegistration shared) {
+  public void mirror(String uri, MatchPolicy match, CallExchange.Revision change) {
     String self = exchange.node();
+    CallExchange.SharedRegistration shared = change.registration();
     synchronized (this) {
       Registration reg = byProcedure.get(uri, match);
+      if (reg != null && change.revision() <= reg.revision) {
+        return; // this node knows a later state already (its own REGISTER's)
+      }
       List<Registration.Callee> locals = new ArrayList<>();
       if (reg != null) {
         for (Registration.Callee c : reg.callees()) {
@@ -361,6 +375,7 @@ public final class Dealer {
       } else if (shared != null && reg.id != shared.id()) {
         reg = rekey(reg, shared.id(), shared.invoke());
       }
+      reg.revision = change.revision();
       reg.replace(now.toArray(new Registration.Callee[0]));
     }
   }
@@ -676,6 +691,7 @@ public final class Dealer {
           target.node(),
           new CallExchange.ForwardedCall(
               ex.node(),
+              ex.incarnation(),
               realm,
               callId,
               target.session(),
@@ -686,6 +702,16 @@ public final class Dealer {
     } catch (NotShared e) {
       if (forget(call, Telemetry.Outcome.ERROR, e.error())) {
         caller.error(Call.CODE, msg.request(), e.error(), e.getMessage());
+      }
+    } catch (RuntimeException e) {
+      // A bug of ours in encoding the call for the other node, as in route().
+      LOG.errorf(e, "could not forward a call of %s to node %s", procedure, target.node());
+      if (forget(call, Telemetry.Outcome.ERROR, WampUris.INVALID_ARGUMENT)) {
+        caller.error(
+            Call.CODE,
+            msg.request(),
+            WampUris.INVALID_ARGUMENT,
+            "the router could not pass this call on to its callee's node");
       }
     }
   }
@@ -720,13 +746,18 @@ public final class Dealer {
     call =
         new PendingCall(null, forwardedCall.callId(), call.receiveProgress(), callee, invocationId);
     call.from = forwardedCall.from();
+    call.fromIncarnation = forwardedCall.incarnation();
     Map<Long, PendingCall> pending =
         inFlight.computeIfAbsent(callee, s -> new ConcurrentHashMap<>());
     pending.put(invocationId, call);
     remoteInvocations.put(new RemoteCall(call.from, call.callRequest()), call);
     if (!callee.isAlive()) {
+      // The callee ended between lookup and now; its clean-up may have run already.
       if (forget(call, Telemetry.Outcome.CALLEE_GONE, WampUris.CANCELED)) {
         fail(call, WampUris.CANCELED, "callee disconnected from in-flight request");
+      }
+      if (pending.isEmpty()) {
+        inFlight.remove(callee, pending);
       }
       return;
     }
@@ -817,6 +848,23 @@ public final class Dealer {
   }
 
   /**
+   * Node {@code node} runs as a new process ({@code incarnation}): the invocations the old
+   * process's callers were waiting for are interrupted. The calls this node forwarded to it are
+   * left to the probes ({@link #forwardedBefore}): some may have reached the new process.
+   */
+  public void nodeRestarted(String node, long incarnation) {
+    for (Map.Entry<RemoteCall, PendingCall> e : remoteInvocations.entrySet()) {
+      PendingCall call = e.getValue();
+      if (e.getKey().node().equals(node)
+          && call.fromIncarnation != incarnation
+          && forget(call, Telemetry.Outcome.CANCELED, WampUris.CANCELED)
+          && announces(call.callee(), "call_canceling")) {
+        call.callee().send(new Interrupt(call.invocationId(), Map.of("mode", "killnowait")));
+      }
+    }
+  }
+
+  /**
    * The calls forwarded to other nodes before {@code nanoTime} ({@link System#nanoTime}) and still
    * waiting for an answer, by node: for the exchange to ask those nodes whether they still have
    * them (a node that restarted, or a call lost on the way, would leave them waiting for ever).
@@ -863,10 +911,11 @@ public final class Dealer {
       return;
     }
     CallExchange.CallAnswer answer = new CallExchange.CallAnswer(details, error, args, kwargs);
+    exchange.answer(call.from, realm, call.callRequest(), answer);
+    // Forgotten only once the answer is out: a probe in between must not deny the call.
     if (!answer.progress()) {
       remoteInvocations.remove(new RemoteCall(call.from, call.callRequest()), call);
     }
-    exchange.answer(call.from, realm, call.callRequest(), answer);
   }
 
   /** The router's own ERROR for {@code call}, with {@code message} as its only argument. */
@@ -1128,16 +1177,20 @@ public final class Dealer {
 
   /** Forgets the registrations of a session that has ended and fails the calls it was serving. */
   public void removeSession(Session session) {
-    Set<Registration> own = bySession.remove(session);
-    if (own != null) {
-      List<Registration> deleted = new ArrayList<>();
-      synchronized (this) {
+    Set<Registration> own;
+    List<Registration> deleted = new ArrayList<>();
+    // Taken under the lock that rekey() changes the sets under: detached from the current objects.
+    synchronized (this) {
+      own = bySession.remove(session);
+      if (own != null) {
         for (Registration reg : own) {
           if (detach(reg, session)) {
             deleted.add(reg);
           }
         }
       }
+    }
+    if (own != null) {
       for (Registration reg : own) {
         listener.unregistered(session, reg.id);
         if (exchange != null) {
@@ -1227,7 +1280,7 @@ public final class Dealer {
 
   /** Calls handed to a callee and not answered yet (read for metrics; not a snapshot). */
   public int callsInFlight() {
-    int n = 0;
+    int n = forwarded.size();
     for (Map<Long, PendingCall> pending : inFlight.values()) {
       n += pending.size();
     }

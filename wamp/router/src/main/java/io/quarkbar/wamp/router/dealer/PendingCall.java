@@ -28,6 +28,9 @@ final class PendingCall {
    */
   String from;
 
+  /** The incarnation of the caller's node (set with {@link #from}). */
+  long fromIncarnation;
+
   /**
    * The callee's node, for a call this node forwarded to a callee of another node of a cluster
    * (then {@code callee} is null and {@code invocationId} is the call's ID on this node); null for

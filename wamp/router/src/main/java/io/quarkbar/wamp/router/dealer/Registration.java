@@ -45,6 +45,13 @@ final class Registration {
   final MatchPolicy match;
   final InvokePolicy invoke;
   final Instant created = Instant.now();
+
+  /**
+   * In a cluster, the revision of the cluster's entry this view reflects: an older one, from a
+   * watch that lags, is not applied. Under the dealer's lock.
+   */
+  long revision;
+
   private volatile Callee[] callees = new Callee[0];
   private final AtomicInteger turn = new AtomicInteger();
 
