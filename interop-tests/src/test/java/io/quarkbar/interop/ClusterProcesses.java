@@ -40,6 +40,9 @@ final class ClusterProcesses implements AutoCloseable {
                 .systemProperty("router.cluster.nats-url", cluster.nats.url())
                 .systemProperty("router.cluster.name", name)
                 .systemProperty("router.cluster.node", "n" + i)
+                // A node gone is noticed within a second and a half, so tests do not wait long.
+                .systemProperty("router.cluster.heartbeat", "250ms")
+                .systemProperty("router.cluster.death-timeout", "1500ms")
                 .start());
       }
       for (RouterProcess node : cluster.nodes) {

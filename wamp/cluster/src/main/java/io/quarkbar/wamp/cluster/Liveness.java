@@ -52,6 +52,9 @@ final class Liveness {
   /** Since when this node is connected without a break ({@link System#nanoTime}), or -1. */
   private volatile long connectedSince = -1;
 
+  /** When the last heartbeat tick ran ({@link System#nanoTime}); timer thread only. */
+  private long lastTick = System.nanoTime();
+
   Liveness(
       Subjects subjects,
       String node,
@@ -113,6 +116,17 @@ final class Liveness {
     try {
       Connection c = connection;
       long now = System.nanoTime();
+      if (now - lastTick > 3 * heartbeat.toNanos()) {
+        // This process did not run for a while (frozen, a long GC pause): the others' silence
+        // meanwhile is its own. They are judged afresh from now on, and not purged before this
+        // node has listened for a whole death timeout again.
+        LOG.warnf(
+            "node %s: did not run for %d ms; the other nodes are given a new death timeout",
+            node, TimeUnit.NANOSECONDS.toMillis(now - lastTick));
+        lastSeen.replaceAll((other, seen) -> now);
+        connectedSince = -1;
+      }
+      lastTick = now;
       boolean up = c != null && c.getStatus() == Connection.Status.CONNECTED;
       if (!up) {
         connectedSince = -1;
