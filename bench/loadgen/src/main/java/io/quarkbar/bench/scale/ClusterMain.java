@@ -6,8 +6,12 @@ import io.quarkbar.bench.client.Template;
 import io.quarkbar.bench.client.Wire;
 import io.quarkbar.bench.probe.Proc;
 import io.quarkbar.bench.targets.UrlTarget;
+import io.quarkbar.wamp.protocol.message.Call;
 import io.quarkbar.wamp.protocol.message.Event;
+import io.quarkbar.wamp.protocol.message.Invocation;
 import io.quarkbar.wamp.protocol.message.Publish;
+import io.quarkbar.wamp.protocol.message.Result;
+import io.quarkbar.wamp.protocol.message.Yield;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -25,21 +29,23 @@ import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 
 /**
- * Events across the nodes of a cluster on this machine: three packaged routers over a nats-server
- * of this run. Compares a publisher and its subscribers on one node with the same load spread over
- * nodes (publisher on node 0, subscribers on nodes 1 and 2): fan-out events delivered per second
- * and the CPU all routers and NATS spend per delivered event, with lost events counted; and the
- * latency of one event at a time, same node against across nodes. Writes {@code
- * bench/target/results/cluster.md}.
+ * Events and calls across the nodes of a cluster on this machine: three packaged routers over a
+ * nats-server of this run. Compares a publisher and its subscribers on one node with the same load
+ * spread over nodes (publisher on node 0, subscribers on nodes 1 and 2): fan-out events delivered
+ * per second and the CPU all routers and NATS spend per delivered event, with lost events counted;
+ * the latency of one event at a time; and a caller on node 0 with its callee on node 0, then on
+ * node 1: calls per second (a window of calls in flight), CPU per call, and the round trip of one
+ * call at a time. Writes {@code bench/target/results/cluster.md}.
  *
  * <pre>
  * --root DIR          the checkout (router-service/target/quarkus-app must be built)
  * --subscribers N     fan-out subscribers (default 100)
  * --seconds S         measured seconds per fan-out case (default 10), after 3 s of warm-up
- * --events N          events timed one at a time per latency case (default 5000, after 1000)
+ * --events N          events (and calls) timed one at a time per latency case (default 5000,
+ *                     after 1000)
  * </pre>
  */
-public final class ClusterEventsMain {
+public final class ClusterMain {
 
   private static final String TOPIC = "bench.cluster.fanout";
   private static final int WINDOW = 32;
@@ -55,7 +61,7 @@ public final class ClusterEventsMain {
   private final List<Connector> connectors = new ArrayList<>();
 
   public static void main(String[] args) throws Exception {
-    ClusterEventsMain bench = new ClusterEventsMain();
+    ClusterMain bench = new ClusterMain();
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
         case "--root" -> bench.root = Path.of(args[i + 1]);
@@ -120,11 +126,41 @@ public final class ClusterEventsMain {
       rows.put(name, value);
       log("%s: %s", name, value);
     }
-    rows.put("calls across nodes", "not measured: calls do not cross nodes yet (docs/cluster.md)");
+    int procedures = 0;
+    for (boolean across : new boolean[] {false, true, false, true}) {
+      Calls c = calls(across, "bench.cluster.echo." + procedures++);
+      String name = across ? "calls across nodes" : "calls on one node";
+      String value =
+          String.format(
+              Locale.ROOT,
+              "%,.0f calls/s (%d in flight); %.1f µs of CPU (routers and NATS) per call; %d"
+                  + " errors",
+              c.perSecond,
+              WINDOW,
+              c.cpuMicrosPerCall,
+              c.errors);
+      rows.merge(name, value, (a, b) -> a + " / then " + b);
+      log("%s: %s", name, value);
+      ok &= c.errors == 0;
+    }
+    for (boolean across : new boolean[] {false, true}) {
+      Histogram h = callLatency(across, "bench.cluster.echo." + procedures++);
+      String name = across ? "one call at a time, across nodes" : "one call at a time, one node";
+      String value =
+          String.format(
+              Locale.ROOT,
+              "p50 %.0f µs, p99 %.0f µs, p99.9 %.0f µs (%d calls)",
+              h.getValueAtPercentile(50) / 1000.0,
+              h.getValueAtPercentile(99) / 1000.0,
+              h.getValueAtPercentile(99.9) / 1000.0,
+              h.getTotalCount());
+      rows.put(name, value);
+      log("%s: %s", name, value);
+    }
 
     MeasureTable.write(
         root.resolve("bench/target/results/cluster.md"),
-        "Events across a cluster (bench/cluster.sh)",
+        "Events and calls across a cluster (bench/cluster.sh)",
         "three router nodes and one nats-server on this machine, JSON",
         rows);
     return ok;
@@ -242,6 +278,131 @@ public final class ClusterEventsMain {
     sub.close();
     publisher.close();
     return histogram;
+  }
+
+  private record Calls(double perSecond, double cpuMicrosPerCall, long errors) {}
+
+  /**
+   * A callee on node 0 ({@code across} false) or node 1 for {@code procedure}, answering every
+   * INVOCATION at once, and a caller on node 0 that keeps {@link #WINDOW} calls in flight.
+   */
+  private Calls calls(boolean across, String procedure) throws Exception {
+    Peer callee = callee(across, procedure);
+    Peer caller = await(() -> connectors.get(0).join(Serializer.JSON, procedure));
+    Template call =
+        Template.of(
+            Serializer.JSON, id -> new Call(id, Map.of(), procedure, List.of("x", 42), Map.of()));
+    long[] completed = {0};
+    long[] errors = {0};
+    long[] sent = {0};
+    boolean[] stopping = {false};
+    onLoop(
+        () -> {
+          caller.onMessage(
+              m -> {
+                if (Wire.intAt(Serializer.JSON, m, 0) == Result.CODE) {
+                  completed[0]++;
+                } else {
+                  errors[0]++;
+                }
+                if (!stopping[0]) {
+                  caller.send(call, ++sent[0]);
+                }
+              });
+          for (int i = 0; i < WINDOW; i++) {
+            caller.send(call, ++sent[0]);
+          }
+          return null;
+        });
+    Thread.sleep(3_000);
+    long before = onLoop(() -> completed[0]);
+    double cpuBefore = cpuSeconds();
+    long start = System.nanoTime();
+    Thread.sleep(seconds * 1000L);
+    long done = onLoop(() -> completed[0]) - before;
+    double cpu = cpuSeconds() - cpuBefore;
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    onLoop(
+        () -> {
+          stopping[0] = true;
+          return null;
+        });
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (onLoop(() -> completed[0] + errors[0] < sent[0]) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    long unanswered = onLoop(() -> sent[0] - completed[0] - errors[0]);
+    caller.close();
+    callee.close();
+    Thread.sleep(1_000);
+    return new Calls(
+        done / elapsed, cpu * 1e6 / Math.max(1, done), onLoop(() -> errors[0]) + unanswered);
+  }
+
+  /** One call at a time from node 0 to a callee on node 0 or node 1. */
+  private Histogram callLatency(boolean across, String procedure) throws Exception {
+    Peer callee = callee(across, procedure);
+    Peer caller = await(() -> connectors.get(0).join(Serializer.JSON, procedure));
+    Template call =
+        Template.of(
+            Serializer.JSON, id -> new Call(id, Map.of(), procedure, List.of("x", 42), Map.of()));
+    Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+    int warmup = 1000;
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    long[] sentAt = {0};
+    long[] count = {0};
+    onLoop(
+        () -> {
+          caller.onMessage(
+              m -> {
+                long now = System.nanoTime();
+                if (Wire.intAt(Serializer.JSON, m, 0) != Result.CODE) {
+                  done.completeExceptionally(new IllegalStateException("a call failed"));
+                  return;
+                }
+                if (count[0]++ >= warmup) {
+                  histogram.recordValue(
+                      Math.min(now - sentAt[0], histogram.getHighestTrackableValue()));
+                }
+                if (count[0] >= warmup + events) {
+                  done.complete(null);
+                  return;
+                }
+                sentAt[0] = System.nanoTime();
+                caller.send(call, count[0] + 1);
+              });
+          sentAt[0] = System.nanoTime();
+          caller.send(call, 1);
+          return null;
+        });
+    done.get(2, TimeUnit.MINUTES);
+    caller.close();
+    callee.close();
+    return histogram;
+  }
+
+  /**
+   * A callee of {@code procedure} on node 0 or node 1 that answers every INVOCATION at once; once
+   * node 0 routes calls to it (its registration reaches the other nodes in milliseconds).
+   */
+  private Peer callee(boolean across, String procedure) throws Exception {
+    Connector c = connectors.get(across ? 1 : 0);
+    Peer callee = await(() -> c.join(Serializer.JSON, procedure));
+    await(() -> c.register(callee, procedure));
+    Template yield =
+        Template.of(Serializer.JSON, id -> new Yield(id, Map.of(), List.of("x", 42), Map.of()));
+    onLoop(
+        () -> {
+          callee.onMessage(
+              m -> {
+                if (Wire.intAt(Serializer.JSON, m, 0) == Invocation.CODE) {
+                  callee.send(yield, Wire.intAt(Serializer.JSON, m, 1));
+                }
+              });
+          return null;
+        });
+    Thread.sleep(500);
+    return callee;
   }
 
   /** CPU seconds of every router node and of the nats-server so far. */
