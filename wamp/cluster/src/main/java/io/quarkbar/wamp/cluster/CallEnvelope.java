@@ -15,6 +15,8 @@ import java.util.Map;
  * <ul>
  *   <li>a call: {@code [1, "call", from, incarnation, realm, callId, callee, registration, details,
  *       args, kwargs]}, to the callee's node inbox;
+ *   <li>the next part of a progressive call: {@code [1, "part", from, realm, callId, details, args,
+ *       kwargs]}, to the same inbox, after its call;
  *   <li>an interrupt: {@code [1, "interrupt", from, realm, callId, mode]}, to the same inbox, so it
  *       never overtakes its call;
  *   <li>an answer: {@code [1, "answer", realm, details, error, args, kwargs]}, to the call's reply
@@ -31,6 +33,7 @@ final class CallEnvelope {
   static final String INTERRUPT = "interrupt";
   static final String ANSWER = "answer";
   static final String PROBE = "probe";
+  static final String PART = "part";
 
   private CallEnvelope() {}
 
@@ -50,6 +53,16 @@ final class CallEnvelope {
 
   static byte[] interrupt(String from, String realm, long callId, String mode) {
     return encode(INTERRUPT, from, realm, callId, mode);
+  }
+
+  static byte[] part(
+      String from,
+      String realm,
+      long callId,
+      Map<String, Object> details,
+      List<Object> args,
+      Map<String, Object> kwargs) {
+    return encode(PART, from, realm, callId, details, args, kwargs);
   }
 
   static byte[] probe(String from, String realm, List<Long> callIds) {

@@ -138,6 +138,17 @@ final class NatsCallExchange implements CallExchange {
   }
 
   @Override
+  public void part(
+      String to,
+      String realm,
+      long callId,
+      Map<String, Object> details,
+      List<Object> args,
+      Map<String, Object> kwargs) {
+    send(subjects.inbox(to), CallEnvelope.part(node, realm, callId, details, args, kwargs));
+  }
+
+  @Override
   public void interrupt(String to, String realm, long callId, String mode) {
     send(subjects.inbox(to), CallEnvelope.interrupt(node, realm, callId, mode));
   }
@@ -191,7 +202,8 @@ final class NatsCallExchange implements CallExchange {
     return c;
   }
 
-  /** A call or an interrupt from another node. */
+  /** A call, the part of one, an interrupt or a probe from another node. */
+  @SuppressWarnings("unchecked")
   private void inbound(Message message) {
     List<Object> l;
     try {
@@ -215,6 +227,16 @@ final class NatsCallExchange implements CallExchange {
         invoked.incrementAndGet();
         liveness.notice(call.from());
         dealer.invokeForwarded(call);
+      } else if (kind.equals(CallEnvelope.PART)) {
+        Dealer dealer = router.dealer((String) l.get(3));
+        if (dealer != null) {
+          dealer.continueForwarded(
+              (String) l.get(2),
+              CallEnvelope.number(l.get(4)),
+              (Map<String, Object>) l.get(5),
+              (List<Object>) l.get(6),
+              (Map<String, Object>) l.get(7));
+        }
       } else if (kind.equals(CallEnvelope.PROBE)) {
         String from = (String) l.get(2);
         String realm = (String) l.get(3);

@@ -562,14 +562,20 @@ final class NatsRegistry {
   }
 
   /**
-   * {@code [1, id, invoke, [[node, session, discloseCaller, forwardTimeout, interruptible]...]]}.
+   * {@code [1, id, invoke, [[node, session, discloseCaller, forwardTimeout, interruptible,
+   * takesParts]...]]}.
    */
   static byte[] encode(SharedRegistration r) {
     List<Object> callees = new ArrayList<>(r.callees().size());
     for (SharedCallee c : r.callees()) {
       callees.add(
           List.of(
-              c.node(), c.session(), c.discloseCaller(), c.forwardTimeout(), c.interruptible()));
+              c.node(),
+              c.session(),
+              c.discloseCaller(),
+              c.forwardTimeout(),
+              c.interruptible(),
+              c.takesParts()));
     }
     return Serializer.MSGPACK.encodeList(List.of(VERSION, r.id(), r.invoke().wampName(), callees));
   }
@@ -588,7 +594,8 @@ final class NatsRegistry {
               ((Number) c.get(1)).longValue(),
               (Boolean) c.get(2),
               (Boolean) c.get(3),
-              (Boolean) c.get(4)));
+              (Boolean) c.get(4),
+              (Boolean) c.get(5)));
     }
     return new SharedRegistration(
         ((Number) l.get(1)).longValue(),

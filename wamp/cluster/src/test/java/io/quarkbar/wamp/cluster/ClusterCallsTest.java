@@ -2,6 +2,7 @@ package io.quarkbar.wamp.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quarkbar.wamp.protocol.message.Call;
 import io.quarkbar.wamp.protocol.message.Cancel;
 import io.quarkbar.wamp.protocol.message.Error;
 import io.quarkbar.wamp.protocol.message.Event;
@@ -135,6 +136,36 @@ class ClusterCallsTest {
     callee.yield(second.request(), Map.of(), List.of("final"));
     assertThat(caller.result(plain).arguments()).containsExactly("final");
     caller.expectNothing();
+  }
+
+  @Test
+  void aProgressiveCallInvocationSendsItsPartsToACalleeOnAnotherNodeInOrder() {
+    Peer callee = cluster.join(2);
+    long registration = callee.register("com.example.upload", Map.of());
+    awaitRoutable(1, "com.example.upload");
+    Peer caller = cluster.join(1);
+
+    Map<String, Object> more = Map.of("progress", true);
+    long request = caller.call("com.example.upload", more, List.of("part", 1));
+    Invocation first = callee.invocation();
+    assertThat(first.registration()).isEqualTo(registration);
+    assertThat(first.details()).containsEntry("progress", true);
+    for (int i = 2; i <= 20; i++) {
+      caller.send(new Call(request, more, "com.example.upload", List.of("part", i), Map.of()));
+    }
+    caller.send(new Call(request, Map.of(), "com.example.upload", List.of("end"), Map.of()));
+    for (int i = 2; i <= 20; i++) {
+      Invocation part = callee.invocation();
+      assertThat(part.request()).isEqualTo(first.request());
+      assertThat(part.details()).containsEntry("progress", true);
+      assertThat(part.arguments()).containsExactly("part", (long) i);
+    }
+    Invocation last = callee.invocation();
+    assertThat(last.request()).isEqualTo(first.request());
+    assertThat(last.details()).containsEntry("progress", false);
+    assertThat(last.arguments()).containsExactly("end");
+    callee.yield(first.request(), Map.of(), List.of(20));
+    assertThat(caller.result(request).arguments()).containsExactly(20L);
   }
 
   @Test

@@ -51,6 +51,7 @@ final class Peer {
               "features",
               Map.of(
                   "progressive_call_results", true,
+                  "progressive_call_invocations", true,
                   "call_canceling", true,
                   "call_timeout", true,
                   "caller_identification", true)),
@@ -59,6 +60,7 @@ final class Peer {
               "features",
               Map.of(
                   "progressive_call_results", true,
+                  "progressive_call_invocations", true,
                   "call_canceling", true,
                   "call_timeout", true,
                   "caller_identification", true,

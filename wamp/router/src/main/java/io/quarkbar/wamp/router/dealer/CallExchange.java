@@ -48,6 +48,18 @@ public interface CallExchange {
    */
   void forward(String node, ForwardedCall call);
 
+  /**
+   * The next part of progressive call {@code callId} this node forwarded to node {@code node}: its
+   * INVOCATION Details ({@code progress} says whether more follow), args and kwargs.
+   */
+  void part(
+      String node,
+      String realm,
+      long callId,
+      Map<String, Object> details,
+      List<Object> args,
+      Map<String, Object> kwargs);
+
   /** Asks node {@code node} to interrupt the call {@code callId} this node forwarded to it. */
   void interrupt(String node, String realm, long callId, String mode);
 
@@ -68,13 +80,15 @@ public interface CallExchange {
    * @param discloseCaller whether it asked to be told who calls
    * @param forwardTimeout whether it handles call timeouts itself (asked for and announced)
    * @param interruptible whether it announced call canceling, and so takes INTERRUPT
+   * @param takesParts whether it announced progressive call invocations
    */
   record SharedCallee(
       String node,
       long session,
       boolean discloseCaller,
       boolean forwardTimeout,
-      boolean interruptible) {}
+      boolean interruptible,
+      boolean takesParts) {}
 
   /** A registration as the cluster holds it: its ID, policy and callees in registration order. */
   record SharedRegistration(long id, InvokePolicy invoke, List<SharedCallee> callees) {}

@@ -237,7 +237,12 @@ public final class Dealer {
             && announces(callee, "call_timeout");
     CallExchange.SharedCallee shared =
         new CallExchange.SharedCallee(
-            ex.node(), callee.id(), disclose, forwardTimeout, announces(callee, "call_canceling"));
+            ex.node(),
+            callee.id(),
+            disclose,
+            forwardTimeout,
+            announces(callee, "call_canceling"),
+            announces(callee, "callee", "progressive_call_invocations"));
     claiming.merge(callee, 1, Integer::sum);
     ex.register(realm, msg.procedure(), match, invoke, shared)
         .whenComplete(
@@ -559,7 +564,12 @@ public final class Dealer {
     Session callee = chosen.session();
     Map<String, Object> options = msg.options();
     boolean progressiveCall = !options.isEmpty() && Boolean.TRUE.equals(options.get("progress"));
-    if (progressiveCall && !progressiveAllowed(caller, callee, msg)) {
+    if (progressiveCall
+        && !progressiveAllowed(
+            caller,
+            announces(callee, "callee", "progressive_call_invocations")
+                && announces(callee, "callee", "call_canceling"),
+            msg)) {
       caller.pendingCalls().decrementAndGet();
       return;
     }
@@ -643,16 +653,10 @@ public final class Dealer {
     CallExchange.SharedCallee target = chosen.remote();
     Map<String, Object> options = msg.options();
     String procedure = msg.procedure();
-    if (!options.isEmpty() && Boolean.TRUE.equals(options.get("progress"))) {
+    boolean progressiveCall = !options.isEmpty() && Boolean.TRUE.equals(options.get("progress"));
+    if (progressiveCall
+        && !progressiveAllowed(caller, target.takesParts() && target.interruptible(), msg)) {
       caller.pendingCalls().decrementAndGet();
-      caller.error(
-          Call.CODE,
-          msg.request(),
-          WampUris.FEATURE_NOT_SUPPORTED,
-          "the callee of "
-              + procedure
-              + " is on another router node, and progressive call invocations do not cross"
-              + " nodes yet");
       return;
     }
     boolean receiveProgress =
@@ -682,6 +686,11 @@ public final class Dealer {
             forwardTimeout ? timeout : 0,
             options,
             call.span);
+    if (progressiveCall) {
+      call.continuesAs(reg.id, details);
+      progressive.computeIfAbsent(caller, s -> new ConcurrentHashMap<>()).put(msg.request(), call);
+      details = withProgress(details, true);
+    }
     forwarded.put(callId, call);
     if (timeout > 0 && !forwardTimeout) {
       call.timeout = timer.schedule(() -> timedOut(call), timeout, TimeUnit.MILLISECONDS);
@@ -747,6 +756,8 @@ public final class Dealer {
         new PendingCall(null, forwardedCall.callId(), call.receiveProgress(), callee, invocationId);
     call.from = forwardedCall.from();
     call.fromIncarnation = forwardedCall.incarnation();
+    // The later parts of a progressive call go out as INVOCATIONs of this registration.
+    call.continuesAs(reg.id, Map.of());
     Map<Long, PendingCall> pending =
         inFlight.computeIfAbsent(callee, s -> new ConcurrentHashMap<>());
     pending.put(invocationId, call);
@@ -928,14 +939,13 @@ public final class Dealer {
    * invocations (else it broke the protocol, and its session ends), its callee too, with call
    * canceling (else the caller gets {@code wamp.error.feature_not_supported}).
    */
-  private static boolean progressiveAllowed(Session caller, Session callee, Call msg) {
+  private static boolean progressiveAllowed(Session caller, boolean calleeTakesParts, Call msg) {
     if (!announces(caller, "caller", "progressive_call_invocations")) {
       caller.protocolViolation(
           "CALL.Options.progress without announcing progressive_call_invocations");
       return false;
     }
-    if (!announces(callee, "callee", "progressive_call_invocations")
-        || !announces(callee, "callee", "call_canceling")) {
+    if (!calleeTakesParts) {
       caller.error(
           Call.CODE,
           msg.request(),
@@ -961,6 +971,16 @@ public final class Dealer {
         ongoing.remove(call.callRequest());
       }
     }
+    if (call.to != null) {
+      exchange.part(
+          call.to,
+          realm,
+          call.invocationId(),
+          withProgress(call.invocationDetails(), more),
+          msg.arguments(),
+          msg.argumentsKw());
+      return;
+    }
     call.callee()
         .send(
             new Invocation(
@@ -969,6 +989,20 @@ public final class Dealer {
                 withProgress(call.invocationDetails(), more),
                 msg.arguments(),
                 msg.argumentsKw()));
+  }
+
+  /** The next part of a progressive call forwarded by node {@code from}, for its callee here. */
+  public void continueForwarded(
+      String from,
+      long callId,
+      Map<String, Object> details,
+      List<Object> args,
+      Map<String, Object> kwargs) {
+    PendingCall call = remoteInvocations.get(new RemoteCall(from, callId));
+    if (call != null) {
+      call.callee()
+          .send(new Invocation(call.invocationId(), call.registrationId(), details, args, kwargs));
+    }
   }
 
   private static Map<String, Object> withProgress(Map<String, Object> details, boolean progress) {
@@ -1232,7 +1266,7 @@ public final class Dealer {
     if (ongoing != null) {
       for (PendingCall call : ongoing.values()) {
         if (forget(call, Telemetry.Outcome.CANCELED, WampUris.CANCELED)) {
-          call.callee().send(new Interrupt(call.invocationId(), Map.of("mode", "killnowait")));
+          interrupt(call, "killnowait");
         }
       }
     }
