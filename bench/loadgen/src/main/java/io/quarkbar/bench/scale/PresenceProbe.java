@@ -1,11 +1,17 @@
 package io.quarkbar.bench.scale;
 
+import io.quarkbar.wamp.protocol.message.Call;
 import io.quarkbar.wamp.protocol.message.Event;
 import io.quarkbar.wamp.protocol.message.Hello;
+import io.quarkbar.wamp.protocol.message.Invocation;
+import io.quarkbar.wamp.protocol.message.Register;
+import io.quarkbar.wamp.protocol.message.Registered;
+import io.quarkbar.wamp.protocol.message.Result;
 import io.quarkbar.wamp.protocol.message.Subscribe;
 import io.quarkbar.wamp.protocol.message.Subscribed;
 import io.quarkbar.wamp.protocol.message.WampMessage;
 import io.quarkbar.wamp.protocol.message.Welcome;
+import io.quarkbar.wamp.protocol.message.Yield;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +19,7 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
@@ -22,8 +29,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Times a presence event across nodes while the cluster carries its load: a watcher on one node
  * subscribed to {@code wamp.session.on_join}, a new session joining another node; the time from its
- * WELCOME until the watcher has its on_join (the join itself from the connect). JSON over the JDK's
- * WebSocket client, so that the probe shares nothing with the load's workers.
+ * WELCOME until the watcher has its on_join (the join itself from the connect). Also times a call
+ * across nodes at that load ({@link #measureCall}). JSON over the JDK's WebSocket client, so that
+ * the probe shares nothing with the load's workers.
  */
 final class PresenceProbe {
 
@@ -68,6 +76,49 @@ final class PresenceProbe {
     }
   }
 
+  /**
+   * Sorted round trips in microseconds of {@code samples} calls, one at a time, from a caller on
+   * {@code callerNode} to a callee on {@code calleeNode} that answers at once.
+   */
+  static long[] measureCall(URI calleeNode, URI callerNode, int samples) throws Exception {
+    String procedure = "bench.scale.probe." + System.nanoTime();
+    try (Client callee = Client.join(calleeNode);
+        Client caller = Client.join(callerNode)) {
+      callee.send(new Register(1, Map.of(), procedure));
+      callee.expect(Registered.class);
+      long[] micros = new long[samples];
+      long request = 0;
+      for (int i = 0; i < samples; ) {
+        long start = System.nanoTime();
+        caller.send(new Call(++request, Map.of(), procedure, List.of(i), Map.of()));
+        // The callee answers as soon as its INVOCATION is in; none comes while the caller's node
+        // does not know the registration yet (a few milliseconds): the caller then gets ERROR.
+        Invocation inv = callee.poll(Invocation.class, Duration.ofSeconds(2));
+        if (inv != null) {
+          callee.send(new Yield(inv.request(), Map.of(), List.of(i), Map.of()));
+        }
+        WampMessage answer = caller.expect(WampMessage.class);
+        if (answer instanceof Result) {
+          micros[i++] = (System.nanoTime() - start) / 1_000;
+        } else {
+          Thread.sleep(20);
+        }
+      }
+      Arrays.sort(micros);
+      return micros;
+    }
+  }
+
+  /** What {@link #measureCall} found, for the report. */
+  static String describeCall(long[] micros) {
+    return String.format(
+        java.util.Locale.ROOT,
+        "p50 %.2f ms, max %.2f ms (%d calls one at a time, caller and callee on different nodes)",
+        micros[micros.length / 2] / 1000.0,
+        micros[micros.length - 1] / 1000.0,
+        micros.length);
+  }
+
   /** One WAMP session over JSON. */
   private static final class Client implements WebSocket.Listener, AutoCloseable {
 
@@ -84,7 +135,12 @@ final class PresenceProbe {
               .connectTimeout(TIMEOUT)
               .buildAsync(url, c)
               .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      c.send(new Hello("realm1", Map.of("roles", Map.of("subscriber", Map.of()))));
+      c.send(
+          new Hello(
+              "realm1",
+              Map.of(
+                  "roles",
+                  Map.of("subscriber", Map.of(), "caller", Map.of(), "callee", Map.of()))));
       c.session = c.expect(Welcome.class).session();
       return c;
     }
@@ -93,6 +149,12 @@ final class PresenceProbe {
       socket
           .sendText(new String(Serializer.JSON.encode(m), StandardCharsets.UTF_8), true)
           .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** The next message if it is a {@code type} within {@code wait}, else null (and it is lost). */
+    <T extends WampMessage> T poll(Class<T> type, Duration wait) throws InterruptedException {
+      WampMessage m = inbox.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+      return type.isInstance(m) ? type.cast(m) : null;
     }
 
     <T extends WampMessage> T expect(Class<T> type) throws InterruptedException {

@@ -171,10 +171,15 @@ public final class ScaleMain {
 
     Thread.sleep(2_000);
     String presence = "not measured: --cluster false";
+    String crossCall = "not measured: --cluster false";
     if (cluster && nodes > 1) {
       long[][] delays = PresenceProbe.measure(routers.wsUrl(1), routers.wsUrl(0), 20);
       presence = PresenceProbe.describe(delays);
       log("presence across nodes: %s", presence);
+      crossCall =
+          PresenceProbe.describeCall(
+              PresenceProbe.measureCall(routers.wsUrl(1), routers.wsUrl(0), 20));
+      log("call across nodes: %s", crossCall);
     }
     long heapAfter = sum(i -> heap.liveKiB(pid(i)));
     long rssAfter = sum(i -> OptionalLong.of(Proc.rssKiB(pid(i))));
@@ -272,9 +277,7 @@ public final class ScaleMain {
             settleSeconds));
     rows.put(
         "sessions still open after the idle window", String.format(Locale.ROOT, "%,d", stillOpen));
-    rows.put(
-        "cross-node call round trip",
-        "not measured: calls do not cross nodes yet (docs/cluster.md)");
+    rows.put("cross-node call round trip", crossCall);
     rows.put("presence event on another node (on_join)", presence);
     if (!routerOptions.isEmpty()) {
       rows.put("router options", String.join(" ", routerOptions));
