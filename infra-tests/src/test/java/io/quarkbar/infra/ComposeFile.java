@@ -15,10 +15,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * docker-compose.yml as the checks need it: per service its image, build, environment, published
- * ports, healthcheck, dependencies, volumes and memory limit. Compose substitutes {@code ${VAR}}
- * (with {@code :?}, {@code :-} and the like) from .env before anything runs; here such a value
- * reads {@code <.env VAR>}, so that checks can tell where a value comes from without a .env.
+ * docker-compose.yml as the checks need it, alone or with override files merged into it as {@code
+ * docker compose -f docker-compose.yml -f docker-compose.cluster.yml} merges them ({@link
+ * ComposeMerge}): per service its image, build, command, environment, published ports, healthcheck,
+ * dependencies, networks, volumes and memory limit. Compose substitutes {@code ${VAR}} (with {@code
+ * :?}, {@code :-} and the like) from .env before anything runs; here such a value reads {@code
+ * <.env VAR>}, so that checks can tell where a value comes from without a .env.
  */
 final class ComposeFile {
 
@@ -35,44 +37,85 @@ final class ComposeFile {
   /** The {@code build:} section. */
   record Build(String context, String dockerfile, Optional<String> target) {}
 
-  /** One service. */
+  /** One service; {@code replicas} is how many containers it runs ({@code scale}). */
   record Service(
       String name,
       Optional<String> image,
       Optional<Build> build,
+      List<String> command,
       Map<String, String> environment,
       List<Port> ports,
       List<String> healthcheck,
       Map<String, String> dependsOn,
+      Set<String> networks,
       List<String> volumes,
-      Optional<Long> memoryLimit) {}
+      Optional<Long> memoryLimit,
+      int replicas) {}
 
-  private final Path file;
+  private final List<Path> files;
   private final Map<String, Service> services = new LinkedHashMap<>();
   private final Set<String> interpolatedVariables = new TreeSet<>();
+  private final Set<String> declaredVolumes = new TreeSet<>();
+  private final Set<String> declaredNetworks = new TreeSet<>();
 
-  private ComposeFile(Path file) {
-    this.file = file;
+  private ComposeFile(List<Path> files) {
+    this.files = List.copyOf(files);
   }
 
   /** Parses {@code file}. */
   static ComposeFile parse(Path file) {
-    ComposeFile compose = new ComposeFile(file);
-    try {
-      Matcher interpolation = INTERPOLATION.matcher(Files.readString(file));
-      while (interpolation.find()) {
-        compose.interpolatedVariables.add(interpolation.group(1));
+    return parse(List.of(file));
+  }
+
+  /** Parses {@code files} and merges them in this order, as {@code docker compose -f ...} does. */
+  static ComposeFile parse(List<Path> files) {
+    ComposeFile compose = new ComposeFile(files);
+    List<Map<String, Object>> trees = new ArrayList<>();
+    for (Path file : files) {
+      try {
+        Matcher interpolation = INTERPOLATION.matcher(Files.readString(file));
+        while (interpolation.find()) {
+          compose.interpolatedVariables.add(interpolation.group(1));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      trees.add(Yaml.loadMap(file));
     }
-    Yaml.map(Yaml.at(Yaml.load(file), "services"))
+    Map<String, Object> merged = ComposeMerge.merge(trees);
+    Yaml.map(merged.get("services"))
         .forEach((name, node) -> compose.services.put(name, service(name, node)));
+    compose.declaredVolumes.addAll(Yaml.map(merged.get("volumes")).keySet());
+    compose.declaredNetworks.addAll(Yaml.map(merged.get("networks")).keySet());
     return compose;
   }
 
-  Path file() {
-    return file;
+  /** The files, in {@code -f} order. */
+  List<Path> files() {
+    return files;
+  }
+
+  /** How messages name the files: {@code docker-compose.yml + docker-compose.cluster.yml}. */
+  String name() {
+    return String.join(
+        " + ", files.stream().map(f -> Repository.ROOT.relativize(f).toString()).toList());
+  }
+
+  /** The named volumes of the top-level {@code volumes:}. */
+  Set<String> declaredVolumes() {
+    return declaredVolumes;
+  }
+
+  /** The networks of the top-level {@code networks:} ({@code default} is always there too). */
+  Set<String> declaredNetworks() {
+    return declaredNetworks;
+  }
+
+  /** The services built from the image target {@code target}, in file order. */
+  List<Service> servicesBuilding(String target) {
+    return services.values().stream()
+        .filter(s -> s.build().flatMap(Build::target).equals(Optional.of(target)))
+        .toList();
   }
 
   Map<String, Service> services() {
@@ -99,7 +142,27 @@ final class ComposeFile {
         environment.put(pair[0], pair.length > 1 ? interpolate(pair[1]) : "");
       }
     } else {
-      Yaml.map(env).forEach((k, v) -> environment.put(k, interpolate(String.valueOf(v))));
+      Yaml.map(env)
+          .forEach((k, v) -> environment.put(k, v == null ? "" : interpolate(String.valueOf(v))));
+    }
+
+    Object commandNode = Yaml.at(node, "command");
+    List<String> command =
+        commandNode instanceof List<?> list
+            ? list.stream().map(Object::toString).toList()
+            : commandNode == null
+                ? List.of()
+                : List.of(commandNode.toString().strip().split("\\s+"));
+
+    Object networksNode = Yaml.at(node, "networks");
+    Set<String> networks = new java.util.LinkedHashSet<>();
+    if (networksNode instanceof List<?> list) {
+      list.forEach(n -> networks.add(n.toString()));
+    } else {
+      networks.addAll(Yaml.map(networksNode).keySet());
+    }
+    if (networks.isEmpty()) {
+      networks.add("default");
     }
 
     List<Port> ports = new ArrayList<>();
@@ -154,12 +217,18 @@ final class ComposeFile {
         name,
         Optional.ofNullable(Yaml.text(node, "image")),
         build,
+        command,
         environment,
         ports,
         healthcheck,
         dependsOn,
+        networks,
         Yaml.list(Yaml.at(node, "volumes")).stream().map(Object::toString).toList(),
-        Optional.ofNullable(memory).map(ComposeFile::bytes));
+        Optional.ofNullable(memory).map(ComposeFile::bytes),
+        Integer.parseInt(
+            Optional.ofNullable(Yaml.text(node, "scale"))
+                .or(() -> Optional.ofNullable(Yaml.text(node, "deploy", "replicas")))
+                .orElse("1")));
   }
 
   private static String interpolate(String value) {

@@ -3,80 +3,94 @@ package io.quarkbar.infra;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
  * docker-compose.yml against the applications it runs: built from the Dockerfile's targets,
  * listening and published where the applications listen, configured with exactly the variables they
  * read, wired to each other and to their databases, started in the order their healthchecks allow,
- * and limited in memory. Nothing here needs Docker: the file is read as YAML.
+ * and limited in memory; and when it runs several router nodes, as one cluster over a NATS server
+ * with JetStream ({@link ClusterChecks}). Nothing here needs Docker: the file is read as YAML.
+ * {@link ComposeClusterTest} runs the same checks on docker-compose.yml with
+ * docker-compose.cluster.yml merged into it.
  */
 class ComposeTest {
 
-  private final ComposeDeployment deployment = new ComposeDeployment(Repository.compose());
+  private final ComposeDeployment deployment = new ComposeDeployment(composeFile());
   private final ComposeFile compose = deployment.compose();
   private final Problems problems = new Problems();
+
+  /** The compose file(s) checked: docker-compose.yml alone here. */
+  ComposeFile composeFile() {
+    return Repository.compose();
+  }
 
   @Test
   void everyApplicationIsBuiltFromTheRepositoryAsItsImage() {
     for (String app : Repository.APPS) {
-      ComposeFile.Service service = compose.services().get(app);
-      if (service == null) {
-        problems.add("docker-compose.yml has no service %s", app);
+      problems.check(
+          compose.services().containsKey(app), "%s has no service %s", compose.name(), app);
+    }
+    for (ComposeFile.Service service : compose.services().values()) {
+      if (service.build().isEmpty()) {
+        problems.check(
+            !Repository.APPS.contains(service.name()),
+            "compose service %s has no build: section",
+            service.name());
         continue;
       }
+      ComposeFile.Build build = service.build().get();
+      String target = build.target().orElse("(none)");
       problems.check(
-          service.image().equals(Optional.of(Repository.image(app))),
+          service.image().equals(Optional.of(Repository.image(target))),
           "compose service %s tags its image %s; it should be %s (the project's version, as in"
               + " infra/k8s/base)",
-          app,
+          service.name(),
           service.image().orElse("(none)"),
-          Repository.image(app));
-      service
-          .build()
-          .ifPresentOrElse(
-              build -> {
-                Path context = Repository.ROOT.resolve(build.context()).normalize();
-                problems.check(
-                    context.equals(Repository.ROOT),
-                    "compose service %s builds in %s; the context must be the repository root (the"
-                        + " Maven reactor needs the parent pom and the wamp/ modules)",
-                    app,
-                    build.context());
-                problems.check(
-                    Files.isRegularFile(context.resolve(build.dockerfile())),
-                    "compose service %s builds with %s, which does not exist",
-                    app,
-                    build.dockerfile());
-              },
-              () -> problems.add("compose service %s has no build: section", app));
+          Repository.image(target));
+      Path context = Repository.ROOT.resolve(build.context()).normalize();
+      problems.check(
+          context.equals(Repository.ROOT),
+          "compose service %s builds in %s; the context must be the repository root (the Maven"
+              + " reactor needs the parent pom and the wamp/ modules)",
+          service.name(),
+          build.context());
+      problems.check(
+          Files.isRegularFile(context.resolve(build.dockerfile())),
+          "compose service %s builds with %s, which does not exist",
+          service.name(),
+          build.dockerfile());
     }
-    deployment.apps(problems);
+    deployment.instances(problems);
     problems.assertNone();
   }
 
   @Test
   void eachApplicationIsPublishedOnTheHttpPortItListensOn() {
-    for (Deployed app : deployment.apps(problems)) {
-      ComposeFile.Service service = compose.services().get(app.app());
+    for (Deployed app : deployment.instances(problems)) {
+      ComposeFile.Service service = compose.services().get(app.workload());
       int port = app.httpPort();
+      // The service named after the application publishes the application's own port; further
+      // instances (router nodes) publish theirs on other host ports.
+      boolean primary = app.workload().equals(app.app());
       problems.check(
           service.ports().size() == 1
               && service.ports().getFirst().containerPort() == port
-              && service.ports().getFirst().hostPort() == port,
+              && (!primary || service.ports().getFirst().hostPort() == port),
           "compose service %s publishes %s; %s listens on %d (quarkus.http.port), publish"
-              + " \"127.0.0.1:%d:%d\"",
-          app.app(),
+              + " \"127.0.0.1:%s:%d\"",
+          app.workload(),
           service.ports(),
           app.app(),
           port,
-          port,
+          primary ? String.valueOf(port) : "HOST_PORT",
           port);
       problems.check(
           app.stage().exposed().equals(List.of(port)),
@@ -90,8 +104,33 @@ class ComposeTest {
   }
 
   @Test
+  void portsArePublishedOnLocalhostOnceEach() {
+    Map<Integer, String> byHostPort = new HashMap<>();
+    for (ComposeFile.Service service : compose.services().values()) {
+      for (ComposeFile.Port port : service.ports()) {
+        problems.check(
+            port.hostIp().equals(Optional.of("127.0.0.1")),
+            "compose service %s publishes %s on every interface; this is a local deployment,"
+                + " publish \"127.0.0.1:%d:%d\"",
+            service.name(),
+            port,
+            port.hostPort(),
+            port.containerPort());
+        String other = byHostPort.put(port.hostPort(), service.name());
+        problems.check(
+            other == null,
+            "compose services %s and %s both publish host port %d",
+            other,
+            service.name(),
+            port.hostPort());
+      }
+    }
+    problems.assertNone();
+  }
+
+  @Test
   void eachApplicationGetsTheVariablesItReadsAndNoOthers() {
-    for (Deployed app : deployment.apps(problems)) {
+    for (Deployed app : deployment.instances(problems)) {
       PlatformChecks.checkEnvironment(app, problems);
     }
     problems.assertNone();
@@ -101,15 +140,30 @@ class ComposeTest {
   void theApplicationsFindTheRouterAndTheirDatabases() {
     ComposeFile.Service postgres = compose.services().get("postgres");
     if (postgres == null) {
-      problems.add("docker-compose.yml has no service postgres");
+      problems.add("%s has no service postgres", compose.name());
     } else {
       PlatformChecks.checkWiring(
-          deployment.apps(problems),
+          deployment.instances(problems),
           deployment,
           "compose service postgres",
           postgres.environment(),
           Repository.initScript(),
           problems);
+    }
+    problems.assertNone();
+  }
+
+  @Test
+  void routerNodesFormOneClusterOverNatsWithJetStream() {
+    List<Deployed> routers = deployment.instances(Repository.ROUTER, problems);
+    ClusterChecks.checkRouterNodes(
+        routers,
+        r -> compose.services().get(r.workload()).replicas(),
+        deployment,
+        this::nats,
+        problems);
+    for (ComposeFile.Service service : compose.services().values()) {
+      service.image().filter(NatsServer::isNatsImage).ifPresent(image -> checkNats(service));
     }
     problems.assertNone();
   }
@@ -140,8 +194,8 @@ class ComposeTest {
 
   @Test
   void healthchecksAskTheApplicationsHealthEndpoints() {
-    for (Deployed app : deployment.apps(problems)) {
-      List<String> test = compose.services().get(app.app()).healthcheck();
+    for (Deployed app : deployment.instances(problems)) {
+      List<String> test = compose.services().get(app.workload()).healthcheck();
       Optional<URI> url =
           test.stream().filter(a -> a.startsWith("http://")).map(URI::create).findFirst();
       String expected = "http://localhost:" + app.httpPort() + app.healthPath("ready");
@@ -152,7 +206,7 @@ class ComposeTest {
               && test.contains("--fail")
               && url.map(URI::toString).equals(Optional.of(expected)),
           "compose service %s: the healthcheck is %s; it should be [CMD, curl, --fail, ..., %s]",
-          app.app(),
+          app.workload(),
           test,
           expected);
       problems.check(
@@ -185,31 +239,73 @@ class ComposeTest {
                 ComposeFile.Service target = compose.services().get(dependency);
                 problems.check(
                     target != null && !target.healthcheck().isEmpty(),
-                    "compose service %s waits for %s to be healthy, which has no healthcheck",
+                    "compose service %s waits for %s to be healthy, which %s",
                     service.name(),
-                    dependency);
+                    dependency,
+                    target == null ? "is no service" : "has no healthcheck");
               });
     }
-    for (Deployed app : deployment.apps(problems)) {
-      Set<String> connectsTo =
-          List.of("quarkbar.wamp.url", "quarkus.datasource.jdbc.url").stream()
-              .map(app::resolve)
-              .flatMap(Optional::stream)
-              .map(url -> URI.create(url.replaceFirst("^jdbc:", "")).getHost())
+    for (Deployed app : deployment.instances(problems)) {
+      Set<String> connectsTo = new TreeSet<>();
+      for (String key :
+          List.of("quarkbar.wamp.url", "quarkus.datasource.jdbc.url", "router.cluster.nats-url")) {
+        for (String url : app.resolve(key).map(u -> u.split(",")).orElse(new String[0])) {
+          Optional.ofNullable(URI.create(url.strip().replaceFirst("^jdbc:", "")).getHost())
               .filter(compose.services()::containsKey)
-              .collect(Collectors.toCollection(TreeSet::new));
+              .ifPresent(connectsTo::add);
+        }
+      }
       app.resolve("web.router-url")
           .flatMap(url -> deployment.fromBrowser(URI.create(url).getPort()))
           .ifPresent(endpoint -> connectsTo.add(endpoint.workload()));
-      Map<String, String> dependsOn = compose.services().get(app.app()).dependsOn();
+      ComposeFile.Service service = compose.services().get(app.workload());
       for (String dependency : connectsTo) {
         problems.check(
-            dependsOn.containsKey(dependency),
+            service.dependsOn().containsKey(dependency),
             "compose service %s connects to %s but does not depend on it (depends_on: %s:"
                 + " condition: service_healthy)",
-            app.app(),
+            app.workload(),
             dependency,
             dependency);
+        boolean browser =
+            app.resolve("web.router-url")
+                .flatMap(url -> deployment.fromBrowser(URI.create(url).getPort()))
+                .map(e -> e.workload().equals(dependency))
+                .orElse(false);
+        problems.check(
+            browser || deployment.shareNetwork(app.workload(), dependency),
+            "compose service %s connects to %s, but they share no network (%s: %s, %s: %s)",
+            app.workload(),
+            dependency,
+            app.workload(),
+            service.networks(),
+            dependency,
+            compose.services().get(dependency).networks());
+      }
+    }
+    problems.assertNone();
+  }
+
+  @Test
+  void volumesAndNetworksAreDeclared() {
+    for (ComposeFile.Service service : compose.services().values()) {
+      for (String volume : service.volumes()) {
+        String source = volume.split(":")[0];
+        boolean named = volume.contains(":") && !source.startsWith(".") && !source.startsWith("/");
+        problems.check(
+            !named || compose.declaredVolumes().contains(source),
+            "compose service %s mounts the volume %s, which the top-level volumes: does not"
+                + " declare",
+            service.name(),
+            source);
+      }
+      for (String network : service.networks()) {
+        problems.check(
+            network.equals("default") || compose.declaredNetworks().contains(network),
+            "compose service %s is on the network %s, which the top-level networks: does not"
+                + " declare",
+            service.name(),
+            network);
       }
     }
     problems.assertNone();
@@ -224,5 +320,69 @@ class ComposeTest {
           service.name());
     }
     problems.assertNone();
+  }
+
+  /** The NATS server a compose service runs, if it runs the NATS image. */
+  private Optional<NatsServer> nats(String serviceName) {
+    return Optional.ofNullable(compose.services().get(serviceName))
+        .filter(s -> s.image().filter(NatsServer::isNatsImage).isPresent())
+        .map(s -> NatsServer.parse(s.image().get(), s.command()));
+  }
+
+  /**
+   * A NATS service: JetStream's store on a volume, a healthcheck that passes once JetStream runs,
+   * and only router nodes on its networks (docs/cluster.md: keep NATS off networks clients reach).
+   */
+  private void checkNats(ComposeFile.Service service) {
+    NatsServer nats = nats(service.name()).orElseThrow();
+    nats.storeDir()
+        .ifPresent(
+            dir ->
+                problems.check(
+                    service.volumes().stream()
+                        .anyMatch(v -> v.contains(":") && v.split(":")[1].equals(dir)),
+                    "compose service %s keeps JetStream's files in %s, which is no volume (it"
+                        + " mounts %s): the cluster's registrations would go with the container",
+                    service.name(),
+                    dir,
+                    service.volumes()));
+    nats.monitorPort()
+        .ifPresent(
+            port -> {
+              List<String> test = service.healthcheck();
+              Set<String> expected =
+                  new LinkedHashSet<>(
+                      List.of(
+                          "http://127.0.0.1:" + port + nats.healthPath(),
+                          "http://localhost:" + port + nats.healthPath()));
+              problems.check(
+                  test.size() > 1
+                      && test.get(0).equals("CMD")
+                      && List.of("wget", "curl").contains(test.get(1))
+                      && test.stream().anyMatch(expected::contains),
+                  "compose service %s: the healthcheck is %s; it should ask %s (wget: the alpine"
+                      + " image has no curl), which answers OK once JetStream runs",
+                  service.name(),
+                  test,
+                  expected.iterator().next());
+            });
+    problems.check(
+        service.ports().stream().noneMatch(p -> p.containerPort() == nats.clientPort()),
+        "compose service %s publishes NATS's client port %d: only the router nodes should reach"
+            + " it (docs/cluster.md)",
+        service.name(),
+        nats.clientPort());
+    Set<String> routers = new TreeSet<>();
+    deployment.instances(Repository.ROUTER, new Problems()).forEach(r -> routers.add(r.workload()));
+    for (ComposeFile.Service other : compose.services().values()) {
+      if (other != service && !routers.contains(other.name())) {
+        problems.check(
+            !deployment.shareNetwork(service.name(), other.name()),
+            "compose services %s and %s share a network: only the router nodes should reach NATS"
+                + " (docs/cluster.md); put NATS on a network of its own with the routers",
+            service.name(),
+            other.name());
+      }
+    }
   }
 }

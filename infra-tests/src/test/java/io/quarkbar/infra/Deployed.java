@@ -14,10 +14,14 @@ import java.util.Optional;
  * then, including the files {@code QUARKUS_CONFIG_LOCATIONS} names. Values from a secret store read
  * {@code <.env VAR>} (compose) or {@code <secret NAME/KEY>} (Kubernetes).
  *
+ * @param app the application (its module and image target)
+ * @param workload what runs it, as the network names it: the compose service ({@code
+ *     router-service-2}) or the Kubernetes Deployment
  * @param where how messages name it, e.g. {@code compose service auth-service}
  */
 record Deployed(
     String app,
+    String workload,
     String where,
     Dockerfile.Stage stage,
     Map<String, String> deploymentEnv,
@@ -29,6 +33,7 @@ record Deployed(
    */
   static Deployed of(
       String app,
+      String workload,
       String where,
       Dockerfile dockerfile,
       Dockerfile.Stage stage,
@@ -56,7 +61,12 @@ record Deployed(
       }
     }
     return new Deployed(
-        app, where, stage, deploymentEnv, AppConfig.read(Repository.ROOT, app, extraFiles));
+        app,
+        workload,
+        where,
+        stage,
+        deploymentEnv,
+        AppConfig.read(Repository.ROOT, app, extraFiles));
   }
 
   /** The image's environment with the deployment's on top. */

@@ -148,7 +148,7 @@ class ImageTest {
           .filter(from -> !dockerfile.stages().containsKey(from))
           .forEach(images::add);
     }
-    Repository.compose().services().values().stream()
+    Repository.composeCluster().services().values().stream()
         .filter(s -> s.build().isEmpty())
         .flatMap(s -> s.image().stream())
         .forEach(images::add);

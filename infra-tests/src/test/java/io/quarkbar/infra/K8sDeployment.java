@@ -62,6 +62,7 @@ final class K8sDeployment implements Network {
       apps.add(
           Deployed.of(
               app,
+              app,
               "Deployment " + app,
               dockerfile.get(),
               stage.get(),
@@ -115,6 +116,36 @@ final class K8sDeployment implements Network {
           kind.equals("Secret") ? "<secret " + name + "/" + key + ">" : value.get().toString());
     }
     return env;
+  }
+
+  /** How many pods the Deployment of {@code app} runs ({@code spec.replicas}, 1 by default). */
+  int replicas(Deployed app) {
+    return rendering
+        .find("Deployment", app.workload())
+        .map(d -> Yaml.text(d, "spec", "replicas"))
+        .map(Integer::parseInt)
+        .orElse(1);
+  }
+
+  /**
+   * The NATS server the StatefulSet or Deployment {@code workload} runs, if its container runs the
+   * NATS image: its {@code args} (after {@code command}, if any, which names nats-server) are the
+   * server's flags.
+   */
+  Optional<NatsServer> nats(String workload) {
+    return rendering.objects().stream()
+        .filter(o -> List.of("Deployment", "StatefulSet").contains(o.get("kind")))
+        .filter(o -> workload.equals(Yaml.text(o, "metadata", "name")))
+        .map(K8sDeployment::container)
+        .filter(c -> NatsServer.isNatsImage(Yaml.text(c, "image")))
+        .findFirst()
+        .map(
+            c -> {
+              List<String> args = new ArrayList<>();
+              Yaml.list(c.get("command")).stream().skip(1).map(Object::toString).forEach(args::add);
+              Yaml.list(c.get("args")).stream().map(Object::toString).forEach(args::add);
+              return NatsServer.parse(Yaml.text(c, "image"), args);
+            });
   }
 
   @Override

@@ -53,21 +53,27 @@ class KustomizeTest {
     Repository.envExample()
         .keySet()
         .forEach(k -> secrets.append(k).append("=example-").append(k).append('\n'));
+    // The base's, which an overlay (../base) uses too.
     Files.writeString(copy.resolve("infra/k8s/base/secrets.env"), secrets);
     compose = new ComposeDeployment(Repository.compose());
-    k8s = new K8sDeployment(Kustomize.render(base()), compose);
+    k8s = new K8sDeployment(Kustomize.render(rendered()), compose);
+  }
+
+  /** The Kustomize directory checked, relative to the root: the base here. */
+  String directory() {
+    return "infra/k8s/base";
   }
 
   @Test
   void kubectlRendersTheSameObjects() throws Exception {
     assumeTrue(onPath("kubectl"), "kubectl is not on the PATH: only the Java rendering is checked");
     Process kubectl =
-        new ProcessBuilder("kubectl", "kustomize", base().toString())
+        new ProcessBuilder("kubectl", "kustomize", rendered().toString())
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     String output = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(kubectl.waitFor(60, TimeUnit.SECONDS)).as("kubectl kustomize finished").isTrue();
-    assertThat(kubectl.exitValue()).as("kubectl kustomize %s exit code", base()).isZero();
+    assertThat(kubectl.exitValue()).as("kubectl kustomize %s exit code", rendered()).isZero();
 
     Map<String, Object> fromKubectl =
         byKindAndName(
@@ -261,26 +267,129 @@ class KustomizeTest {
 
   @Test
   void statefulApplicationsRunAsOneInstanceReplacedNotRolled() {
-    // Two routers would split the clients; a second auth-service or forum-service could not
-    // register the procedures the first one holds (and would fail to start).
+    // A second auth-service or forum-service could not register the procedures the first one holds
+    // (and would fail to start). A router on its own runs once too: two routers side by side would
+    // split the clients. As a cluster (router.cluster.nats-url), its nodes are rolled one at a time
+    // instead: Recreate would take every node down at once.
     for (String app : List.of("router-service", "auth-service", "forum-service")) {
-      k8s.rendering()
-          .find("Deployment", app)
-          .ifPresent(
-              d ->
-                  problems.check(
-                      "1".equals(Yaml.text(d, "spec", "replicas"))
-                          && "Recreate".equals(Yaml.text(d, "spec", "strategy", "type")),
-                      "Deployment %s must have replicas: 1 and strategy Recreate (it has %s, %s)",
-                      app,
-                      Yaml.text(d, "spec", "replicas"),
-                      Yaml.at(d, "spec", "strategy")));
+      Optional<Map<String, Object>> deployment = k8s.rendering().find("Deployment", app);
+      if (deployment.isEmpty()) {
+        continue;
+      }
+      Map<String, Object> d = deployment.get();
+      boolean clustered =
+          app.equals(Repository.ROUTER)
+              && k8s.environment(d, "Deployment " + app, new Problems())
+                  .containsKey(AppConfig.envName("router.cluster.nats-url"));
+      if (clustered) {
+        problems.check(
+            "RollingUpdate".equals(Yaml.text(d, "spec", "strategy", "type")),
+            "Deployment %s runs a router cluster: roll it (strategy RollingUpdate), Recreate would"
+                + " stop every node at once (it has %s)",
+            app,
+            Yaml.at(d, "spec", "strategy"));
+      } else {
+        problems.check(
+            "1".equals(Yaml.text(d, "spec", "replicas"))
+                && "Recreate".equals(Yaml.text(d, "spec", "strategy", "type")),
+            "Deployment %s must have replicas: 1 and strategy Recreate (it has %s, %s)%s",
+            app,
+            Yaml.text(d, "spec", "replicas"),
+            Yaml.at(d, "spec", "strategy"),
+            app.equals(Repository.ROUTER)
+                ? "; several routers need ROUTER_CLUSTER_NATS_URL (infra/k8s/cluster)"
+                : "");
+      }
     }
     problems.assertNone();
   }
 
-  private Path base() {
-    return copy.resolve("infra/k8s/base");
+  @Test
+  void routerNodesFormOneClusterOverNatsWithJetStream() {
+    List<Deployed> routers =
+        k8s.apps(problems).stream().filter(d -> d.app().equals(Repository.ROUTER)).toList();
+    ClusterChecks.checkRouterNodes(routers, k8s::replicas, k8s, k8s::nats, problems);
+    for (String kind : List.of("StatefulSet", "Deployment")) {
+      for (Map<String, Object> workload : k8s.rendering().all(kind)) {
+        String name = Yaml.text(workload, "metadata", "name");
+        k8s.nats(name).ifPresent(nats -> checkNats(kind + " " + name, workload, nats));
+      }
+    }
+    problems.assertNone();
+  }
+
+  /**
+   * A NATS workload: JetStream's store on a PersistentVolumeClaim, probes that pass once JetStream
+   * runs, a pinned image, a memory limit, and an unprivileged container.
+   */
+  private void checkNats(String where, Map<String, Object> workload, NatsServer nats) {
+    Map<String, Object> container = K8sDeployment.container(workload);
+    nats.storeDir()
+        .ifPresent(
+            dir -> {
+              Optional<String> volume =
+                  Yaml.list(container.get("volumeMounts")).stream()
+                      .filter(m -> dir.equals(Yaml.text(m, "mountPath")))
+                      .map(m -> Yaml.text(m, "name"))
+                      .findFirst();
+              boolean claim =
+                  Yaml.list(Yaml.at(workload, "spec", "volumeClaimTemplates")).stream()
+                      .anyMatch(
+                          c ->
+                              volume.isPresent()
+                                  && volume.get().equals(Yaml.text(c, "metadata", "name")));
+              problems.check(
+                  claim,
+                  "%s keeps JetStream's files in %s, which is no volume of its volumeClaimTemplates"
+                      + " (it mounts %s): the cluster's registrations would go with the pod",
+                  where,
+                  dir,
+                  container.get("volumeMounts"));
+            });
+    nats.monitorPort()
+        .ifPresent(
+            port -> {
+              for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+                Object httpGet = Yaml.at(container, probe, "httpGet");
+                Optional<Integer> probePort =
+                    Optional.ofNullable(Yaml.at(httpGet, "port"))
+                        .flatMap(p -> K8sDeployment.containerPort(workload, p));
+                problems.check(
+                    nats.healthPath().equals(Yaml.text(httpGet, "path"))
+                        && probePort.equals(Optional.of(port)),
+                    "%s: the %s should GET %s on the monitoring port %d (it has %s)",
+                    where,
+                    probe,
+                    nats.healthPath(),
+                    port,
+                    httpGet);
+              }
+            });
+    String tag =
+        nats.image().contains(":") ? nats.image().substring(nats.image().lastIndexOf(':') + 1) : "";
+    problems.check(
+        !tag.isEmpty() && !tag.equals("latest"),
+        "%s runs %s, which has no pinned tag (latest changes under you)",
+        where,
+        nats.image());
+    problems.check(
+        Yaml.text(container, "resources", "limits", "memory") != null
+            && Yaml.text(container, "resources", "requests", "memory") != null,
+        "%s should request and limit memory (it has %s)",
+        where,
+        container.get("resources"));
+    problems.check(
+        Boolean.TRUE.equals(
+                Yaml.at(workload, "spec", "template", "spec", "securityContext", "runAsNonRoot"))
+            && Boolean.FALSE.equals(
+                Yaml.at(container, "securityContext", "allowPrivilegeEscalation")),
+        "%s should run as non-root (runAsNonRoot: true) without privilege escalation",
+        where);
+  }
+
+  /** The copy of {@link #directory()} that is rendered. */
+  private Path rendered() {
+    return copy.resolve(directory());
   }
 
   private static Map<String, Object> byKindAndName(List<Object> objects) {

@@ -8,11 +8,12 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The checks that docker-compose.yml and the Kustomize base must both pass, written once: each
- * application gets every variable it needs and none it ignores, and the applications find each
- * other: the services the router (at its port and WebSocket path) with the WAMP-CRA secret the
- * router expects of them, the browser the router from web-ui's page, and the services their
- * databases with the user and password the init script creates.
+ * The checks that docker-compose.yml (alone or with docker-compose.cluster.yml) and the Kustomize
+ * base and overlay must all pass, written once: each application gets every variable it needs and
+ * none it ignores, and the applications find each other: the services a router node (at its port
+ * and WebSocket path) with the WAMP-CRA secret that node expects of them, the browser a router node
+ * from web-ui's page, and the services their databases with the user and password the init script
+ * creates.
  */
 final class PlatformChecks {
 
@@ -62,7 +63,11 @@ final class PlatformChecks {
     }
   }
 
-  /** The applications reach the router, the databases and each other as configured. */
+  /**
+   * The applications reach the router, the databases and each other as configured. {@code apps}
+   * holds every instance: with several router nodes, a client may join any of them, and is checked
+   * against the node it reaches.
+   */
   static void checkWiring(
       List<Deployed> apps,
       Network network,
@@ -70,18 +75,19 @@ final class PlatformChecks {
       Map<String, String> postgresEnv,
       InitScript init,
       Problems problems) {
-    Deployed router =
-        apps.stream().filter(d -> d.app().equals(Repository.ROUTER)).findFirst().orElseThrow();
-    String webSocketPath = router.resolve("router.websocket.path").orElse("/ws");
+    List<Deployed> routers = apps.stream().filter(d -> d.app().equals(Repository.ROUTER)).toList();
+    if (routers.isEmpty()) {
+      problems.add("no workload runs %s", Repository.ROUTER);
+      return;
+    }
     for (Deployed deployed : apps) {
-      if (deployed != router) {
+      if (!deployed.app().equals(Repository.ROUTER)) {
         deployed
             .resolve("quarkbar.wamp.url")
-            .ifPresent(
-                url -> checkServiceJoin(deployed, url, router, webSocketPath, network, problems));
+            .ifPresent(url -> checkServiceJoin(deployed, url, routers, network, problems));
         deployed
             .resolve("web.router-url")
-            .ifPresent(url -> checkPage(deployed, url, router, webSocketPath, network, problems));
+            .ifPresent(url -> checkPage(deployed, url, routers, network, problems));
       }
       if (deployed.resolve("quarkus.datasource.db-kind").isPresent()) {
         checkDatabase(deployed, network, postgresEnv, init, problems);
@@ -90,25 +96,46 @@ final class PlatformChecks {
     checkPostgres(postgresWhere, postgresEnv, init, problems);
   }
 
+  /** The router node {@code endpoint} leads to, at its HTTP port and WebSocket path. */
+  private static Optional<Deployed> routerAt(
+      Optional<Network.Endpoint> endpoint, String path, List<Deployed> routers) {
+    return routers.stream()
+        .filter(
+            r ->
+                endpoint.equals(Optional.of(new Network.Endpoint(r.workload(), r.httpPort())))
+                    && r.resolve("router.websocket.path").orElse("/ws").equals(path))
+        .findFirst();
+  }
+
+  /** How messages say where the routers listen: {@code router-service:8080/ws, ...}. */
+  private static String routerAddresses(List<Deployed> routers) {
+    return String.join(
+        ", ",
+        routers.stream()
+            .map(
+                r ->
+                    r.workload()
+                        + ":"
+                        + r.httpPort()
+                        + r.resolve("router.websocket.path").orElse("/ws"))
+            .toList());
+  }
+
   private static void checkServiceJoin(
-      Deployed service,
-      String url,
-      Deployed router,
-      String webSocketPath,
-      Network network,
-      Problems problems) {
+      Deployed service, String url, List<Deployed> routers, Network network, Problems problems) {
     URI uri = URI.create(url);
     Optional<Network.Endpoint> endpoint = network.inside(uri.getHost(), port(uri));
-    problems.check(
-        endpoint.equals(Optional.of(new Network.Endpoint(router.app(), router.httpPort())))
-            && webSocketPath.equals(uri.getPath()),
-        "%s: quarkbar.wamp.url is %s, which reaches %s; the router listens at %s:%d%s",
-        service.where(),
-        url,
-        endpoint.map(Object::toString).orElse("nothing"),
-        router.app(),
-        router.httpPort(),
-        webSocketPath);
+    Optional<Deployed> reached = routerAt(endpoint, uri.getPath(), routers);
+    if (reached.isEmpty()) {
+      problems.add(
+          "%s: quarkbar.wamp.url is %s, which reaches %s; the router listens at %s",
+          service.where(),
+          url,
+          endpoint.map(Object::toString).orElse("nothing"),
+          routerAddresses(routers));
+      return;
+    }
+    Deployed router = reached.get();
 
     if (!service.resolve("quarkbar.wamp.auth.method").orElse("anonymous").equals("wampcra")) {
       return;
@@ -131,28 +158,35 @@ final class PlatformChecks {
   }
 
   private static void checkPage(
-      Deployed page,
-      String url,
-      Deployed router,
-      String webSocketPath,
-      Network network,
-      Problems problems) {
+      Deployed page, String url, List<Deployed> routers, Network network, Problems problems) {
     URI uri = URI.create(url);
     Optional<Network.Endpoint> endpoint =
         "localhost".equals(uri.getHost()) ? network.fromBrowser(port(uri)) : Optional.empty();
-    problems.check(
-        endpoint.equals(Optional.of(new Network.Endpoint(router.app(), router.httpPort())))
-            && webSocketPath.equals(uri.getPath()),
-        "%s: web.router-url is %s, where the browser reaches %s; the router is at"
-            + " ws://localhost:%s%s",
-        page.where(),
-        url,
-        endpoint.map(Object::toString).orElse("nothing"),
-        network.browserPort(router.app()).map(String::valueOf).orElse("(not published)"),
-        webSocketPath);
+    Optional<Deployed> reached = routerAt(endpoint, uri.getPath(), routers);
+    if (reached.isEmpty()) {
+      problems.add(
+          "%s: web.router-url is %s, where the browser reaches %s; the router is at %s",
+          page.where(),
+          url,
+          endpoint.map(Object::toString).orElse("nothing"),
+          String.join(
+              ", ",
+              routers.stream()
+                  .map(
+                      r ->
+                          "ws://localhost:"
+                              + network
+                                  .browserPort(r.workload())
+                                  .map(String::valueOf)
+                                  .orElse("(not published)")
+                              + r.resolve("router.websocket.path").orElse("/ws"))
+                  .toList()));
+      return;
+    }
+    Deployed router = reached.get();
 
     String origin =
-        "http://localhost:" + network.browserPort(page.app()).map(String::valueOf).orElse("?");
+        "http://localhost:" + network.browserPort(page.workload()).map(String::valueOf).orElse("?");
     List<String> allowed =
         List.of(router.resolve("router.websocket.allowed-origins").orElse("").split("\\s*,\\s*"));
     problems.check(

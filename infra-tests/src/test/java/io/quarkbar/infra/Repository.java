@@ -31,9 +31,14 @@ final class Repository {
       Path.of(System.getProperty("infra.root", "..")).toAbsolutePath().normalize();
 
   static final Path COMPOSE_FILE = ROOT.resolve("docker-compose.yml");
+
+  /** The override that runs the router as three nodes over NATS: {@code -f} after the base. */
+  static final Path COMPOSE_CLUSTER_FILE = ROOT.resolve("docker-compose.cluster.yml");
+
   static final Path ENV_EXAMPLE = ROOT.resolve(".env.example");
   static final Path INIT_SCRIPT = ROOT.resolve("infra/postgres/init-databases.sh");
   static final Path K8S_BASE = ROOT.resolve("infra/k8s/base");
+  static final Path K8S_CLUSTER = ROOT.resolve("infra/k8s/cluster");
 
   private Repository() {}
 
@@ -43,6 +48,11 @@ final class Repository {
 
   static ComposeFile compose() {
     return ComposeFile.parse(COMPOSE_FILE);
+  }
+
+  /** docker-compose.yml with docker-compose.cluster.yml merged into it. */
+  static ComposeFile composeCluster() {
+    return ComposeFile.parse(List.of(COMPOSE_FILE, COMPOSE_CLUSTER_FILE));
   }
 
   static InitScript initScript() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -12,13 +13,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Secrets come from .env (compose) or secrets.env (Kubernetes), never from a committed file:
- * docker-compose.yml takes each one from .env, .env.example lists exactly the variables it takes
- * and holds no value, and git, the image build and the Kustomize generator keep the real files
- * where they belong.
+ * docker-compose.yml and docker-compose.cluster.yml take each one from .env, .env.example lists
+ * exactly the variables it takes and holds no value, and git, the image build and the Kustomize
+ * generator keep the real files where they belong.
  */
 class SecretsTest {
 
-  private final ComposeFile compose = Repository.compose();
+  /** docker-compose.yml with its override: together they take what .env must hold. */
+  private final ComposeFile compose = Repository.composeCluster();
+
   private final Map<String, String> example = Repository.envExample();
   private final Problems problems = new Problems();
 
@@ -28,14 +31,16 @@ class SecretsTest {
     for (String variable : used) {
       problems.check(
           example.containsKey(variable),
-          "docker-compose.yml takes ${%s} from .env, but .env.example does not list it",
+          "%s takes ${%s} from .env, but .env.example does not list it",
+          compose.name(),
           variable);
     }
     for (String variable : example.keySet()) {
       problems.check(
           used.contains(variable),
-          ".env.example lists %s, which docker-compose.yml does not use",
-          variable);
+          ".env.example lists %s, which %s does not use",
+          variable,
+          compose.name());
     }
     problems.assertNone();
   }
@@ -55,14 +60,17 @@ class SecretsTest {
   @Test
   void everyValueComposeTakesFromEnvIsRequired() throws IOException {
     // ${VAR:?message} stops `docker compose up` with the message; ${VAR} would start with "".
-    String text = Files.readString(Repository.COMPOSE_FILE);
-    for (String variable : compose.interpolatedVariables()) {
-      problems.check(
-          !text.contains("${" + variable + "}") && !text.contains("${" + variable + ":-"),
-          "docker-compose.yml takes %s from .env without :? (${%s:?message}); an unset"
-              + " secret would start the platform with an empty one",
-          variable,
-          variable);
+    for (Path file : compose.files()) {
+      String text = Files.readString(file);
+      for (String variable : compose.interpolatedVariables()) {
+        problems.check(
+            !text.contains("${" + variable + "}") && !text.contains("${" + variable + ":-"),
+            "%s takes %s from .env without :? (${%s:?message}); an unset secret would start the"
+                + " platform with an empty one",
+            file.getFileName(),
+            variable,
+            variable);
+      }
     }
     problems.assertNone();
   }
