@@ -13,22 +13,24 @@ import java.util.Map;
  * (binary payloads cross unchanged). Each is a list led by a version and a kind:
  *
  * <ul>
- *   <li>a call: {@code [1, "call", from, incarnation, realm, callId, callee, registration, details,
+ *   <li>a call: {@code [2, "call", from, incarnation, realm, callId, callee, registration, details,
  *       args, kwargs]}, to the callee's node inbox;
- *   <li>the next part of a progressive call: {@code [1, "part", from, realm, callId, details, args,
+ *   <li>the next part of a progressive call: {@code [2, "part", from, realm, callId, details, args,
  *       kwargs]}, to the same inbox, after its call;
- *   <li>an interrupt: {@code [1, "interrupt", from, realm, callId, mode]}, to the same inbox, so it
+ *   <li>an interrupt: {@code [2, "interrupt", from, realm, callId, mode]}, to the same inbox, so it
  *       never overtakes its call;
- *   <li>an answer: {@code [1, "answer", realm, details, error, args, kwargs]}, to the call's reply
+ *   <li>an answer: {@code [2, "answer", realm, details, error, args, kwargs]}, to the call's reply
  *       subject, which names the call;
- *   <li>a probe: {@code [1, "probe", from, realm, [callId...]]}, to a callee's node inbox: which of
+ *   <li>a probe: {@code [2, "probe", from, realm, [callId...]]}, to a callee's node inbox: which of
  *       these long calls do you still have? Those it has not get an answer {@code
  *       wamp.error.canceled}.
  * </ul>
  */
 final class CallEnvelope {
 
-  private static final long VERSION = 1;
+  /** 2: calls carry the caller node's incarnation; parts of progressive calls. */
+  private static final long VERSION = 2;
+
   static final String CALL = "call";
   static final String INTERRUPT = "interrupt";
   static final String ANSWER = "answer";

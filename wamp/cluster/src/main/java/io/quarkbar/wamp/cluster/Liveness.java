@@ -116,7 +116,7 @@ final class Liveness {
     try {
       Connection c = connection;
       long now = System.nanoTime();
-      if (now - lastTick > 3 * heartbeat.toNanos()) {
+      if (now - lastTick > Math.min(3 * heartbeat.toNanos(), deathNanos - heartbeat.toNanos())) {
         // This process did not run for a while (frozen, a long GC pause): the others' silence
         // meanwhile is its own. They are judged afresh from now on, and not purged before this
         // node has listened for a whole death timeout again.

@@ -116,22 +116,32 @@ final class NatsCallExchange implements CallExchange {
 
   @Override
   public void forward(String to, ForwardedCall call) {
+    publishOrRefuse(
+        subjects.inbox(to), subjects.reply(node, call.callId()), CallEnvelope.call(call), "call");
+    forwarded.incrementAndGet();
+    liveness.notice(to);
+  }
+
+  /**
+   * Publishes what the caller must hear about when it cannot go: NATS unreachable or the message
+   * over {@code max_payload}.
+   */
+  private void publishOrRefuse(String subject, String replyTo, byte[] body, String what) {
     Connection c = connected();
-    byte[] body = CallEnvelope.call(call);
     long max = c.getMaxPayload();
     if (max > 0 && body.length > max) {
       throw new NotShared(
           WampUris.PAYLOAD_SIZE_EXCEEDED,
-          "the call takes "
+          "the "
+              + what
+              + " takes "
               + body.length
               + " bytes between router nodes, more than NATS's max_payload of "
               + max,
           null);
     }
     try {
-      c.publish(subjects.inbox(to), subjects.reply(node, call.callId()), body);
-      forwarded.incrementAndGet();
-      liveness.notice(to);
+      c.publish(subject, replyTo, body);
     } catch (RuntimeException e) {
       throw new NotShared(Broker.CLUSTER_UNAVAILABLE, e.getMessage(), e);
     }
@@ -145,7 +155,11 @@ final class NatsCallExchange implements CallExchange {
       Map<String, Object> details,
       List<Object> args,
       Map<String, Object> kwargs) {
-    send(subjects.inbox(to), CallEnvelope.part(node, realm, callId, details, args, kwargs));
+    publishOrRefuse(
+        subjects.inbox(to),
+        null,
+        CallEnvelope.part(node, realm, callId, details, args, kwargs),
+        "part of the call");
   }
 
   @Override

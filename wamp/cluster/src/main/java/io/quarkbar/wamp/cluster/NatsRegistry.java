@@ -132,7 +132,7 @@ final class NatsRegistry {
       KeyValue bucketHandle = c.keyValue(bucket, options);
       connection = c;
       kv = bucketHandle;
-      selfPurged = purgeNow(node);
+      selfPurged = purgeNow(node) >= 0;
       watch = bucketHandle.watchAll(new Mirror());
       if (openFailures > 0) {
         LOG.infof("node %s: the cluster's registrations are open now", node);
@@ -239,6 +239,8 @@ final class NatsRegistry {
       mine.put(key, held);
     }
     held.callees().put(callee.session(), callee);
+    // Registered now: an earlier failed attempt's clean-up must not take it out again.
+    leftovers.remove(new Leftover(key, callee.session()));
   }
 
   private String conflict(
@@ -300,7 +302,7 @@ final class NatsRegistry {
         () -> {
           open();
           if (!selfPurged && kv != null) {
-            selfPurged = purgeNow(node);
+            selfPurged = purgeNow(node) >= 0;
           }
           KeyValue bucketHandle = kv;
           Connection c = connection;
@@ -328,15 +330,15 @@ final class NatsRegistry {
    * process of this node's name left them); several nodes may do it at once, one change wins each
    * entry.
    */
-  void purge(String gone) {
-    run(() -> purgeNow(gone));
+  CompletionStage<Integer> purge(String gone) {
+    return supply(() -> purgeNow(gone));
   }
 
-  /** Returns whether it got through every entry. */
-  private boolean purgeNow(String gone) {
+  /** Returns how many entries it changed, or -1 when it could not get through them all. */
+  private int purgeNow(String gone) {
     KeyValue bucketHandle = kv;
     if (bucketHandle == null) {
-      return false;
+      return -1;
     }
     boolean self = gone.equals(node);
     try {
@@ -356,10 +358,10 @@ final class NatsRegistry {
             "node %s: took router node %s's callees out of %d registration(s): %s",
             node, gone, touched, gone.equals(node) ? "an earlier process left them" : "it is gone");
       }
-      return true;
+      return touched;
     } catch (Exception e) {
       LOG.warnf("node %s: could not remove the registrations of node %s: %s", node, gone, e);
-      return false;
+      return -1;
     }
   }
 
@@ -595,7 +597,8 @@ final class NatsRegistry {
               (Boolean) c.get(2),
               (Boolean) c.get(3),
               (Boolean) c.get(4),
-              (Boolean) c.get(5)));
+              // Entries written before progressive call invocations crossed nodes have five.
+              c.size() > 5 && (Boolean) c.get(5)));
     }
     return new SharedRegistration(
         ((Number) l.get(1)).longValue(),

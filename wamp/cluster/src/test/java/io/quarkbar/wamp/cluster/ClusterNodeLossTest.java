@@ -68,23 +68,25 @@ class ClusterNodeLossTest {
   }
 
   @Test
-  void aNodeTakenForGoneWhileAliveRegistersItsCalleesAgainUnderTheirIds() {
+  void aNodeTakenForGoneWhileAliveRegistersItsCalleesAgainUnderTheirIds() throws Exception {
     try (Cluster cluster = Cluster.start(2)) {
       Peer callee = cluster.join(2);
       long id = callee.register("com.example.survivor", Map.of("invoke", "roundrobin"));
       ClusterCallsTest.awaitRoutable(cluster, 1, "com.example.survivor");
 
       // Node 1 removes node 2's callees, as it would after losing it for a death timeout.
-      cluster.nodes.get(0).registry().purge("n2");
-      Cluster.await(
-          "node 2's callee is back in the cluster's registration, under its ID",
-          () -> {
-            var reg = cluster.node(1).dealer(Cluster.REALM).match("com.example.survivor");
-            return reg != null
-                && reg.id() == id
-                && cluster.node(1).dealer(Cluster.REALM).callees(id).contains(callee.session());
-          });
+      int purged =
+          cluster
+              .nodes
+              .get(0)
+              .registry()
+              .purge("n2")
+              .toCompletableFuture()
+              .get(5, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(purged).as("entries node 1 took node 2's callees out of").isEqualTo(1);
+      // Node 2 puts its callee back; calls reach it again, under the registration ID it knows.
       Peer caller = cluster.join(1);
+      ClusterCallsTest.callUntilServedBy(caller, callee, "com.example.survivor");
       long request = caller.call("com.example.survivor", Map.of(), List.of());
       Invocation inv = callee.invocation();
       assertThat(inv.registration()).isEqualTo(id);

@@ -51,6 +51,8 @@ public interface CallExchange {
   /**
    * The next part of progressive call {@code callId} this node forwarded to node {@code node}: its
    * INVOCATION Details ({@code progress} says whether more follow), args and kwargs.
+   *
+   * @throws NotShared if it cannot be sent (the cluster is unreachable, the part too large)
    */
   void part(
       String node,

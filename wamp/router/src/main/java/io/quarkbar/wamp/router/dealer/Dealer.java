@@ -337,7 +337,7 @@ public final class Dealer {
     CallExchange.SharedRegistration shared = change.registration();
     synchronized (this) {
       Registration reg = byProcedure.get(uri, match);
-      if (reg != null && change.revision() <= reg.revision) {
+      if (reg != null && change.revision() < reg.revision) {
         return; // this node knows a later state already (its own REGISTER's)
       }
       List<Registration.Callee> locals = new ArrayList<>();
@@ -557,18 +557,20 @@ public final class Dealer {
               + " calls waiting for their results, the router's limit");
       return;
     }
-    if (chosen.session() == null) {
-      forwardCall(caller, msg, reg, chosen, discloseByPermission);
-      return;
-    }
+    // A callee of another node of the cluster (no session here) gets the call through its node,
+    // which sends the answers back (answerForwarded). The call's timeout then runs here unless the
+    // callee handles it; CANCEL and the caller's leaving are passed on as INTERRUPT.
+    CallExchange.SharedCallee remote = chosen.remote();
     Session callee = chosen.session();
     Map<String, Object> options = msg.options();
     boolean progressiveCall = !options.isEmpty() && Boolean.TRUE.equals(options.get("progress"));
     if (progressiveCall
         && !progressiveAllowed(
             caller,
-            announces(callee, "callee", "progressive_call_invocations")
-                && announces(callee, "callee", "call_canceling"),
+            remote != null
+                ? remote.takesParts() && remote.interruptible()
+                : announces(callee, "callee", "progressive_call_invocations")
+                    && announces(callee, "callee", "call_canceling"),
             msg)) {
       caller.pendingCalls().decrementAndGet();
       return;
@@ -580,18 +582,23 @@ public final class Dealer {
             || discloseByPermission
             || (!options.isEmpty() && Boolean.TRUE.equals(options.get("disclose_me")));
     long timeout = options.isEmpty() ? 0 : timeoutMillis(options.get("timeout"));
+    // A remote callee's flag says already whether it announced call_timeout.
     boolean forwardTimeout =
-        timeout > 0 && chosen.forwardTimeout() && announces(callee, "call_timeout");
-    long invocationId = callee.nextRequestId();
-    Map<Long, PendingCall> pending =
-        inFlight.computeIfAbsent(callee, s -> new ConcurrentHashMap<>());
+        timeout > 0
+            && chosen.forwardTimeout()
+            && (remote != null || announces(callee, "call_timeout"));
+    long invocationId = remote != null ? exchange.nextCallId() : callee.nextRequestId();
     PendingCall call =
         new PendingCall(caller, msg.request(), receiveProgress, callee, invocationId);
+    if (remote != null) {
+      call.to = remote.node();
+      call.interruptible = remote.interruptible();
+      call.forwardedAt = System.nanoTime();
+    }
     if (timesCalls) {
       call.started = System.nanoTime();
     }
     call.span = telemetry.callSpan(realm, procedure, caller, options);
-    pending.put(invocationId, call);
     Map<String, Object> details =
         invocationDetails(
             reg,
@@ -604,123 +611,67 @@ public final class Dealer {
             call.span);
     if (progressiveCall) {
       call.continuesAs(reg.id, details);
-      progressive.computeIfAbsent(caller, s -> new ConcurrentHashMap<>()).put(msg.request(), call);
+      ongoing(caller, msg.request(), call);
       details = withProgress(details, true);
     }
-    if (!callee.isAlive()) {
-      // The callee ended between lookup and now; its clean-up may have run already.
-      if (pending.remove(invocationId) != null) {
-        finished(call, Telemetry.Outcome.CALLEE_GONE, WampUris.CANCELED);
-        caller.error(
-            Call.CODE,
-            msg.request(),
-            WampUris.CANCELED,
-            "callee disconnected from in-flight request");
+    if (remote != null) {
+      forwarded.put(invocationId, call);
+    } else {
+      Map<Long, PendingCall> pending =
+          inFlight.computeIfAbsent(callee, s -> new ConcurrentHashMap<>());
+      pending.put(invocationId, call);
+      if (!callee.isAlive()) {
+        // The callee ended between lookup and now; its clean-up may have run already.
+        if (pending.remove(invocationId) != null) {
+          finished(call, Telemetry.Outcome.CALLEE_GONE, WampUris.CANCELED);
+          caller.error(
+              Call.CODE,
+              msg.request(),
+              WampUris.CANCELED,
+              "callee disconnected from in-flight request");
+        }
+        if (pending.isEmpty()) {
+          inFlight.remove(callee, pending);
+        }
+        return;
       }
-      if (pending.isEmpty()) {
-        inFlight.remove(callee, pending);
-      }
-      return;
     }
     if (timeout > 0 && !forwardTimeout) {
       call.timeout = timer.schedule(() -> timedOut(call), timeout, TimeUnit.MILLISECONDS);
     }
     try {
-      callee.send(
-          new Invocation(invocationId, reg.id, details, msg.arguments(), msg.argumentsKw()));
+      if (remote != null) {
+        exchange.forward(
+            remote.node(),
+            new CallExchange.ForwardedCall(
+                exchange.node(),
+                exchange.incarnation(),
+                realm,
+                invocationId,
+                remote.session(),
+                reg.id,
+                details,
+                msg.arguments(),
+                msg.argumentsKw()));
+      } else {
+        callee.send(
+            new Invocation(invocationId, reg.id, details, msg.arguments(), msg.argumentsKw()));
+      }
+    } catch (NotShared e) {
+      // The other node cannot be reached now (NATS away, the call too large for it).
+      if (forget(call, Telemetry.Outcome.ERROR, e.error())) {
+        caller.error(Call.CODE, msg.request(), e.error(), e.getMessage());
+      }
     } catch (RuntimeException e) {
-      // A bug of ours in converting the call for the callee's serializer: the caller gets an
-      // answer, and the call does not linger among the callee's invocations.
-      LOG.errorf(e, "could not pass a call of %s to session %d", procedure, callee.id());
+      // A bug of ours in converting the call for the callee's serializer (or the other node's):
+      // the caller gets an answer, and the call does not linger among the calls in flight.
+      LOG.errorf(e, "could not pass a call of %s to session %d", procedure, chosen.sessionId());
       if (forget(call, Telemetry.Outcome.ERROR, WampUris.INVALID_ARGUMENT)) {
         caller.error(
             Call.CODE,
             msg.request(),
             WampUris.INVALID_ARGUMENT,
             "the router could not pass this call on to its callee");
-      }
-    }
-  }
-
-  /**
-   * A call whose callee is on another node of the cluster: handed to that node, which invokes its
-   * callee and sends the answers back ({@link #answerForwarded}). The call's timeout runs here,
-   * unless the callee handles it; CANCEL and the caller's leaving are passed on as INTERRUPT.
-   */
-  private void forwardCall(
-      Session caller, Call msg, Registration reg, Registration.Callee chosen, boolean disclosed) {
-    CallExchange ex = exchange;
-    CallExchange.SharedCallee target = chosen.remote();
-    Map<String, Object> options = msg.options();
-    String procedure = msg.procedure();
-    boolean progressiveCall = !options.isEmpty() && Boolean.TRUE.equals(options.get("progress"));
-    if (progressiveCall
-        && !progressiveAllowed(caller, target.takesParts() && target.interruptible(), msg)) {
-      caller.pendingCalls().decrementAndGet();
-      return;
-    }
-    boolean receiveProgress =
-        !options.isEmpty() && Boolean.TRUE.equals(options.get("receive_progress"));
-    boolean disclose =
-        chosen.discloseCaller()
-            || disclosed
-            || (!options.isEmpty() && Boolean.TRUE.equals(options.get("disclose_me")));
-    long timeout = options.isEmpty() ? 0 : timeoutMillis(options.get("timeout"));
-    boolean forwardTimeout = timeout > 0 && chosen.forwardTimeout();
-    long callId = ex.nextCallId();
-    PendingCall call = new PendingCall(caller, msg.request(), receiveProgress, null, callId);
-    call.to = target.node();
-    call.interruptible = target.interruptible();
-    call.forwardedAt = System.nanoTime();
-    if (timesCalls) {
-      call.started = System.nanoTime();
-    }
-    call.span = telemetry.callSpan(realm, procedure, caller, options);
-    Map<String, Object> details =
-        invocationDetails(
-            reg,
-            caller,
-            procedure,
-            receiveProgress,
-            disclose,
-            forwardTimeout ? timeout : 0,
-            options,
-            call.span);
-    if (progressiveCall) {
-      call.continuesAs(reg.id, details);
-      progressive.computeIfAbsent(caller, s -> new ConcurrentHashMap<>()).put(msg.request(), call);
-      details = withProgress(details, true);
-    }
-    forwarded.put(callId, call);
-    if (timeout > 0 && !forwardTimeout) {
-      call.timeout = timer.schedule(() -> timedOut(call), timeout, TimeUnit.MILLISECONDS);
-    }
-    try {
-      ex.forward(
-          target.node(),
-          new CallExchange.ForwardedCall(
-              ex.node(),
-              ex.incarnation(),
-              realm,
-              callId,
-              target.session(),
-              reg.id,
-              details,
-              msg.arguments(),
-              msg.argumentsKw()));
-    } catch (NotShared e) {
-      if (forget(call, Telemetry.Outcome.ERROR, e.error())) {
-        caller.error(Call.CODE, msg.request(), e.error(), e.getMessage());
-      }
-    } catch (RuntimeException e) {
-      // A bug of ours in encoding the call for the other node, as in route().
-      LOG.errorf(e, "could not forward a call of %s to node %s", procedure, target.node());
-      if (forget(call, Telemetry.Outcome.ERROR, WampUris.INVALID_ARGUMENT)) {
-        caller.error(
-            Call.CODE,
-            msg.request(),
-            WampUris.INVALID_ARGUMENT,
-            "the router could not pass this call on to its callee's node");
       }
     }
   }
@@ -966,19 +917,24 @@ public final class Dealer {
   private void continueProgressive(PendingCall call, Call msg) {
     boolean more = Boolean.TRUE.equals(msg.options().get("progress"));
     if (!more) {
-      Map<Long, PendingCall> ongoing = progressive.get(call.caller());
-      if (ongoing != null) {
-        ongoing.remove(call.callRequest());
-      }
+      sent(call);
     }
     if (call.to != null) {
-      exchange.part(
-          call.to,
-          realm,
-          call.invocationId(),
-          withProgress(call.invocationDetails(), more),
-          msg.arguments(),
-          msg.argumentsKw());
+      try {
+        exchange.part(
+            call.to,
+            realm,
+            call.invocationId(),
+            withProgress(call.invocationDetails(), more),
+            msg.arguments(),
+            msg.argumentsKw());
+      } catch (NotShared e) {
+        // A part that cannot reach the callee's node: the call cannot go on.
+        if (forget(call, Telemetry.Outcome.ERROR, e.error())) {
+          call.caller().error(Call.CODE, call.callRequest(), e.error(), e.getMessage());
+          interrupt(call, "killnowait");
+        }
+      }
       return;
     }
     call.callee()
@@ -1161,14 +1117,34 @@ public final class Dealer {
     }
     telemetry.callEnded(timesCalls ? System.nanoTime() - call.started : 0, outcome);
     if (call.registrationId() != 0) {
-      Map<Long, PendingCall> ongoing = progressive.get(call.caller());
-      if (ongoing != null) {
-        ongoing.remove(call.callRequest(), call);
-        if (ongoing.isEmpty()) {
-          progressive.remove(call.caller(), ongoing);
-        }
-      }
+      sent(call);
     }
+  }
+
+  /**
+   * Adds a progressive call its caller has more to send of. The caller's map is changed inside the
+   * map's own atomic update, as {@link #sent} removes it: a map found empty on one thread and
+   * filled on another is never dropped.
+   */
+  private void ongoing(Session caller, long callRequest, PendingCall call) {
+    progressive.compute(
+        caller,
+        (s, calls) -> {
+          // Concurrent: processCall reads it without the update's lock.
+          Map<Long, PendingCall> m = calls == null ? new ConcurrentHashMap<>() : calls;
+          m.put(callRequest, call);
+          return m;
+        });
+  }
+
+  /** A progressive call whose caller has sent its last part (or that ended). */
+  private void sent(PendingCall call) {
+    progressive.computeIfPresent(
+        call.caller(),
+        (s, calls) -> {
+          calls.remove(call.callRequest(), call);
+          return calls.isEmpty() ? null : calls;
+        });
   }
 
   /**
