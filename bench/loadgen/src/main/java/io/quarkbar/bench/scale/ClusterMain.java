@@ -248,6 +248,20 @@ public final class ClusterMain {
     Template publish =
         Template.of(
             Serializer.JSON, id -> new Publish(id, Map.of(), topic, List.of("x", 42), Map.of()));
+    Histogram histogram = oneAtATime(publisher, publish, sub, Event.CODE);
+    sub.close();
+    publisher.close();
+    return histogram;
+  }
+
+  /**
+   * Sends {@code message} from {@code sender}, one at a time: each time {@code receiver} gets its
+   * answer (a message of type {@code answer}), the round trip is recorded and the next one goes
+   * out; 1,000 first for warm-up, then {@link #events}. A lost one stalls the loop, and the run
+   * says so after two minutes; another type of answer fails it.
+   */
+  private Histogram oneAtATime(Peer sender, Template message, Peer receiver, int answer)
+      throws Exception {
     Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
     int warmup = 1000;
     CompletableFuture<Void> done = new CompletableFuture<>();
@@ -255,9 +269,13 @@ public final class ClusterMain {
     long[] count = {0};
     onLoop(
         () -> {
-          sub.onMessage(
+          receiver.onMessage(
               m -> {
                 long now = System.nanoTime();
+                if (Wire.intAt(Serializer.JSON, m, 0) != answer) {
+                  done.completeExceptionally(new IllegalStateException("an unexpected answer"));
+                  return;
+                }
                 if (count[0]++ >= warmup) {
                   histogram.recordValue(
                       Math.min(now - sentAt[0], histogram.getHighestTrackableValue()));
@@ -267,16 +285,13 @@ public final class ClusterMain {
                   return;
                 }
                 sentAt[0] = System.nanoTime();
-                publisher.send(publish, count[0] + 1);
+                sender.send(message, count[0] + 1);
               });
           sentAt[0] = System.nanoTime();
-          publisher.send(publish, 1);
+          sender.send(message, 1);
           return null;
         });
-    // One event at a time: a lost one would stall the loop, and the run says so.
     done.get(2, TimeUnit.MINUTES);
-    sub.close();
-    publisher.close();
     return histogram;
   }
 
@@ -346,36 +361,7 @@ public final class ClusterMain {
     Template call =
         Template.of(
             Serializer.JSON, id -> new Call(id, Map.of(), procedure, List.of("x", 42), Map.of()));
-    Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-    int warmup = 1000;
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    long[] sentAt = {0};
-    long[] count = {0};
-    onLoop(
-        () -> {
-          caller.onMessage(
-              m -> {
-                long now = System.nanoTime();
-                if (Wire.intAt(Serializer.JSON, m, 0) != Result.CODE) {
-                  done.completeExceptionally(new IllegalStateException("a call failed"));
-                  return;
-                }
-                if (count[0]++ >= warmup) {
-                  histogram.recordValue(
-                      Math.min(now - sentAt[0], histogram.getHighestTrackableValue()));
-                }
-                if (count[0] >= warmup + events) {
-                  done.complete(null);
-                  return;
-                }
-                sentAt[0] = System.nanoTime();
-                caller.send(call, count[0] + 1);
-              });
-          sentAt[0] = System.nanoTime();
-          caller.send(call, 1);
-          return null;
-        });
-    done.get(2, TimeUnit.MINUTES);
+    Histogram histogram = oneAtATime(caller, call, caller, Result.CODE);
     caller.close();
     callee.close();
     return histogram;
