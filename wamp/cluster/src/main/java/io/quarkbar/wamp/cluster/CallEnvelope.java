@@ -23,7 +23,10 @@ import java.util.Map;
  *       subject, which names the call;
  *   <li>a probe: {@code [2, "probe", from, realm, [callId...]]}, to a callee's node inbox: which of
  *       these long calls do you still have? Those it has not get an answer {@code
- *       wamp.error.canceled}.
+ *       wamp.error.canceled};
+ *   <li>the other way, an ask: {@code [2, "ask", from, realm, [callId...]]}, from a callee's node
+ *       to a caller's node inbox: do your callers still wait for these? It answers with a {@code
+ *       [2, "gone", from, realm, [callId...]]} for those they do not, whose invocations end.
  * </ul>
  */
 final class CallEnvelope {
@@ -36,6 +39,8 @@ final class CallEnvelope {
   static final String ANSWER = "answer";
   static final String PROBE = "probe";
   static final String PART = "part";
+  static final String ASK = "ask";
+  static final String GONE = "gone";
 
   private CallEnvelope() {}
 
@@ -69,6 +74,11 @@ final class CallEnvelope {
 
   static byte[] probe(String from, String realm, List<Long> callIds) {
     return encode(PROBE, from, realm, callIds);
+  }
+
+  /** An ask ({@link #ASK}) or its answer ({@link #GONE}): a kind with a list of call IDs. */
+  static byte[] calls(String kind, String from, String realm, List<Long> callIds) {
+    return encode(kind, from, realm, callIds);
   }
 
   static byte[] answer(String realm, CallAnswer a) {

@@ -255,12 +255,25 @@ final class NatsCallExchange implements CallExchange {
         String from = (String) l.get(2);
         String realm = (String) l.get(3);
         Dealer dealer = router.dealer(realm);
-        List<Long> ids = new ArrayList<>();
-        for (Object id : (List<?>) l.get(4)) {
-          ids.add(CallEnvelope.number(id));
-        }
+        List<Long> ids = ids(l.get(4));
         for (long id : dealer == null ? ids : dealer.unknownForwarded(from, ids)) {
           answer(from, realm, id, NOT_HERE);
+        }
+      } else if (kind.equals(CallEnvelope.ASK)) {
+        String from = (String) l.get(2);
+        String realm = (String) l.get(3);
+        Dealer dealer = router.dealer(realm);
+        List<Long> ids = ids(l.get(4));
+        List<Long> gone = dealer == null ? ids : dealer.notWaitingFor(from, ids);
+        if (!gone.isEmpty()) {
+          send(subjects.inbox(from), CallEnvelope.calls(CallEnvelope.GONE, node, realm, gone));
+        }
+      } else if (kind.equals(CallEnvelope.GONE)) {
+        Dealer dealer = router.dealer((String) l.get(3));
+        if (dealer != null) {
+          for (long id : ids(l.get(4))) {
+            dealer.abandoned((String) l.get(2), id);
+          }
         }
       } else if (kind.equals(CallEnvelope.INTERRUPT)) {
         Dealer dealer = router.dealer((String) l.get(3));
@@ -272,6 +285,14 @@ final class NatsCallExchange implements CallExchange {
     } catch (RuntimeException e) {
       LOG.warnf("node %s: dropped a malformed message from the cluster: %s", node, e.toString());
     }
+  }
+
+  private static List<Long> ids(Object list) {
+    List<Long> ids = new ArrayList<>();
+    for (Object id : (List<?>) list) {
+      ids.add(CallEnvelope.number(id));
+    }
+    return ids;
   }
 
   /** An answer to a call this node forwarded, or NATS's word that nobody took the call. */
@@ -313,15 +334,24 @@ final class NatsCallExchange implements CallExchange {
   /**
    * Asks the nodes that have had calls of this node for longer than {@code age} whether they still
    * have them: the callers of those they do not have (the node restarted, or the call was lost on
-   * the way) are answered then, instead of waiting for ever. Every heartbeat.
+   * the way) are answered then, instead of waiting for ever. And the other way: asks the nodes
+   * whose callers' calls this node's callees have had that long whether the callers still wait, so
+   * that invocations nobody waits for end. Every heartbeat.
    */
   void probe(java.time.Duration age) {
     long before = System.nanoTime() - age.toNanos();
     for (String realm : router.realmNames()) {
-      router
-          .dealer(realm)
+      Dealer dealer = router.dealer(realm);
+      dealer
           .forwardedBefore(before)
           .forEach((to, ids) -> send(subjects.inbox(to), CallEnvelope.probe(node, realm, ids)));
+      dealer
+          .invokedBefore(before)
+          .forEach(
+              (from, ids) ->
+                  send(
+                      subjects.inbox(from),
+                      CallEnvelope.calls(CallEnvelope.ASK, node, realm, ids)));
     }
   }
 

@@ -96,6 +96,29 @@ class ClusterNodeLossTest {
   }
 
   @Test
+  void anInvocationWhoseCallerNoLongerWaitsIsInterrupted() {
+    try (Cluster cluster = Cluster.start(2)) {
+      Peer callee = cluster.join(2);
+      callee.register("com.example.forsaken", Map.of());
+      ClusterCallsTest.awaitRoutable(cluster, 1, "com.example.forsaken");
+      Peer caller = cluster.join(1);
+      long request = caller.call("com.example.forsaken", Map.of(), List.of());
+      Invocation inv = callee.invocation();
+
+      // Node 1 gives up on node 2 (as it would after missing its heartbeats for a while), which
+      // is alive: its caller is answered, and node 2 learns that nobody waits for the call.
+      cluster.node(1).nodeLost("n2");
+      assertThat(caller.callError(request).error()).isEqualTo(WampUris.CANCELED);
+      Interrupt interrupt = callee.expect(Interrupt.class);
+      assertThat(interrupt.request()).isEqualTo(inv.request());
+      assertThat(interrupt.options()).containsEntry("mode", "killnowait");
+      Cluster.await(
+          "node 2 keeps no invocation",
+          () -> cluster.node(2).dealer(Cluster.REALM).callsInFlight() == 0);
+    }
+  }
+
+  @Test
   void aCallToANodeWhoseProcessIsGoneIsAnsweredAtOnce() {
     // A death timeout far beyond the test: the answer comes from NATS (no responders).
     try (Cluster cluster = Cluster.start(2, Duration.ofMillis(100), Duration.ofSeconds(60))) {

@@ -62,7 +62,10 @@ public interface CallExchange {
       List<Object> args,
       Map<String, Object> kwargs);
 
-  /** Asks node {@code node} to interrupt the call {@code callId} this node forwarded to it. */
+  /**
+   * Asks node {@code node} to interrupt the call {@code callId} this node forwarded to it ({@code
+   * mode}: kill, killnowait, or skip: forget it without telling the callee).
+   */
   void interrupt(String node, String realm, long callId, String mode);
 
   /** Sends a callee's answer to call {@code callId} back to the caller's node {@code node}. */

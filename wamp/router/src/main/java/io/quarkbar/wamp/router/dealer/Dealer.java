@@ -707,6 +707,7 @@ public final class Dealer {
         new PendingCall(null, forwardedCall.callId(), call.receiveProgress(), callee, invocationId);
     call.from = forwardedCall.from();
     call.fromIncarnation = forwardedCall.incarnation();
+    call.forwardedAt = System.nanoTime();
     // The later parts of a progressive call go out as INVOCATIONs of this registration.
     call.continuesAs(reg.id, Map.of());
     Map<Long, PendingCall> pending =
@@ -734,7 +735,8 @@ public final class Dealer {
 
   /**
    * The caller's node of a forwarded call asks to interrupt it: {@code kill} passes the callee's
-   * answer on as it comes; {@code killnowait} (the caller was answered already) forgets the call.
+   * answer on as it comes; {@code killnowait} (the caller was answered already) forgets the call
+   * and interrupts the callee; {@code skip} forgets it without telling the callee.
    */
   public void interruptForwarded(String from, long callId, String mode) {
     PendingCall call = remoteInvocations.get(new RemoteCall(from, callId));
@@ -743,7 +745,8 @@ public final class Dealer {
     }
     if (mode.equals("kill")) {
       call.callee().send(new Interrupt(call.invocationId(), Map.of("mode", "kill")));
-    } else if (forget(call, Telemetry.Outcome.CANCELED, WampUris.CANCELED)) {
+    } else if (forget(call, Telemetry.Outcome.CANCELED, WampUris.CANCELED)
+        && !mode.equals("skip")) {
       call.callee().send(new Interrupt(call.invocationId(), Map.of("mode", "killnowait")));
     }
   }
@@ -853,6 +856,49 @@ public final class Dealer {
       }
     }
     return unknown;
+  }
+
+  /**
+   * The invocations this node's callees have had for calls of other nodes since before {@code
+   * nanoTime}, by the caller's node: for the exchange to ask those nodes whether their callers
+   * still wait (a caller's node that took this one for gone ended the call on its side).
+   */
+  public Map<String, List<Long>> invokedBefore(long nanoTime) {
+    Map<String, List<Long>> waiting = new HashMap<>();
+    for (Map.Entry<RemoteCall, PendingCall> e : remoteInvocations.entrySet()) {
+      if (e.getValue().forwardedAt - nanoTime < 0) {
+        waiting.computeIfAbsent(e.getKey().node(), n -> new ArrayList<>()).add(e.getKey().callId());
+      }
+    }
+    return waiting;
+  }
+
+  /**
+   * Of the calls {@code callIds} this node forwarded to node {@code to}, those it no longer waits
+   * for (answered, given up): that node may forget their invocations ({@link #abandoned}).
+   */
+  public List<Long> notWaitingFor(String to, List<Long> callIds) {
+    List<Long> gone = new ArrayList<>();
+    for (Long id : callIds) {
+      PendingCall call = forwarded.get(id);
+      if (call == null || !to.equals(call.to)) {
+        gone.add(id);
+      }
+    }
+    return gone;
+  }
+
+  /**
+   * Node {@code from} no longer waits for call {@code callId}: its invocation here is forgotten,
+   * and the callee told to stop (INTERRUPT killnowait) if it takes that.
+   */
+  public void abandoned(String from, long callId) {
+    PendingCall call = remoteInvocations.get(new RemoteCall(from, callId));
+    if (call != null
+        && forget(call, Telemetry.Outcome.CANCELED, WampUris.CANCELED)
+        && announces(call.callee(), "call_canceling")) {
+      call.callee().send(new Interrupt(call.invocationId(), Map.of("mode", "killnowait")));
+    }
   }
 
   /**
@@ -1051,6 +1097,18 @@ public final class Dealer {
     call.caller().error(Call.CODE, call.callRequest(), WampUris.CANCELED, "the call was canceled");
     if (!mode.equals("skip") && interruptible) {
       interrupt(call, "killnowait");
+    } else {
+      forgetRemotely(call);
+    }
+  }
+
+  /**
+   * A call of this node's caller that is over, whose callee is on another node and is not to be
+   * interrupted: that node forgets the invocation without telling its callee (as one node would).
+   */
+  private void forgetRemotely(PendingCall call) {
+    if (call.to != null) {
+      exchange.interrupt(call.to, realm, call.invocationId(), "skip");
     }
   }
 
@@ -1081,6 +1139,8 @@ public final class Dealer {
             "the callee did not answer within the call's timeout");
     if (interruptible(call)) {
       interrupt(call, "killnowait");
+    } else {
+      forgetRemotely(call);
     }
   }
 

@@ -42,7 +42,8 @@ final class PendingCall {
   boolean interruptible;
 
   /**
-   * When the call was forwarded to the other node ({@link System#nanoTime}; set with {@link #to}).
+   * When the call crossed nodes ({@link System#nanoTime}): forwarded to the callee's node (with
+   * {@link #to}), or received from the caller's (with {@link #from}).
    */
   long forwardedAt;
 
