@@ -464,6 +464,15 @@ final class NatsRegistry {
     }
   }
 
+  /** The cluster's entry of {@code uri} under {@code match} as the bucket has it now, or null. */
+  CompletionStage<SharedRegistration> read(String realm, String uri, MatchPolicy match) {
+    return supply(
+        () -> {
+          KeyValueEntry entry = ready().get(key(realm, uri, match));
+          return entry == null || entry.getValue() == null ? null : decode(entry.getValue());
+        });
+  }
+
   /** Whether the registrations are open and NATS connected. */
   boolean isReady() {
     Connection c = connection;

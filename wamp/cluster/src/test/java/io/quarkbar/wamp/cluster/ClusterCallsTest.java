@@ -415,7 +415,7 @@ class ClusterCallsTest {
    * lag a moment behind the cluster's registrations: meanwhile a call gets {@code
    * no_such_procedure}, or reaches the callee that just left, which answers the same).
    */
-  static void callUntilServedBy(Peer caller, Peer callee, String procedure) {
+  static Invocation callUntilServedBy(Peer caller, Peer callee, String procedure) {
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (System.nanoTime() < deadline) {
       long request = caller.call(procedure, Map.of(), List.of("probe"));
@@ -423,7 +423,7 @@ class ClusterCallsTest {
       if (m instanceof Invocation inv) {
         callee.yield(inv.request(), Map.of(), List.of("served"));
         assertThat(caller.result(request).arguments()).containsExactly("served");
-        return;
+        return inv;
       }
       assertThat(m).isNull();
       assertThat(caller.callError(request).error()).isEqualTo(WampUris.NO_SUCH_PROCEDURE);

@@ -6,6 +6,7 @@ import io.quarkbar.wamp.protocol.message.Error;
 import io.quarkbar.wamp.protocol.message.Interrupt;
 import io.quarkbar.wamp.protocol.message.Invocation;
 import io.quarkbar.wamp.protocol.uri.WampUris;
+import io.quarkbar.wamp.router.config.MatchPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -84,14 +85,24 @@ class ClusterNodeLossTest {
               .toCompletableFuture()
               .get(5, java.util.concurrent.TimeUnit.SECONDS);
       assertThat(purged).as("entries node 1 took node 2's callees out of").isEqualTo(1);
-      // Node 2 puts its callee back; calls reach it again, under the registration ID it knows.
-      Peer caller = cluster.join(1);
-      ClusterCallsTest.callUntilServedBy(caller, callee, "com.example.survivor");
-      long request = caller.call("com.example.survivor", Map.of(), List.of());
-      Invocation inv = callee.invocation();
-      assertThat(inv.registration()).isEqualTo(id);
-      callee.yield(inv.request(), Map.of(), List.of("still here"));
-      assertThat(caller.result(request).arguments()).containsExactly("still here");
+      // Node 2 puts its callee back in the cluster's entry, under the registration ID it knows.
+      NatsRegistry registry = cluster.nodes.get(0).registry();
+      Cluster.await(
+          "node 2's callee listed again under its ID",
+          () -> {
+            var held =
+                registry
+                    .read(Cluster.REALM, "com.example.survivor", MatchPolicy.EXACT)
+                    .toCompletableFuture()
+                    .join();
+            return held != null
+                && held.id() == id
+                && held.callees().stream().anyMatch(c -> c.session() == callee.session());
+          });
+      // Calls reach it again (node 1's view follows within milliseconds).
+      Invocation served =
+          ClusterCallsTest.callUntilServedBy(cluster.join(1), callee, "com.example.survivor");
+      assertThat(served.registration()).isEqualTo(id);
     }
   }
 
