@@ -803,11 +803,7 @@ public final class Dealer {
     }
     for (Map.Entry<RemoteCall, PendingCall> e : remoteInvocations.entrySet()) {
       if (e.getKey().node().equals(node)) {
-        PendingCall call = e.getValue();
-        if (forget(call, Telemetry.Outcome.CANCELED, WampUris.CANCELED)
-            && announces(call.callee(), "call_canceling")) {
-          call.callee().send(new Interrupt(call.invocationId(), Map.of("mode", "killnowait")));
-        }
+        abandon(e.getValue());
       }
     }
   }
@@ -819,12 +815,8 @@ public final class Dealer {
    */
   public void nodeRestarted(String node, long incarnation) {
     for (Map.Entry<RemoteCall, PendingCall> e : remoteInvocations.entrySet()) {
-      PendingCall call = e.getValue();
-      if (e.getKey().node().equals(node)
-          && call.fromIncarnation != incarnation
-          && forget(call, Telemetry.Outcome.CANCELED, WampUris.CANCELED)
-          && announces(call.callee(), "call_canceling")) {
-        call.callee().send(new Interrupt(call.invocationId(), Map.of("mode", "killnowait")));
+      if (e.getKey().node().equals(node) && e.getValue().fromIncarnation != incarnation) {
+        abandon(e.getValue());
       }
     }
   }
@@ -894,8 +886,17 @@ public final class Dealer {
    */
   public void abandoned(String from, long callId) {
     PendingCall call = remoteInvocations.get(new RemoteCall(from, callId));
-    if (call != null
-        && forget(call, Telemetry.Outcome.CANCELED, WampUris.CANCELED)
+    if (call != null) {
+      abandon(call);
+    }
+  }
+
+  /**
+   * Ends an invocation of this node's callee whose caller, on another node, no longer waits: it is
+   * forgotten, and the callee told to stop (INTERRUPT killnowait) if it takes that.
+   */
+  private void abandon(PendingCall call) {
+    if (forget(call, Telemetry.Outcome.CANCELED, WampUris.CANCELED)
         && announces(call.callee(), "call_canceling")) {
       call.callee().send(new Interrupt(call.invocationId(), Map.of("mode", "killnowait")));
     }
