@@ -115,14 +115,7 @@ public final class ClusterMain {
     for (boolean across : new boolean[] {false, true}) {
       Histogram h = latency(across);
       String name = across ? "one event at a time, across nodes" : "one event at a time, one node";
-      String value =
-          String.format(
-              Locale.ROOT,
-              "p50 %.0f µs, p99 %.0f µs, p99.9 %.0f µs (%d events)",
-              h.getValueAtPercentile(50) / 1000.0,
-              h.getValueAtPercentile(99) / 1000.0,
-              h.getValueAtPercentile(99.9) / 1000.0,
-              h.getTotalCount());
+      String value = percentiles(h, "events");
       rows.put(name, value);
       log("%s: %s", name, value);
     }
@@ -146,14 +139,7 @@ public final class ClusterMain {
     for (boolean across : new boolean[] {false, true}) {
       Histogram h = callLatency(across, "bench.cluster.echo." + procedures++);
       String name = across ? "one call at a time, across nodes" : "one call at a time, one node";
-      String value =
-          String.format(
-              Locale.ROOT,
-              "p50 %.0f µs, p99 %.0f µs, p99.9 %.0f µs (%d calls)",
-              h.getValueAtPercentile(50) / 1000.0,
-              h.getValueAtPercentile(99) / 1000.0,
-              h.getValueAtPercentile(99.9) / 1000.0,
-              h.getTotalCount());
+      String value = percentiles(h, "calls");
       rows.put(name, value);
       log("%s: %s", name, value);
     }
@@ -293,6 +279,18 @@ public final class ClusterMain {
         });
     done.get(2, TimeUnit.MINUTES);
     return histogram;
+  }
+
+  /** A one-at-a-time histogram for the report: its percentiles in microseconds. */
+  private static String percentiles(Histogram h, String what) {
+    return String.format(
+        Locale.ROOT,
+        "p50 %.0f µs, p99 %.0f µs, p99.9 %.0f µs (%d %s)",
+        h.getValueAtPercentile(50) / 1000.0,
+        h.getValueAtPercentile(99) / 1000.0,
+        h.getValueAtPercentile(99.9) / 1000.0,
+        h.getTotalCount(),
+        what);
   }
 
   private record Calls(double perSecond, double cpuMicrosPerCall, long errors) {}
