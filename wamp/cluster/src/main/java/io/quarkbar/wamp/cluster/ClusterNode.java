@@ -40,6 +40,8 @@ public final class ClusterNode implements AutoCloseable {
   private final ExecutorService registryWorker;
   private final ScheduledExecutorService beat;
   private final NatsRegistry registry;
+  private final ExecutorService sessionsWorker;
+  private final NatsSessions sessions;
   private final NatsCallExchange calls;
   private final Liveness liveness;
   private final Thread connector;
@@ -66,6 +68,15 @@ public final class ClusterNode implements AutoCloseable {
     this.registry =
         new NatsRegistry(
             settings.cluster(), settings.node(), router, registryWorker, settings.requestTimeout());
+    this.sessionsWorker = Executors.newSingleThreadExecutor(daemon("sessions", settings));
+    this.sessions =
+        new NatsSessions(
+            settings.cluster(),
+            settings.node(),
+            subjects,
+            router,
+            sessionsWorker,
+            settings.requestTimeout());
     long incarnation = ThreadLocalRandom.current().nextLong();
     this.calls = new NatsCallExchange(subjects, settings.node(), incarnation, router, registry);
     this.liveness =
@@ -76,17 +87,27 @@ public final class ClusterNode implements AutoCloseable {
             settings.heartbeat(),
             settings.deathTimeout(),
             beat,
-            registry::nodes,
+            () -> {
+              java.util.Set<String> named = new java.util.HashSet<>(registry.nodes());
+              named.addAll(sessions.nodes());
+              return named;
+            },
             router::nodeLost,
             router::nodeRestarted,
-            registry::purge,
+            gone -> {
+              registry.purge(gone);
+              sessions.purge(gone);
+            },
             () -> {
               registry.tidy();
+              sessions.tidy();
               // Calls longer than two heartbeats are asked after, each heartbeat.
               calls.probe(settings.heartbeat().multipliedBy(2));
-            });
+            },
+            sessions::fence);
     calls.follow(liveness);
     router.shareCalls(calls);
+    router.shareSessions(sessions);
     this.connector = new Thread(this::connect, "quarkbar-cluster-connect-" + settings.node());
     connector.setDaemon(true);
   }
@@ -159,6 +180,7 @@ public final class ClusterNode implements AutoCloseable {
       events.connected(c);
       calls.connected(c);
       registry.connected(c);
+      sessions.connected(c);
       liveness.connected(c);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -180,6 +202,7 @@ public final class ClusterNode implements AutoCloseable {
       case RECONNECTED -> {
         LOG.infof("%s: NATS reconnected (%s)", name(), conn.getConnectedUrl());
         registry.reconnected();
+        sessions.reconnected();
       }
       case DISCONNECTED ->
           LOG.warnf("%s: lost NATS; events from other nodes stop until it is back", name());
@@ -201,7 +224,7 @@ public final class ClusterNode implements AutoCloseable {
    * of the cluster.
    */
   public boolean isConnected() {
-    return events.isConnected() && registry.isReady();
+    return events.isConnected() && registry.isReady() && sessions.isReady();
   }
 
   /** What the health check and the logs say about the node. */
@@ -248,6 +271,10 @@ public final class ClusterNode implements AutoCloseable {
     return registry;
   }
 
+  NatsSessions sessions() {
+    return sessions;
+  }
+
   /**
    * Leaves the cluster: what was published is given a moment to go out (the sessions' on_leave
    * after the router's GOODBYE), then the connection closes.
@@ -259,8 +286,10 @@ public final class ClusterNode implements AutoCloseable {
     beat.shutdownNow();
     // The sessions' last unregistrations reach the cluster before the connection goes.
     registryWorker.shutdown();
+    sessionsWorker.shutdown();
     try {
       registryWorker.awaitTermination(2, TimeUnit.SECONDS);
+      sessionsWorker.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

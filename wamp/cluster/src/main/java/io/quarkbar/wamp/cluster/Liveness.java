@@ -23,8 +23,9 @@ import org.jboss.logging.Logger;
  *
  * <p>When a node is gone, {@code lost} runs (calls to it end with an ERROR); when, moreover, this
  * node has been connected for a whole {@code deathTimeout} (so that its silence is the other's, not
- * its own), {@code purge} runs (its registrations are taken out of the cluster's). Each heartbeat
- * while connected also runs {@code tidy}.
+ * its own), {@code purge} runs (its registrations and sessions are taken out of the cluster's).
+ * Each heartbeat while connected also runs {@code tidy}; when this node has been cut off from NATS
+ * for {@code deathTimeout}, {@code fence} runs once.
  */
 final class Liveness {
 
@@ -42,6 +43,7 @@ final class Liveness {
   private final java.util.function.BiConsumer<String, Long> restarted;
   private final Consumer<String> purge;
   private final Runnable tidy;
+  private final Runnable fence;
 
   /** When each other node was last heard ({@link System#nanoTime}), and its incarnation. */
   private final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
@@ -51,6 +53,12 @@ final class Liveness {
 
   /** Since when this node is connected without a break ({@link System#nanoTime}), or -1. */
   private volatile long connectedSince = -1;
+
+  /** Since when this node is cut off from NATS ({@link System#nanoTime}), or -1; timer only. */
+  private long cutOffSince = -1;
+
+  /** Whether {@code fence} ran for the current cut; timer thread only. */
+  private boolean fenced;
 
   /** When the last heartbeat tick ran ({@link System#nanoTime}); timer thread only. */
   private long lastTick = System.nanoTime();
@@ -66,7 +74,8 @@ final class Liveness {
       Consumer<String> lost,
       java.util.function.BiConsumer<String, Long> restarted,
       Consumer<String> purge,
-      Runnable tidy) {
+      Runnable tidy,
+      Runnable fence) {
     this.node = node;
     this.incarnation = incarnation;
     this.subject = subjects.heartbeats();
@@ -78,6 +87,7 @@ final class Liveness {
     this.restarted = restarted;
     this.purge = purge;
     this.tidy = tidy;
+    this.fence = fence;
   }
 
   void connected(Connection c) {
@@ -130,7 +140,16 @@ final class Liveness {
       boolean up = c != null && c.getStatus() == Connection.Status.CONNECTED;
       if (!up) {
         connectedSince = -1;
+        if (cutOffSince == -1) {
+          cutOffSince = now;
+        } else if (!fenced && now - cutOffSince > deathNanos) {
+          // The others take this node for gone by now: its sessions go, as theirs would.
+          fenced = true;
+          fence.run();
+        }
       } else {
+        cutOffSince = -1;
+        fenced = false;
         if (connectedSince == -1) {
           connectedSince = now;
         }

@@ -55,6 +55,11 @@ public final class Subjects {
     return root + ".n." + node + ".r." + callId;
   }
 
+  /** Where node {@code node} is asked to end one of its sessions ({@code wamp.session.kill}). */
+  String kills(String node) {
+    return root + ".n." + node + ".kill";
+  }
+
   /** Where every node says, every heartbeat, that it is alive. */
   String heartbeats() {
     return root + ".hb";

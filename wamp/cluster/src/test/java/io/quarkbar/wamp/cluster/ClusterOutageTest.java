@@ -3,11 +3,14 @@ package io.quarkbar.wamp.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkbar.testing.nats.NatsServer;
+import io.quarkbar.wamp.protocol.message.Abort;
 import io.quarkbar.wamp.protocol.message.Error;
+import io.quarkbar.wamp.protocol.message.Goodbye;
 import io.quarkbar.wamp.protocol.message.Published;
 import io.quarkbar.wamp.protocol.message.WampMessage;
 import io.quarkbar.wamp.router.broker.Broker;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -15,8 +18,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * NATS goes away and comes back: local traffic goes on, what needs the other nodes is refused with
- * a clear error (never left hanging), and the cluster serves again on its own once NATS is back.
+ * NATS goes away and comes back: local traffic goes on, what needs the other nodes (a new session
+ * too) is refused with a clear error (never left hanging), a node cut off for the death timeout
+ * ends its sessions (fences), and the cluster serves again on its own once NATS is back.
  */
 class ClusterOutageTest {
 
@@ -24,7 +28,8 @@ class ClusterOutageTest {
 
   @BeforeEach
   void start() {
-    cluster = Cluster.start(2);
+    // A death timeout beyond the outages below, unless a test is about fencing.
+    cluster = Cluster.start(2, Duration.ofMillis(100), Duration.ofSeconds(60));
   }
 
   @AfterEach
@@ -33,23 +38,23 @@ class ClusterOutageTest {
   }
 
   @Test
-  void aNodeStartsWithoutNatsTakesSessionsAndJoinsTheClusterOnceNatsIsThere() {
+  void aNodeStartsWithoutNatsRefusesSessionsClearlyAndTakesThemOnceNatsIsThere() {
     cluster.close();
     NatsServer nats = NatsServer.start(Path.of("target", "nats"));
     nats.stop();
     cluster = Cluster.startWith(nats, 2);
     assertThat(cluster.nodes.get(0).isConnected()).isFalse();
 
-    // Sessions join; a subscription the node cannot follow yet is refused with the reason.
-    Peer local = cluster.join(1);
-    Error refused = local.subscribeRefused("com.early.local", Map.of());
-    assertThat(refused.error()).isEqualTo(Broker.CLUSTER_UNAVAILABLE);
-    assertThat(refused.arguments().get(0).toString()).contains("not made yet");
-    Peer publisher = cluster.join(1);
+    // A session ID cannot be made unique in the cluster without it: the join is refused.
+    Abort refused = Peer.refused(cluster.node(1));
+    assertThat(refused.reason()).isEqualTo(Broker.CLUSTER_UNAVAILABLE);
+    assertThat(refused.details().get("message").toString()).contains("not open yet");
 
     nats.startAgain();
     cluster.awaitConnected();
+    Peer local = cluster.join(1);
     local.subscribe("com.early.local");
+    Peer publisher = cluster.join(1);
     Peer remote = cluster.join(2);
     remote.subscribe("com.early.local");
     publisher.publish("com.early.local", List.of(2));
@@ -64,13 +69,15 @@ class ClusterOutageTest {
     Peer local = cluster.join(1);
     local.subscribe("com.outage.before");
     Peer publisher = cluster.join(1);
+    Peer alsoLocal = cluster.join(1);
+    Peer other = cluster.join(2);
 
     cluster.nats.stop();
     Cluster.await(
         "both nodes see NATS gone",
         () -> cluster.nodes.stream().noneMatch(ClusterNode::isConnected));
 
-    Error refused = cluster.join(2).subscribeRefused("com.outage.new", Map.of());
+    Error refused = other.subscribeRefused("com.outage.new", Map.of());
     assertThat(refused.error()).isEqualTo(Broker.CLUSTER_UNAVAILABLE);
     assertThat(refused.arguments().get(0).toString()).contains("NATS");
 
@@ -80,9 +87,9 @@ class ClusterOutageTest {
     assertThat(((Error) answer).arguments().get(0).toString()).contains("this router node only");
     assertThat(local.event().arguments()).containsExactly(1L);
     remoteBefore.expectNothing();
-    // A subscription the node already follows needs nothing from NATS.
-    Peer alsoLocal = cluster.join(1);
+    // A subscription the node already follows needs nothing from NATS; a new session does.
     alsoLocal.subscribe("com.outage.before");
+    assertThat(Peer.refused(cluster.node(1)).reason()).isEqualTo(Broker.CLUSTER_UNAVAILABLE);
 
     cluster.nats.startAgain();
     cluster.awaitConnected();
@@ -109,6 +116,7 @@ class ClusterOutageTest {
     remoteCallee.register("com.outage.remote", Map.of());
     ClusterCallsTest.awaitRoutable(cluster, 1, "com.outage.remote");
     Peer caller = cluster.join(1);
+    Peer late = cluster.join(2);
 
     cluster.nats.stop();
     Cluster.await(
@@ -121,7 +129,6 @@ class ClusterOutageTest {
     Error remote = caller.callError(caller.call("com.outage.remote", Map.of(), List.of()));
     assertThat(remote.error()).isEqualTo(Broker.CLUSTER_UNAVAILABLE);
     assertThat(remote.arguments().get(0).toString()).contains("another router node");
-    Peer late = cluster.join(2);
     late.sendRegister("com.outage.late", Map.of());
     Error refused = late.expect(Error.class);
     assertThat(refused.error()).isEqualTo(Broker.CLUSTER_UNAVAILABLE);
@@ -133,5 +140,33 @@ class ClusterOutageTest {
     ClusterCallsTest.callUntilServedBy(caller, remoteCallee, "com.outage.remote");
     late.register("com.outage.late", Map.of());
     ClusterCallsTest.callUntilServedBy(caller, late, "com.outage.late");
+  }
+
+  @Test
+  void aNodeCutOffForTheDeathTimeoutEndsItsSessionsAndTakesNewOnesOnceBack() {
+    cluster.close();
+    cluster = Cluster.start(2, Duration.ofMillis(100), Duration.ofMillis(600));
+    Peer cutOff = cluster.join(1);
+    Peer other = cluster.join(2);
+
+    cluster.nats.stop();
+    // Until the death timeout, the session is served; then its node fences.
+    Goodbye fenced = cutOff.expect(Goodbye.class);
+    assertThat(fenced.reason()).isEqualTo(NatsSessions.CUT_OFF);
+    assertThat(fenced.details().get("message").toString()).contains("cut off");
+    assertThat(other.expect(Goodbye.class).reason()).isEqualTo(NatsSessions.CUT_OFF);
+    cutOff.leave();
+    other.leave();
+    assertThat(Peer.refused(cluster.node(1)).reason()).isEqualTo(Broker.CLUSTER_UNAVAILABLE);
+
+    cluster.nats.startAgain();
+    cluster.awaitConnected();
+    Peer back = cluster.join(1);
+    // The fenced sessions' entries are removed once NATS is back, so no node lists them.
+    Cluster.await(
+        "the fenced sessions are no longer listed",
+        () ->
+            ClusterSessionsTest.ids(back, "wamp.session.list").stream()
+                .noneMatch(id -> id == cutOff.session() || id == other.session()));
   }
 }

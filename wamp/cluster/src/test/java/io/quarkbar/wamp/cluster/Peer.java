@@ -3,6 +3,7 @@ package io.quarkbar.wamp.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.quarkbar.wamp.protocol.message.Abort;
 import io.quarkbar.wamp.protocol.message.Call;
 import io.quarkbar.wamp.protocol.message.Error;
 import io.quarkbar.wamp.protocol.message.Event;
@@ -82,6 +83,15 @@ final class Peer {
 
   static Peer join(Router router, Serializer serializer) {
     return new Peer(LocalTransport.connect(router, serializer));
+  }
+
+  /** A join {@code router} refuses: the ABORT it answers HELLO with. */
+  static Abort refused(Router router) {
+    LocalTransport transport = LocalTransport.connect(router, Serializer.JSON);
+    transport.sendToRouter(new Hello(Cluster.REALM, Map.of("roles", ROLES)));
+    WampMessage m = transport.poll(TIMEOUT);
+    assertThat(m).as("the router's answer to HELLO").isInstanceOf(Abort.class);
+    return (Abort) m;
   }
 
   long session() {

@@ -25,6 +25,7 @@ import io.quarkbar.wamp.router.config.RealmConfig;
 import io.quarkbar.wamp.router.dealer.Dealer;
 import io.quarkbar.wamp.router.meta.MetaApi;
 import io.quarkbar.wamp.router.session.Session;
+import io.quarkbar.wamp.router.session.SessionDirectory;
 import io.quarkbar.wamp.router.session.SessionIdentity;
 import io.quarkbar.wamp.router.session.SessionListener;
 import io.quarkbar.wamp.router.telemetry.Telemetry;
@@ -57,6 +58,7 @@ public final class Realm implements SessionListener {
   private final ScheduledExecutorService timer;
   private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
   private volatile InternalCaller internalCaller;
+  private volatile SessionDirectory directory;
   private final MetaApi meta;
   private final Map<String, Object> roles;
   private final Duration killDeadline;
@@ -125,6 +127,36 @@ public final class Realm implements SessionListener {
     return sessions.putIfAbsent(id, session) == null;
   }
 
+  /** Takes out a session added that will not open after all. */
+  void remove(Session session, long id) {
+    sessions.remove(id, session);
+  }
+
+  /**
+   * Ends the realm's session {@code id} of this node with GOODBYE (see {@link
+   * MetaApi.Sessions#kill}); false when there is none.
+   */
+  boolean kill(long id, String reason, String message, boolean announced) {
+    Session s = sessions.get(id);
+    if (s == null) {
+      return false;
+    }
+    kill(s, reason, message, announced);
+    return true;
+  }
+
+  /**
+   * GOODBYE now; if the client does not answer it within the join deadline, the connection is
+   * closed anyway, so that a killed session cannot linger with its registrations.
+   */
+  private void kill(Session session, String reason, String message, boolean announced) {
+    if (!announced) {
+      session.leaveUnannounced();
+    }
+    session.goodbye(reason, message);
+    timer.schedule(session::end, killDeadline.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
   /** The realm's open session {@code id}, or null. */
   Session session(long id) {
     return sessions.get(id);
@@ -163,8 +195,32 @@ public final class Realm implements SessionListener {
     meta.joined(session);
   }
 
+  /** Lists this realm's sessions in the cluster's {@code directory} from now on. */
+  void shareSessions(SessionDirectory directory) {
+    this.directory = directory;
+  }
+
+  SessionDirectory directory() {
+    return directory;
+  }
+
+  /** {@code wamp.session.on_leave} for a session of this realm on whichever node. */
+  void announceLeave(long session, String authid, String authrole) {
+    meta.announceLeave(session, authid, authrole);
+  }
+
   /** The realm's sessions as the meta API sees them. */
   private final class RealmSessions implements MetaApi.Sessions {
+
+    @Override
+    public String realm() {
+      return name;
+    }
+
+    @Override
+    public SessionDirectory directory() {
+      return directory;
+    }
 
     @Override
     public Collection<Session> all() {
@@ -176,17 +232,9 @@ public final class Realm implements SessionListener {
       return sessions.get(id);
     }
 
-    /**
-     * GOODBYE now; if the client does not answer it within the join deadline, the connection is
-     * closed anyway, so that a killed session cannot linger with its registrations.
-     */
     @Override
     public void kill(Session session, String reason, String message, boolean announced) {
-      if (!announced) {
-        session.leaveUnannounced();
-      }
-      session.goodbye(reason, message);
-      timer.schedule(session::end, killDeadline.toNanos(), TimeUnit.NANOSECONDS);
+      Realm.this.kill(session, reason, message, announced);
     }
   }
 

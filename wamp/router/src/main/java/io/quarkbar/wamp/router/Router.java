@@ -17,6 +17,7 @@ import io.quarkbar.wamp.router.dealer.CallExchange;
 import io.quarkbar.wamp.router.dealer.Dealer;
 import io.quarkbar.wamp.router.session.JoinHandler;
 import io.quarkbar.wamp.router.session.Session;
+import io.quarkbar.wamp.router.session.SessionDirectory;
 import io.quarkbar.wamp.router.session.SessionIdentity;
 import io.quarkbar.wamp.router.telemetry.Telemetry;
 import io.quarkbar.wamp.router.transport.Transport;
@@ -106,6 +107,51 @@ public final class Router implements JoinHandler {
    */
   public void shareCalls(CallExchange exchange) {
     realms.values().forEach(r -> r.dealer().exchange(exchange, r::session));
+  }
+
+  /**
+   * Makes this router one node of a cluster for sessions: their IDs are claimed in {@code
+   * directory} before WELCOME, the session meta API answers for every node's sessions, and {@code
+   * on_leave} goes out as {@link SessionDirectory} says. Called once, before the router takes
+   * sessions.
+   */
+  public void shareSessions(SessionDirectory directory) {
+    realms.values().forEach(r -> r.shareSessions(directory));
+  }
+
+  /**
+   * Publishes {@code wamp.session.on_leave} for session {@code session} of {@code realm}, of this
+   * node or of another (the directory decided this node announces it).
+   */
+  public void announceLeave(String realm, long session, String authid, String authrole) {
+    Realm r = realms.get(realm);
+    if (r != null) {
+      r.announceLeave(session, authid, authrole);
+    }
+  }
+
+  /**
+   * Ends session {@code session} of {@code realm} on this node with GOODBYE {@code reason} (asked
+   * by another node, or because the cluster no longer lists it); false when this node has none.
+   */
+  public boolean kill(
+      String realm, long session, String reason, String message, boolean announced) {
+    Realm r = realms.get(realm);
+    return r != null && r.kill(session, reason, message, announced);
+  }
+
+  /**
+   * Ends every session of this node with GOODBYE {@code reason}: the node is cut off from its
+   * cluster (fenced), and its sessions had better reconnect to a node that is not.
+   */
+  public void endAll(String reason, String message) {
+    for (Realm r : realms.values()) {
+      for (Session s : List.copyOf(r.sessions())) {
+        if (s.identity() != null) {
+          r.kill(s.id(), reason, message, true);
+        }
+      }
+    }
   }
 
   /** The dealer of {@code realm}, or null when this router has no such realm. */
@@ -283,21 +329,80 @@ public final class Router implements JoinHandler {
   private void welcome(
       Session session, RealmConfig realmConfig, Grant grant, Map<String, Object> clientRoles) {
     Realm realm = realms.get(realmConfig.name());
+    SessionDirectory directory = realm.directory();
+    if (directory != null) {
+      claim(session, realm, directory, grant, clientRoles, 1);
+      return;
+    }
     long id;
     do {
       id = IdGenerator.globalId();
     } while (!realm.add(session, id));
+    open(session, realm, identity(id, realm, grant, clientRoles), grant);
+  }
+
+  /** Draws of a session ID the cluster may find taken before the join is given up. */
+  private static final int MAX_CLAIMS = 5;
+
+  /**
+   * In a cluster: claims a session ID in the directory, then opens the session. The directory's
+   * answer comes on another thread; the session goes on on its own connection's.
+   */
+  private void claim(
+      Session session,
+      Realm realm,
+      SessionDirectory directory,
+      Grant grant,
+      Map<String, Object> clientRoles,
+      int attempt) {
+    SessionIdentity identity = identity(IdGenerator.globalId(), realm, grant, clientRoles);
+    directory
+        .claim(identity, session.transport().details())
+        .whenComplete(
+            (claimed, failure) ->
+                session.execute(
+                    () -> {
+                      if (failure != null) {
+                        EventExchange.NotShared why = EventExchange.NotShared.of(failure);
+                        session.abort(
+                            why.error(),
+                            "this router node cannot open a session now: "
+                                + why.getMessage()
+                                + "; try again, or another node");
+                      } else if (!claimed || !realm.add(session, identity.sessionId())) {
+                        if (claimed) {
+                          directory.release(identity, false);
+                        }
+                        if (attempt < MAX_CLAIMS) {
+                          claim(session, realm, directory, grant, clientRoles, attempt + 1);
+                        } else {
+                          session.abort(
+                              io.quarkbar.wamp.router.broker.Broker.CLUSTER_UNAVAILABLE,
+                              "the cluster found every session ID drawn taken; try again");
+                        }
+                      } else {
+                        open(session, realm, identity, grant);
+                      }
+                    }));
+  }
+
+  private static SessionIdentity identity(
+      long id, Realm realm, Grant grant, Map<String, Object> clientRoles) {
     String authid = grant.authid() != null ? grant.authid() : "anonymous-" + id;
-    SessionIdentity identity =
-        new SessionIdentity(
-            id,
-            realm.name(),
-            authid,
-            grant.authrole(),
-            grant.authmethod(),
-            grant.authprovider(),
-            grant.authextra(),
-            clientRoles);
+    return new SessionIdentity(
+        id,
+        realm.name(),
+        authid,
+        grant.authrole(),
+        grant.authmethod(),
+        grant.authprovider(),
+        grant.authextra(),
+        clientRoles);
+  }
+
+  /** WELCOME, and the realm's meta subscribers told. */
+  private void open(Session session, Realm realm, SessionIdentity identity, Grant grant) {
+    String authid = identity.authid();
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("roles", realm.roles());
     details.put("agent", AGENT);
@@ -311,6 +416,8 @@ public final class Router implements JoinHandler {
     if (session.open(identity, realm, details)) {
       realm.joined(session);
     } else {
+      // It ended while joining: it never joined, so its leaving is nobody's news.
+      session.leaveUnannounced();
       realm.closed(session);
     }
   }

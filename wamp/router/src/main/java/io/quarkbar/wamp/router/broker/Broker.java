@@ -252,7 +252,7 @@ public final class Broker {
       Session session = sessions.get(i);
       Subscribe request = requests.get(i);
       if (failure != null) {
-        NotShared why = notShared(failure);
+        NotShared why = NotShared.of(failure);
         session.error(
             Subscribe.CODE,
             request.request(),
@@ -343,16 +343,6 @@ public final class Broker {
     if (!session.isAlive()) {
       removeSession(session);
     }
-  }
-
-  /** The exchange's reason for a failed follow, whatever wraps it. */
-  private static NotShared notShared(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof NotShared n) {
-        return n;
-      }
-    }
-    return new NotShared(CLUSTER_UNAVAILABLE, String.valueOf(failure.getMessage()), failure);
   }
 
   public void processUnsubscribe(Session session, Unsubscribe msg) {

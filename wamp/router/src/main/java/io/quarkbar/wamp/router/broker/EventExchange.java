@@ -53,5 +53,19 @@ public interface EventExchange {
     public String error() {
       return error;
     }
+
+    /**
+     * The exchange's reason in {@code failure}, whatever wraps it; anything else as {@code
+     * quarkbar.error.cluster_unavailable}.
+     */
+    public static NotShared of(Throwable failure) {
+      for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        if (t instanceof NotShared n) {
+          return n;
+        }
+      }
+      return new NotShared(
+          Broker.CLUSTER_UNAVAILABLE, String.valueOf(failure.getMessage()), failure);
+    }
   }
 }

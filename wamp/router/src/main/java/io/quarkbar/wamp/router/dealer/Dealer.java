@@ -253,7 +253,7 @@ public final class Dealer {
                         claiming.computeIfPresent(callee, (s, n) -> n == 1 ? null : n - 1);
                       }
                       if (failure != null) {
-                        NotShared refused = notShared(failure);
+                        NotShared refused = NotShared.of(failure);
                         callee.error(
                             Register.CODE, msg.request(), refused.error(), refused.getMessage());
                       } else {
@@ -385,17 +385,6 @@ public final class Dealer {
     }
   }
 
-  private static NotShared notShared(Throwable failure) {
-    Throwable cause =
-        failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-            ? failure.getCause()
-            : failure;
-    return cause instanceof NotShared n
-        ? n
-        : new NotShared(
-            io.quarkbar.wamp.router.broker.Broker.CLUSTER_UNAVAILABLE, cause.toString(), cause);
-  }
-
   /** Why {@code callee} may not join {@code reg} with {@code invoke}, or null when it may. */
   private static String conflict(Registration reg, Session callee, InvokePolicy invoke) {
     if (reg.invoke == InvokePolicy.SINGLE) {
@@ -471,7 +460,7 @@ public final class Dealer {
               LOG.warnf(
                   "could not take session %d out of the cluster's registration of %s now (the"
                       + " cluster will be told later): %s",
-                  callee.id(), reg.uri, notShared(failure).getMessage());
+                  callee.id(), reg.uri, NotShared.of(failure).getMessage());
               return false;
             });
   }

@@ -17,6 +17,8 @@ import io.quarkbar.wamp.router.dealer.RouterProcedure;
 import io.quarkbar.wamp.router.dealer.RouterProcedure.Answer;
 import io.quarkbar.wamp.router.dealer.RouterProcedure.Failure;
 import io.quarkbar.wamp.router.session.Session;
+import io.quarkbar.wamp.router.session.SessionDirectory;
+import io.quarkbar.wamp.router.session.SessionDirectory.SharedSession;
 import io.quarkbar.wamp.router.session.SessionIdentity;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,7 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 
 /**
  * The session, registration and subscription meta API of one realm, as the specification names and
@@ -39,11 +41,22 @@ public final class MetaApi implements RegistrationListener, SubscriptionListener
   static final String ON_JOIN = "wamp.session.on_join";
   static final String ON_LEAVE = "wamp.session.on_leave";
 
-  /** What the meta API needs of its realm: its sessions, and a way to end one. */
+  /**
+   * What the meta API needs of its realm: its sessions on this node, a way to end one, and, in a
+   * cluster, the directory of every node's sessions.
+   */
   public interface Sessions {
+    /** The realm's name. */
+    String realm();
+
+    /** The realm's sessions on this node. */
     Collection<Session> all();
 
+    /** The realm's session {@code id} on this node, or null. */
     Session get(long id);
+
+    /** The cluster's directory of sessions, or null for a router on its own. */
+    SessionDirectory directory();
 
     /**
      * Ends {@code session} with GOODBYE {@code reason}; with {@code announced} false, its leaving
@@ -79,20 +92,29 @@ public final class MetaApi implements RegistrationListener, SubscriptionListener
 
   /**
    * A session has left: its testaments go out, then {@code wamp.session.on_leave(session, authid,
-   * authrole)}; with {@code announced} false ({@code kill_all}), neither.
+   * authrole)}; with {@code announced} false ({@code kill_all}), neither. In a cluster, {@code
+   * on_leave} goes out once the directory has forgotten the session, from the node whose removal
+   * took effect (see {@link SessionDirectory}).
    */
   public void left(Session session, boolean announced) {
     Testaments left = testaments.remove(session);
-    if (!announced) {
-      return;
-    }
-    if (left != null) {
+    if (announced && left != null) {
       left.all().forEach(t -> broker.publishTestament(session, t));
     }
+    SessionDirectory directory = sessions.directory();
+    SessionIdentity i = session.identity();
+    if (directory != null) {
+      directory.release(i, announced);
+    } else if (announced) {
+      announceLeave(i.sessionId(), i.authid(), i.authrole());
+    }
+  }
+
+  /** {@code wamp.session.on_leave(session, authid, authrole)}. */
+  public void announceLeave(long session, String authid, String authrole) {
     if (broker.hasSubscribers(ON_LEAVE)) {
-      SessionIdentity i = session.identity();
       broker.publishAsRouter(
-          ON_LEAVE, new ArrayList<>(List.of(i.sessionId(), i.authid(), i.authrole())), Map.of());
+          ON_LEAVE, new ArrayList<>(List.of(session, authid, authrole)), Map.of());
     }
   }
 
@@ -148,24 +170,24 @@ public final class MetaApi implements RegistrationListener, SubscriptionListener
   public Map<String, RouterProcedure> procedures() {
     Map<String, RouterProcedure> p = new HashMap<>();
     p.put("wamp.session.count", (caller, args, kw) -> Answer.of(matching(args).size()));
-    p.put("wamp.session.list", (caller, args, kw) -> Answer.of(ids(matching(args))));
-    p.put(
-        "wamp.session.get", (caller, args, kw) -> Answer.of(details(session(caller, args, true))));
+    p.put("wamp.session.list", (caller, args, kw) -> Answer.of(matching(args)));
+    p.put("wamp.session.get", (caller, args, kw) -> Answer.of(get(args)));
     p.put("wamp.session.kill", this::kill);
     p.put(
         "wamp.session.kill_by_authid",
-        (caller, args, kw) ->
-            killAll(
-                caller, kw, s -> s.identity().authid().equals(string(args, 0, "authid")), true));
+        (caller, args, kw) -> {
+          String authid = string(args, 0, "authid");
+          return killAll(caller, kw, (id, role) -> id.equals(authid), true);
+        });
     p.put(
         "wamp.session.kill_by_authrole",
-        (caller, args, kw) ->
-            killAll(
-                caller,
-                kw,
-                s -> s.identity().authrole().equals(string(args, 0, "authrole")),
-                true));
-    p.put("wamp.session.kill_all", (caller, args, kw) -> killAll(caller, kw, s -> true, false));
+        (caller, args, kw) -> {
+          String authrole = string(args, 0, "authrole");
+          return killAll(caller, kw, (id, role) -> role.equals(authrole), true);
+        });
+    p.put(
+        "wamp.session.kill_all",
+        (caller, args, kw) -> killAll(caller, kw, (id, role) -> true, false));
     p.put("wamp.session.add_testament", this::addTestament);
     p.put(
         "wamp.session.flush_testaments",
@@ -294,8 +316,11 @@ public final class MetaApi implements RegistrationListener, SubscriptionListener
     return (String) scope;
   }
 
-  /** The realm's sessions, filtered by {@code filter_authroles} when the call gives one. */
-  private List<Session> matching(List<Object> args) {
+  /**
+   * The IDs of the realm's sessions (of every node in a cluster), filtered by {@code
+   * filter_authroles} when the call gives one.
+   */
+  private List<Long> matching(List<Object> args) {
     List<?> roles = null;
     if (!args.isEmpty() && args.getFirst() != null) {
       if (!(args.getFirst() instanceof List<?> l)
@@ -304,48 +329,103 @@ public final class MetaApi implements RegistrationListener, SubscriptionListener
       }
       roles = l;
     }
-    List<Session> found = new ArrayList<>();
+    List<Long> found = new ArrayList<>();
+    SessionDirectory directory = sessions.directory();
+    if (directory != null) {
+      for (SharedSession s : directory.sessions(sessions.realm())) {
+        if (roles == null || roles.contains(s.authrole())) {
+          found.add(s.id());
+        }
+      }
+      return found;
+    }
     for (Session s : sessions.all()) {
-      if (roles == null || roles.contains(s.identity().authrole())) {
-        found.add(s);
+      SessionIdentity i = s.identity();
+      if (i != null && (roles == null || roles.contains(i.authrole()))) {
+        found.add(s.id());
       }
     }
     return found;
   }
 
-  private static List<Long> ids(Collection<Session> found) {
-    List<Long> ids = new ArrayList<>(found.size());
-    found.forEach(s -> ids.add(s.id()));
-    return ids;
-  }
-
-  /** The session named by the first argument; the caller's own is not another session. */
-  private Session session(Session caller, List<Object> args, boolean mayBeOwn) {
+  /** {@code wamp.session.get(session)}: the session's details, from whichever node. */
+  private Map<String, Object> get(List<Object> args) {
     long id = id(args, "session");
-    Session s = sessions.get(id);
-    if (s == null || (!mayBeOwn && s == caller)) {
-      throw new Failure(
-          WampUris.NO_SUCH_SESSION,
-          s == caller ? "a session cannot kill itself this way; say GOODBYE" : "no session " + id);
+    Session local = sessions.get(id);
+    if (local != null && local.identity() != null) {
+      return details(local);
     }
-    return s;
+    SessionDirectory directory = sessions.directory();
+    SharedSession shared = directory == null ? null : directory.session(sessions.realm(), id);
+    if (shared == null) {
+      throw new Failure(WampUris.NO_SUCH_SESSION, "no session " + id);
+    }
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("session", shared.id());
+    d.put("authid", shared.authid());
+    d.put("authrole", shared.authrole());
+    d.put("authmethod", shared.authmethod());
+    d.put("authprovider", shared.authprovider());
+    d.put("transport", shared.transport());
+    return d;
   }
 
+  /** {@code wamp.session.kill(session)}: a session of this node or, in a cluster, of another. */
   private Answer kill(Session caller, List<Object> args, Map<String, Object> kwargs) {
-    Session target = session(caller, args, false);
-    sessions.kill(target, reason(kwargs), message(kwargs), true);
+    long id = id(args, "session");
+    if (id == caller.id()) {
+      throw new Failure(
+          WampUris.NO_SUCH_SESSION, "a session cannot kill itself this way; say GOODBYE");
+    }
+    String reason = reason(kwargs);
+    String message = message(kwargs);
+    Session local = sessions.get(id);
+    if (local != null) {
+      sessions.kill(local, reason, message, true);
+      return new Answer(List.of(), Map.of());
+    }
+    SessionDirectory directory = sessions.directory();
+    SharedSession shared = directory == null ? null : directory.session(sessions.realm(), id);
+    if (shared == null) {
+      throw new Failure(WampUris.NO_SUCH_SESSION, "no session " + id);
+    }
+    if (!directory.kill(shared, reason, message, true)) {
+      throw new Failure(
+          io.quarkbar.wamp.router.broker.Broker.CLUSTER_UNAVAILABLE,
+          "session " + id + " is on router node " + shared.node() + ", which cannot be reached");
+    }
     return new Answer(List.of(), Map.of());
   }
 
+  /**
+   * Ends every session but the caller's that {@code which} accepts (given authid and authrole): on
+   * this node, and, in a cluster, on the others (each asked by its node); answers how many.
+   */
   private Answer killAll(
-      Session caller, Map<String, Object> kwargs, Predicate<Session> which, boolean announced) {
+      Session caller,
+      Map<String, Object> kwargs,
+      BiPredicate<String, String> which,
+      boolean announced) {
     String reason = reason(kwargs);
     String message = message(kwargs);
     int killed = 0;
     for (Session s : List.copyOf(sessions.all())) {
-      if (s != caller && which.test(s)) {
+      SessionIdentity i = s.identity();
+      if (i != null && s != caller && which.test(i.authid(), i.authrole())) {
         sessions.kill(s, reason, message, announced);
         killed++;
+      }
+    }
+    SessionDirectory directory = sessions.directory();
+    if (directory != null) {
+      for (SharedSession s : directory.sessions(sessions.realm())) {
+        if (sessions.get(s.id()) == null
+            && s.id() != caller.id()
+            && which.test(s.authid(), s.authrole())) {
+          if (directory.kill(s, reason, message, announced)) {
+            killed++;
+          }
+        }
       }
     }
     return Answer.of(killed);

@@ -1,0 +1,614 @@
+package io.quarkbar.wamp.cluster;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.KeyValueOptions;
+import io.nats.client.Message;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.KeyValueWatcher;
+import io.nats.client.api.StorageType;
+import io.nats.client.impl.NatsKeyValueWatchSubscription;
+import io.quarkbar.wamp.protocol.serialization.Serializer;
+import io.quarkbar.wamp.router.Router;
+import io.quarkbar.wamp.router.broker.Broker;
+import io.quarkbar.wamp.router.broker.EventExchange.NotShared;
+import io.quarkbar.wamp.router.session.SessionDirectory;
+import io.quarkbar.wamp.router.session.SessionIdentity;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The cluster's sessions, in a JetStream key-value bucket ({@code QB_<cluster>_SES}): one entry per
+ * session, keyed by its ID, with its node, realm and identity. A node creates the entry before it
+ * sends WELCOME, so a session ID is unique in the cluster (a create fails on a key that exists);
+ * every node watches the bucket, so the session meta API's queries answer for every node.
+ *
+ * <p>Whoever deletes an entry publishes the session's {@code on_leave}: its own node when it ends,
+ * the node that purges a node gone, a node's restarted process for what its predecessor left. A
+ * delete is a compare-and-set on the entry's revision, so exactly one of them does it. A node that
+ * finds a session of its own deleted by another (it was taken for gone while frozen or cut off)
+ * ends that session without another announcement; a node cut off from NATS for the death timeout
+ * ends all its sessions (fences), and removes their entries once it is back.
+ *
+ * <p>The bucket's API blocks: its calls run on one worker thread of their own.
+ */
+final class NatsSessions implements SessionDirectory {
+
+  private static final Logger LOG = Logger.getLogger(NatsSessions.class);
+
+  /** JetStream's "wrong last sequence": the key exists (create), or changed (delete). */
+  private static final int CONFLICT = 10071;
+
+  private static final long VERSION = 1;
+
+  /** The GOODBYE reason of a session ended because its node is cut off from the cluster. */
+  static final String CUT_OFF = "quarkbar.close.cut_off";
+
+  private final String node;
+  private final String bucket;
+  private final Subjects subjects;
+  private final Router router;
+  private final ExecutorService worker;
+  private final Duration timeout;
+
+  private volatile Connection connection;
+  private volatile KeyValue kv;
+  private volatile Connection opening;
+
+  /** Worker only: the watch that mirrors the bucket. */
+  private NatsKeyValueWatchSubscription watch;
+
+  /** Worker only: failed attempts to open the bucket. */
+  private int openFailures;
+
+  /** Worker only: whether what an earlier process of this name left has been removed. */
+  private boolean selfPurged;
+
+  /** The bucket as this node has seen it: realm, then session ID. */
+  private final Map<String, Map<Long, SharedSession>> mirror = new ConcurrentHashMap<>();
+
+  /** The sessions this process listed and has not released. */
+  private final Set<Long> mine = ConcurrentHashMap.newKeySet();
+
+  /** Worker only: sessions of this node that ended while the bucket could not be told. */
+  private final Map<Long, Leftover> leftovers = new HashMap<>();
+
+  private record Leftover(
+      String realm, long id, String authid, String authrole, boolean announce) {}
+
+  NatsSessions(
+      String cluster,
+      String node,
+      Subjects subjects,
+      Router router,
+      ExecutorService worker,
+      Duration timeout) {
+    this.node = node;
+    this.bucket = "QB_" + cluster + "_SES";
+    this.subjects = subjects;
+    this.router = router;
+    this.worker = worker;
+    this.timeout = timeout;
+  }
+
+  /** The connection is made: listens for kills, opens the bucket and mirrors it. */
+  void connected(Connection c) {
+    Dispatcher kills = c.createDispatcher(this::killAsked);
+    kills.subscribe(subjects.kills(node));
+    opening = c;
+    run(this::open);
+  }
+
+  /** Opens the bucket, creating it if it is new; worker only, tried again each heartbeat. */
+  private void open() {
+    Connection c = opening;
+    if (kv != null || c == null || c.getStatus() != Connection.Status.CONNECTED) {
+      return;
+    }
+    try {
+      KeyValueOptions options = KeyValueOptions.builder().jsRequestTimeout(timeout).build();
+      var management = c.keyValueManagement(options);
+      if (!management.getBucketNames().contains(bucket)) {
+        management.create(
+            KeyValueConfiguration.builder()
+                .name(bucket)
+                .maxHistoryPerKey(1)
+                .storageType(StorageType.File)
+                .build());
+      }
+      KeyValue bucketHandle = c.keyValue(bucket, options);
+      watch = bucketHandle.watchAll(new Mirror());
+      connection = c;
+      kv = bucketHandle;
+      if (openFailures > 0) {
+        LOG.infof("node %s: the cluster's sessions are open now", node);
+      }
+    } catch (Exception e) {
+      if (openFailures++ == 0) {
+        LOG.warnf(
+            "node %s: cannot open the cluster's sessions (bucket %s; does NATS run JetStream?):"
+                + " %s; sessions cannot join this node until it is open, and it is tried again"
+                + " every heartbeat",
+            node, bucket, e.toString());
+      }
+    }
+  }
+
+  /**
+   * NATS is back after a break: the bucket is followed afresh (a NATS server that restarted lost
+   * the watch), and what was deleted meanwhile leaves the mirror once the watch has caught up.
+   */
+  void reconnected() {
+    run(
+        () -> {
+          KeyValue bucketHandle = kv;
+          if (bucketHandle == null) {
+            open();
+            return;
+          }
+          try {
+            if (watch != null) {
+              watch.unsubscribe();
+            }
+            watch = bucketHandle.watchAll(new Mirror());
+          } catch (Exception e) {
+            LOG.warnf("node %s: could not follow the cluster's sessions again: %s", node, e);
+          }
+        });
+  }
+
+  // --- the directory ---
+
+  @Override
+  public CompletionStage<Boolean> claim(SessionIdentity identity, Map<String, Object> transport) {
+    return supply(
+        () -> {
+          KeyValue bucketHandle = awaitReady();
+          long id = identity.sessionId();
+          SharedSession listed =
+              new SharedSession(
+                  id,
+                  node,
+                  identity.authid(),
+                  identity.authrole(),
+                  identity.authmethod(),
+                  identity.authprovider(),
+                  transport);
+          try {
+            bucketHandle.create(key(id), encode(identity.realm(), listed));
+          } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == CONFLICT) {
+              return false;
+            }
+            throw e;
+          } catch (Exception e) {
+            // Stored even so, perhaps (a lost reply): removed once NATS answers again.
+            leftovers.put(id, new Leftover(identity.realm(), id, null, null, false));
+            throw e;
+          }
+          mine.add(id);
+          return true;
+        });
+  }
+
+  @Override
+  public void release(SessionIdentity identity, boolean announce) {
+    long id = identity.sessionId();
+    run(
+        () -> {
+          mine.remove(id);
+          Leftover l =
+              new Leftover(identity.realm(), id, identity.authid(), identity.authrole(), announce);
+          if (!remove(l)) {
+            leftovers.put(id, l);
+          }
+        });
+  }
+
+  /**
+   * Deletes the entry of session {@code l.id()} if it is still this node's, and announces the
+   * session's leaving if that delete took effect and {@code l} says so; false when the bucket could
+   * not be reached (worker only).
+   */
+  private boolean remove(Leftover l) {
+    KeyValue bucketHandle = kv;
+    Connection c = connection;
+    if (bucketHandle == null || c.getStatus() != Connection.Status.CONNECTED) {
+      return false;
+    }
+    try {
+      if (delete(bucketHandle, l.id(), node) && l.announce()) {
+        router.announceLeave(l.realm(), l.id(), l.authid(), l.authrole());
+      }
+      return true;
+    } catch (Exception e) {
+      LOG.debugf("node %s: session %d stays to be removed: %s", node, l.id(), e);
+      return false;
+    }
+  }
+
+  /**
+   * Deletes the entry of session {@code id} if node {@code of} holds it; true when this delete took
+   * effect (and so its caller announces the leaving), false when another did it first.
+   */
+  private static boolean delete(KeyValue bucketHandle, long id, String of) throws Exception {
+    for (int attempt = 0; attempt < 10; attempt++) {
+      KeyValueEntry entry = bucketHandle.get(key(id));
+      if (entry == null || entry.getValue() == null) {
+        return false;
+      }
+      if (!of.equals(decodeNode(entry.getValue()))) {
+        return false;
+      }
+      try {
+        bucketHandle.delete(key(id), entry.getRevision());
+        return true;
+      } catch (JetStreamApiException e) {
+        if (e.getApiErrorCode() != CONFLICT) {
+          throw e;
+        }
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public Collection<SharedSession> sessions(String realm) {
+    Map<Long, SharedSession> of = mirror.get(realm);
+    return of == null ? List.of() : List.copyOf(of.values());
+  }
+
+  @Override
+  public SharedSession session(String realm, long id) {
+    Map<Long, SharedSession> of = mirror.get(realm);
+    return of == null ? null : of.get(id);
+  }
+
+  @Override
+  public boolean kill(SharedSession session, String reason, String message, boolean announced) {
+    String realm = realmOf(session.id());
+    Connection c = connection;
+    if (realm == null || c == null || c.getStatus() != Connection.Status.CONNECTED) {
+      return false;
+    }
+    List<Object> kill = new ArrayList<>();
+    kill.add(VERSION);
+    kill.add(realm);
+    kill.add(session.id());
+    kill.add(reason);
+    kill.add(message);
+    kill.add(announced);
+    try {
+      c.publish(subjects.kills(session.node()), Serializer.MSGPACK.encodeList(kill));
+      return true;
+    } catch (IllegalStateException e) {
+      return false; // the connection dropped meanwhile
+    }
+  }
+
+  private String realmOf(long id) {
+    for (Map.Entry<String, Map<Long, SharedSession>> e : mirror.entrySet()) {
+      if (e.getValue().containsKey(id)) {
+        return e.getKey();
+      }
+    }
+    return null;
+  }
+
+  /** Another node asks this one to end a session of its own. */
+  private void killAsked(Message message) {
+    try {
+      List<Object> kill =
+          Serializer.MSGPACK.decodeList(message.getData(), 0, message.getData().length);
+      if (!(kill.get(0) instanceof Number v) || v.longValue() != VERSION) {
+        return;
+      }
+      router.kill(
+          (String) kill.get(1),
+          ((Number) kill.get(2)).longValue(),
+          (String) kill.get(3),
+          (String) kill.get(4),
+          (Boolean) kill.get(5));
+    } catch (RuntimeException e) {
+      LOG.debugf("node %s: ignored a malformed kill: %s", node, e);
+    }
+  }
+
+  // --- nodes gone, and this node cut off ---
+
+  /**
+   * Takes the sessions of node {@code gone} out of the bucket, and publishes the {@code on_leave}
+   * of each whose removal took effect here (several nodes may try at once; one wins each entry).
+   * With {@code gone} this node's name, the sessions an earlier process of it left.
+   */
+  void purge(String gone) {
+    run(() -> purgeNow(gone));
+  }
+
+  private boolean purgeNow(String gone) {
+    KeyValue bucketHandle = kv;
+    if (bucketHandle == null) {
+      return false;
+    }
+    int removed = 0;
+    try {
+      for (Map.Entry<String, Map<Long, SharedSession>> realm : mirror.entrySet()) {
+        for (SharedSession s : List.copyOf(realm.getValue().values())) {
+          if (s.node().equals(gone)
+              && !(gone.equals(node) && mine.contains(s.id()))
+              && delete(bucketHandle, s.id(), gone)) {
+            router.announceLeave(realm.getKey(), s.id(), s.authid(), s.authrole());
+            removed++;
+          }
+        }
+      }
+    } catch (Exception e) {
+      LOG.warnf("node %s: could not remove the sessions of node %s: %s", node, gone, e);
+      return false;
+    }
+    if (removed > 0) {
+      LOG.infof(
+          "node %s: removed %d session(s) of router node %s from the cluster: %s",
+          node, removed, gone, gone.equals(node) ? "an earlier process left them" : "it is gone");
+    }
+    return true;
+  }
+
+  /**
+   * This node has been cut off from NATS for the death timeout: the others take its sessions for
+   * gone (and announce their leaving), so they end here too, and their clients may join a node that
+   * is not cut off. Their entries go once NATS is back, by whoever comes first.
+   */
+  void fence() {
+    int open = router.sessionCount();
+    if (open > 0) {
+      LOG.warnf(
+          "node %s: cut off from the cluster for the death timeout: ends its %d session(s)",
+          node, open);
+      router.endAll(
+          CUT_OFF, "this router node is cut off from its cluster; join again, here or elsewhere");
+    }
+  }
+
+  /** Each heartbeat: opens the bucket if it failed so far, and tells it what it missed. */
+  void tidy() {
+    run(
+        () -> {
+          open();
+          if (kv == null || connection.getStatus() != Connection.Status.CONNECTED) {
+            return;
+          }
+          if (!selfPurged && ready) {
+            selfPurged = purgeNow(node);
+          }
+          for (var it = leftovers.values().iterator(); it.hasNext(); ) {
+            if (!remove(it.next())) {
+              return;
+            }
+            it.remove();
+          }
+        });
+  }
+
+  /** Whether the bucket is open, mirrored, and NATS connected. */
+  boolean isReady() {
+    Connection c = connection;
+    return ready && kv != null && c != null && c.getStatus() == Connection.Status.CONNECTED;
+  }
+
+  /** Whether the watch has delivered the bucket's state as it was when it started. */
+  private volatile boolean ready;
+
+  /** Every node some session entry names. */
+  Set<String> nodes() {
+    Set<String> all = new HashSet<>();
+    for (Map<Long, SharedSession> realm : mirror.values()) {
+      for (SharedSession s : realm.values()) {
+        all.add(s.node());
+      }
+    }
+    return all;
+  }
+
+  /** The bucket's changes into the mirror; a fresh watch replaces what the last one saw. */
+  private final class Mirror implements KeyValueWatcher {
+
+    /** The keys seen before the end of the initial data; null afterwards. */
+    private Set<Long> seen = new HashSet<>();
+
+    @Override
+    public void watch(KeyValueEntry entry) {
+      long id;
+      try {
+        id = parseKey(entry.getKey());
+      } catch (RuntimeException e) {
+        LOG.warnf("node %s: ignored a session entry it cannot read: %s", node, entry.getKey());
+        return;
+      }
+      if (entry.getOperation() == KeyValueOperation.PUT && entry.getValue() != null) {
+        try {
+          List<Object> l = decodeList(entry.getValue());
+          SharedSession s = decode(id, l);
+          mirror.computeIfAbsent((String) l.get(2), r -> new ConcurrentHashMap<>()).put(id, s);
+          if (seen != null) {
+            seen.add(id);
+          }
+        } catch (RuntimeException e) {
+          LOG.warnf("node %s: ignored a malformed session entry %s: %s", node, entry.getKey(), e);
+        }
+        return;
+      }
+      forget(id);
+    }
+
+    @Override
+    public void endOfData() {
+      Set<Long> current = seen;
+      seen = null;
+      if (current != null) {
+        for (Map<Long, SharedSession> realm : mirror.values()) {
+          for (Long id : List.copyOf(realm.keySet())) {
+            if (!current.contains(id)) {
+              forget(id);
+            }
+          }
+        }
+      }
+      ready = true;
+    }
+
+    /**
+     * Session {@code id} left the bucket. If it is open on this node, another node took this one
+     * for gone and announced its leaving: it ends here, without a second announcement.
+     */
+    private void forget(long id) {
+      for (Map.Entry<String, Map<Long, SharedSession>> realm : mirror.entrySet()) {
+        SharedSession s = realm.getValue().remove(id);
+        if (s != null
+            && s.node().equals(node)
+            && mine.remove(id)
+            && router.kill(
+                realm.getKey(),
+                id,
+                CUT_OFF,
+                "the cluster took this router node for gone; join again",
+                false)) {
+          LOG.warnf(
+              "node %s: the cluster took session %d for gone (this node was frozen or cut off):"
+                  + " it ends",
+              node, id);
+        }
+      }
+    }
+  }
+
+  // --- keys and values ---
+
+  static String key(long id) {
+    return "s" + id;
+  }
+
+  static long parseKey(String key) {
+    if (!key.startsWith("s")) {
+      throw new IllegalArgumentException("not a session key: " + key);
+    }
+    return Long.parseLong(key.substring(1));
+  }
+
+  /** {@code [1, node, realm, authid, authrole, authmethod, authprovider, transport]}. */
+  static byte[] encode(String realm, SharedSession s) {
+    List<Object> l = new ArrayList<>(8);
+    l.add(VERSION);
+    l.add(s.node());
+    l.add(realm);
+    l.add(s.authid());
+    l.add(s.authrole());
+    l.add(s.authmethod());
+    l.add(s.authprovider());
+    l.add(s.transport());
+    return Serializer.MSGPACK.encodeList(l);
+  }
+
+  private static List<Object> decodeList(byte[] bytes) {
+    List<Object> l = Serializer.MSGPACK.decodeList(bytes, 0, bytes.length);
+    if (l.size() < 8 || !(l.get(0) instanceof Number v) || v.longValue() != VERSION) {
+      throw new IllegalArgumentException("not a session of version " + VERSION);
+    }
+    return l;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static SharedSession decode(long id, List<Object> l) {
+    return new SharedSession(
+        id,
+        ((String) l.get(1)).intern(),
+        (String) l.get(3),
+        ((String) l.get(4)).intern(),
+        ((String) l.get(5)).intern(),
+        ((String) l.get(6)).intern(),
+        (Map<String, Object>) l.get(7));
+  }
+
+  private static String decodeNode(byte[] bytes) {
+    return (String) decodeList(bytes).get(1);
+  }
+
+  // --- the worker ---
+
+  /**
+   * The bucket, once open and NATS connected; waits up to the request timeout for it (a node just
+   * started, NATS reconnecting), then refuses.
+   */
+  private KeyValue awaitReady() throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!isReady()) {
+      if (System.nanoTime() > deadline) {
+        Connection c = opening;
+        throw new NotShared(
+            Broker.CLUSTER_UNAVAILABLE,
+            c == null || kv == null
+                ? "the cluster's sessions are not open yet on this node"
+                : "the cluster is unreachable (NATS "
+                    + c.getStatus().name().toLowerCase(Locale.ROOT)
+                    + ")",
+            null);
+      }
+      TimeUnit.MILLISECONDS.sleep(20);
+    }
+    return kv;
+  }
+
+  private interface Task<T> {
+    T run() throws Exception;
+  }
+
+  private <T> CompletionStage<T> supply(Task<T> task) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    try {
+      worker.execute(
+          () -> {
+            try {
+              result.complete(task.run());
+            } catch (NotShared e) {
+              result.completeExceptionally(e);
+            } catch (Exception e) {
+              result.completeExceptionally(
+                  new NotShared(
+                      Broker.CLUSTER_UNAVAILABLE,
+                      "the cluster's sessions did not answer: " + e,
+                      e));
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(
+          new NotShared(Broker.CLUSTER_UNAVAILABLE, "this node is leaving the cluster", e));
+    }
+    return result;
+  }
+
+  private void run(Runnable task) {
+    try {
+      worker.execute(task);
+    } catch (RejectedExecutionException e) {
+      // leaving the cluster
+    }
+  }
+}

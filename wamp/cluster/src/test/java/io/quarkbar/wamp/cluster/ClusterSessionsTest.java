@@ -1,0 +1,173 @@
+package io.quarkbar.wamp.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkbar.wamp.protocol.message.Call;
+import io.quarkbar.wamp.protocol.message.Error;
+import io.quarkbar.wamp.protocol.message.Event;
+import io.quarkbar.wamp.protocol.message.Goodbye;
+import io.quarkbar.wamp.protocol.uri.WampUris;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sessions are the cluster's: their IDs are listed in the cluster before WELCOME, the session meta
+ * API answers for every node and ends sessions on any node, and each session's leaving is announced
+ * once in the cluster, also when its node dies or the cluster takes it for gone.
+ */
+class ClusterSessionsTest {
+
+  @Test
+  void theSessionMetaApiAnswersForTheSessionsOfEveryNode() {
+    try (Cluster cluster = Cluster.start(3)) {
+      Peer one = cluster.join(1);
+      Peer two = cluster.join(2);
+      Peer asker = cluster.join(3);
+      Cluster.await(
+          "node 3 lists the sessions of nodes 1 and 2",
+          () -> ids(asker, "wamp.session.list").containsAll(List.of(one.session(), two.session())));
+
+      assertThat(ids(asker, "wamp.session.list"))
+          .containsExactlyInAnyOrder(one.session(), two.session(), asker.session());
+      assertThat(meta(asker, "wamp.session.count")).isEqualTo(3L);
+      assertThat(meta(asker, "wamp.session.count", List.of("nobody"))).isEqualTo(0L);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> details =
+          (Map<String, Object>) meta(asker, "wamp.session.get", two.session());
+      assertThat(details)
+          .containsEntry("session", two.session())
+          .containsEntry("authid", two.authid())
+          .containsEntry("authrole", "anonymous")
+          .containsKey("transport");
+
+      // Gone from every node's list once it left.
+      one.leave();
+      Cluster.await(
+          "node 3 no longer lists the session that left node 1",
+          () -> !ids(asker, "wamp.session.list").contains(one.session()));
+      Error unknown =
+          asker.callError(asker.call("wamp.session.get", Map.of(), List.of(one.session())));
+      assertThat(unknown.error()).isEqualTo(WampUris.NO_SUCH_SESSION);
+    }
+  }
+
+  @Test
+  void aSessionOfAnotherNodeIsKilledAndItsLeavingAnnouncedOnce() {
+    try (Cluster cluster = Cluster.start(3)) {
+      Peer watcher = cluster.join(2);
+      watcher.subscribe("wamp.session.on_leave");
+      Peer victim = cluster.join(1);
+      Peer killer = cluster.join(3);
+      Cluster.await(
+          "node 3 lists the session of node 1",
+          () -> ids(killer, "wamp.session.list").contains(victim.session()));
+
+      long request = 1_000;
+      killer.send(
+          new Call(
+              request,
+              Map.of(),
+              "wamp.session.kill",
+              List.of(victim.session()),
+              Map.of("reason", "com.example.go_away", "message", "bye")));
+      killer.result(request);
+      Goodbye goodbye = victim.expect(Goodbye.class);
+      assertThat(goodbye.reason()).isEqualTo("com.example.go_away");
+      assertThat(goodbye.details()).containsEntry("message", "bye");
+      victim.leave();
+
+      assertThat(leftSessions(watcher)).containsExactly(victim.session());
+    }
+  }
+
+  @Test
+  void killByAuthroleEndsTheMatchingSessionsOfEveryNodeButTheCaller() {
+    try (Cluster cluster = Cluster.start(3)) {
+      Peer one = cluster.join(1);
+      Peer two = cluster.join(2);
+      Peer killer = cluster.join(3);
+      Cluster.await(
+          "node 3 lists every session", () -> ids(killer, "wamp.session.list").size() == 3);
+
+      assertThat(meta(killer, "wamp.session.kill_by_authrole", "anonymous")).isEqualTo(2L);
+      assertThat(one.expect(Goodbye.class).reason()).isEqualTo(WampUris.KILLED);
+      assertThat(two.expect(Goodbye.class).reason()).isEqualTo(WampUris.KILLED);
+    }
+  }
+
+  @Test
+  void theSessionsOfANodeGoneLeaveOnceEachInTheCluster() {
+    try (Cluster cluster = Cluster.start(3)) {
+      Peer watcherOne = cluster.join(1);
+      watcherOne.subscribe("wamp.session.on_leave");
+      Peer watcherTwo = cluster.join(2);
+      watcherTwo.subscribe("wamp.session.on_leave");
+      Peer doomedA = cluster.join(3);
+      Peer doomedB = cluster.join(3);
+      Cluster.await(
+          "node 1 lists node 3's sessions", () -> ids(watcherOne, "wamp.session.list").size() == 4);
+
+      cluster.crash(3);
+      // Nodes 1 and 2 both take node 3 for gone; one removal of each entry wins.
+      List<Long> expected = List.of(doomedA.session(), doomedB.session());
+      assertThat(leftSessions(watcherOne)).containsExactlyInAnyOrderElementsOf(expected);
+      assertThat(leftSessions(watcherTwo)).containsExactlyInAnyOrderElementsOf(expected);
+      assertThat(ids(watcherOne, "wamp.session.list"))
+          .containsExactlyInAnyOrder(watcherOne.session(), watcherTwo.session());
+    }
+  }
+
+  @Test
+  void aSessionTheClusterTookForGoneWhileItsNodeLivedEndsWithoutASecondAnnouncement()
+      throws Exception {
+    // A death timeout far beyond the test: the purge below is the test's doing.
+    try (Cluster cluster = Cluster.start(2, Duration.ofMillis(100), Duration.ofSeconds(60))) {
+      Peer watcher = cluster.join(1);
+      watcher.subscribe("wamp.session.on_leave");
+      Peer frozen = cluster.join(2);
+      Cluster.await(
+          "node 1 lists node 2's session",
+          () -> ids(watcher, "wamp.session.list").contains(frozen.session()));
+
+      // As if node 2 had been frozen beyond the death timeout: node 1 removes its sessions.
+      cluster.nodes.get(0).sessions().purge("n2");
+
+      Goodbye goodbye = frozen.expect(Goodbye.class);
+      assertThat(goodbye.reason()).isEqualTo(NatsSessions.CUT_OFF);
+      frozen.leave();
+      assertThat(leftSessions(watcher)).containsExactly(frozen.session());
+    }
+  }
+
+  /** The IDs a meta procedure answers with a list. */
+  @SuppressWarnings("unchecked")
+  static List<Long> ids(Peer peer, String procedure) {
+    return new ArrayList<>((List<Long>) meta(peer, procedure));
+  }
+
+  static Object meta(Peer peer, String procedure, Object... args) {
+    return peer.result(peer.call(procedure, Map.of(), List.of(args))).arguments().get(0);
+  }
+
+  /** The sessions whose on_leave reaches {@code watcher} until it has been quiet for a while. */
+  static List<Long> leftSessions(Peer watcher) {
+    List<Long> left = new ArrayList<>();
+    left.add(sessionOf(watcher.event()));
+    for (Event e = quietEvent(watcher); e != null; e = quietEvent(watcher)) {
+      left.add(sessionOf(e));
+    }
+    return left;
+  }
+
+  private static Event quietEvent(Peer watcher) {
+    var m = watcher.poll(Duration.ofMillis(700));
+    return m instanceof Event e ? e : null;
+  }
+
+  private static long sessionOf(Event e) {
+    return ((Number) e.arguments().get(0)).longValue();
+  }
+}
