@@ -253,6 +253,33 @@ async def checks(url1, url2, url3, realm, serializer):
 
     await check("wamp.session.on_join and on_leave of a session on n3 reach a subscriber on n2", meta_events)
 
+    async def session_meta_api():
+        asker, two, three, watcher = await asyncio.gather(on("n1"), on("n2"), on("n3"), on("n2"))
+        leaves = Inbox()
+        await watcher.subscribe(leaves.handler, "wamp.session.on_leave")
+        others = {two.session_id, three.session_id}
+        deadline = asyncio.get_running_loop().time() + STEP_TIMEOUT
+        while not others <= set(await asker.call("wamp.session.list")):
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("n1's wamp.session.list never listed the sessions of n2 and n3")
+            await asyncio.sleep(0.02)
+        details = await asker.call("wamp.session.get", three.session_id)
+        expect_equal(details["authid"], three.joined.result().authid, "the authid n1 gives for a session of n3")
+        await asker.call("wamp.session.kill", three.session_id, reason="com.cluster.bye", message="go")
+        closed = await asyncio.wait_for(three.left, STEP_TIMEOUT)
+        expect_equal(closed.reason, "com.cluster.bye", "the GOODBYE reason the killed session on n3 got")
+        while True:
+            args, _, _ = await leaves.next()
+            if args[0] == three.session_id:
+                break
+        await asyncio.sleep(GRACE)
+        while not leaves.queue.empty():
+            args, _, _ = leaves.queue.get_nowait()
+            if args[0] == three.session_id:
+                raise AssertionError("the killed session's on_leave reached n2 twice")
+
+    await check("wamp.session.list, get and kill on n1 reach sessions on n2 and n3; one on_leave", session_meta_api)
+
     async def rpc_across_nodes():
         procedure = f"com.cluster.add.{suffix}"
         callee, caller = await asyncio.gather(on("n2"), on("n1"))

@@ -282,7 +282,7 @@ final class NatsRegistry {
             }
           }
           try {
-            return remove(ready(), key, c -> c.node().equals(node) && c.session() == session)
+            return remove(ready(), key, c -> c.node().equals(node) && c.session() == session).kind()
                 == Removal.DELETED;
           } catch (Exception e) {
             leftovers.add(new Leftover(key, session));
@@ -350,7 +350,11 @@ final class NatsRegistry {
           java.util.function.Predicate<SharedCallee> which =
               c ->
                   c.node().equals(gone) && (own == null || !own.callees().containsKey(c.session()));
-          touched += remove(bucketHandle, key, which) != Removal.NONE ? 1 : 0;
+          Removed removed = remove(bucketHandle, key, which);
+          if (removed.kind() != Removal.NONE) {
+            touched++;
+            announce(key, removed);
+          }
         }
       }
       if (touched > 0) {
@@ -371,33 +375,40 @@ final class NatsRegistry {
     DELETED
   }
 
+  /** What a removal changed: the registration's ID and the callees taken out of it. */
+  private record Removed(Removal kind, long registration, List<SharedCallee> callees) {
+    static final Removed NOTHING = new Removed(Removal.NONE, 0, List.of());
+  }
+
   /**
    * Removes the callees {@code which} accepts from entry {@code key}, and the entry with its last
    * callee.
    */
-  private static Removal remove(
+  private static Removed remove(
       KeyValue bucketHandle, String key, java.util.function.Predicate<SharedCallee> which)
       throws Exception {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       KeyValueEntry entry = bucketHandle.get(key);
       if (entry == null || entry.getValue() == null) {
-        return Removal.NONE;
+        return Removed.NOTHING;
       }
       SharedRegistration held = decode(entry.getValue());
       List<SharedCallee> left = new ArrayList<>(held.callees());
-      if (!left.removeIf(which)) {
-        return Removal.NONE;
+      List<SharedCallee> gone = held.callees().stream().filter(which).toList();
+      if (gone.isEmpty()) {
+        return Removed.NOTHING;
       }
+      left.removeAll(gone);
       try {
         if (left.isEmpty()) {
           bucketHandle.delete(key, entry.getRevision());
-          return Removal.DELETED;
+          return new Removed(Removal.DELETED, held.id(), gone);
         }
         bucketHandle.update(
             key,
             encode(new SharedRegistration(held.id(), held.invoke(), left)),
             entry.getRevision());
-        return Removal.REMOVED;
+        return new Removed(Removal.REMOVED, held.id(), gone);
       } catch (JetStreamApiException e) {
         if (e.getApiErrorCode() != CONFLICT) {
           throw e;
@@ -405,6 +416,25 @@ final class NatsRegistry {
       }
     }
     throw new IllegalStateException("entry " + key + " changed too often");
+  }
+
+  /**
+   * The meta events of callees of a node gone that this node took out of the cluster (the change
+   * that won, so each fires once): {@code on_unregister} for each, and {@code on_delete} with the
+   * last.
+   */
+  private void announce(String key, Removed removed) {
+    String realm = parseKey(key)[0];
+    for (SharedCallee c : removed.callees()) {
+      router.announce(
+          realm, "wamp.registration.on_unregister", List.of(c.session(), removed.registration()));
+    }
+    if (removed.kind() == Removal.DELETED) {
+      router.announce(
+          realm,
+          "wamp.registration.on_delete",
+          List.of(removed.callees().getLast().session(), removed.registration()));
+    }
   }
 
   /**

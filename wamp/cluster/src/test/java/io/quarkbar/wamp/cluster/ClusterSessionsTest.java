@@ -121,6 +121,31 @@ class ClusterSessionsTest {
   }
 
   @Test
+  void theCalleesOfANodeGoneUnregisterOnceEachInTheCluster() {
+    try (Cluster cluster = Cluster.start(3)) {
+      Peer watcher = cluster.join(1);
+      long unregistered = watcher.subscribe("wamp.registration.on_unregister");
+      long deleted = watcher.subscribe("wamp.registration.on_delete");
+      Peer callee = cluster.join(3);
+      long registration = callee.register("com.example.orphan", Map.of());
+      ClusterCallsTest.awaitRoutable(cluster, 1, "com.example.orphan");
+
+      cluster.crash(3);
+      // Nodes 1 and 2 both take node 3 for gone; the change of the entry that wins announces.
+      List<List<Object>> announced = new ArrayList<>();
+      for (Event e = watcher.event(); e != null; e = quietEvent(watcher)) {
+        announced.add(List.of(e.subscription(), e.arguments()));
+      }
+      List<Object> args = List.of(callee.session(), registration);
+      assertThat(announced)
+          .containsExactlyInAnyOrder(List.of(unregistered, args), List.of(deleted, args));
+      Error gone =
+          watcher.callError(watcher.call("wamp.registration.get", Map.of(), List.of(registration)));
+      assertThat(gone.error()).isEqualTo(WampUris.NO_SUCH_REGISTRATION);
+    }
+  }
+
+  @Test
   void aSessionTheClusterTookForGoneWhileItsNodeLivedEndsWithoutASecondAnnouncement()
       throws Exception {
     // A death timeout far beyond the test: the purge below is the test's doing.

@@ -131,6 +131,17 @@ public final class Router implements JoinHandler {
   }
 
   /**
+   * Publishes the router's meta event {@code topic} with {@code args} in {@code realm}, about
+   * sessions of another node (the cluster decided this node announces it).
+   */
+  public void announce(String realm, String topic, List<Object> args) {
+    Realm r = realms.get(realm);
+    if (r != null && r.broker().hasSubscribers(topic)) {
+      r.broker().publishAsRouter(topic, new java.util.ArrayList<>(args), Map.of());
+    }
+  }
+
+  /**
    * Ends session {@code session} of {@code realm} on this node with GOODBYE {@code reason} (asked
    * by another node, or because the cluster no longer lists it); false when this node has none.
    */
