@@ -265,17 +265,18 @@ async def checks(url1, url2, url3, realm, serializer):
             await asyncio.sleep(0.02)
         details = await asker.call("wamp.session.get", three.session_id)
         expect_equal(details["authid"], three.joined.result().authid, "the authid n1 gives for a session of n3")
-        await asker.call("wamp.session.kill", three.session_id, reason="com.cluster.bye", message="go")
+        three_id = three.session_id  # Autobahn forgets it once the session left
+        await asker.call("wamp.session.kill", three_id, reason="com.cluster.bye", message="go")
         closed = await asyncio.wait_for(three.left, STEP_TIMEOUT)
         expect_equal(closed.reason, "com.cluster.bye", "the GOODBYE reason the killed session on n3 got")
         while True:
             args, _, _ = await leaves.next()
-            if args[0] == three.session_id:
+            if args[0] == three_id:
                 break
         await asyncio.sleep(GRACE)
         while not leaves.queue.empty():
             args, _, _ = leaves.queue.get_nowait()
-            if args[0] == three.session_id:
+            if args[0] == three_id:
                 raise AssertionError("the killed session's on_leave reached n2 twice")
 
     await check("wamp.session.list, get and kill on n1 reach sessions on n2 and n3; one on_leave", session_meta_api)
