@@ -1,5 +1,6 @@
 package io.quarkbar.platform;
 
+import io.quarkbar.testing.nats.NatsServer;
 import io.quarkbar.testing.postgres.PostgresTestResource;
 import io.quarkbar.testing.processes.AppProcess;
 import java.io.IOException;
@@ -22,6 +23,9 @@ import org.awaitility.Awaitility;
  * service with a database of its own that starts empty; and, when asked, web-ui serving the forum's
  * page, whose origin the router then accepts. Browsers are {@link JsBrowser}s, or Chromium on that
  * page ({@code io.quarkbar.platform.browser}).
+ *
+ * <p>{@link #startCluster} runs router-service as two nodes of one cluster over a private
+ * nats-server instead, with forum-service on the first and auth-service on the second.
  */
 public final class Platform implements AutoCloseable {
 
@@ -31,21 +35,26 @@ public final class Platform implements AutoCloseable {
       Path.of(System.getProperty("platform.root", "..")).toAbsolutePath().normalize();
 
   final AppProcess router;
+  final List<AppProcess> routers;
   final AppProcess auth;
   final AppProcess forum;
   private final AppProcess webUi;
+  private final NatsServer nats;
   private final List<PostgresTestResource> databases;
 
   private Platform(
-      AppProcess router,
+      List<AppProcess> routers,
       AppProcess auth,
       AppProcess forum,
       AppProcess webUi,
+      NatsServer nats,
       List<PostgresTestResource> databases) {
-    this.router = router;
+    this.router = routers.getFirst();
+    this.routers = routers;
     this.auth = auth;
     this.forum = forum;
     this.webUi = webUi;
+    this.nats = nats;
     this.databases = databases;
   }
 
@@ -61,6 +70,19 @@ public final class Platform implements AutoCloseable {
    * router; each is ready when this returns.
    */
   public static Platform start(boolean withWebUi) {
+    return start(withWebUi, 1);
+  }
+
+  /**
+   * Starts router-service as {@code nodes} nodes of one cluster over a nats-server of its own (node
+   * {@code n<i>} heartbeats every 250 ms and is taken for gone after 1.5 s of silence), then
+   * forum-service joined to the first node and auth-service to the last.
+   */
+  static Platform startCluster(int nodes) {
+    return start(false, nodes);
+  }
+
+  private static Platform start(boolean withWebUi, int nodes) {
     List<PostgresTestResource> databases = new ArrayList<>();
     Map<String, String> authDb = database("auth_it", databases);
     Map<String, String> forumDb = database("forum_it", databases);
@@ -70,38 +92,41 @@ public final class Platform implements AutoCloseable {
     // Chosen first: the router must know the page's origin before the page exists.
     int routerPort = AppProcess.freePort();
     int webPort = withWebUi ? AppProcess.freePort() : 0;
-
-    AppProcess.Builder routerBuilder =
-        AppProcess.builder("router-service", jar("router-service"))
-            .log(logs.resolve("router-service.log"))
-            .port(routerPort)
-            .systemProperty(
-                "quarkus.config.locations",
-                ROOT.resolve("router-service/config/forum.yaml").toString())
-            // Every test browser comes from 127.0.0.1: a refused ticket must not slow the others.
-            .systemProperty("router.limits.auth-failure-delay", "1ms")
-            .systemProperty("router.limits.auth-failure-max-delay", "1ms")
-            .env("QUARKBAR_AUTH_SERVICE_SECRET", authSecret)
-            .env("QUARKBAR_FORUM_SERVICE_SECRET", forumSecret);
-    if (withWebUi) {
-      // The page's origin, by either name. And the router's own: the services' WebSocket client
-      // (Vert.x) sends it as Origin, and once the list is set nothing else is accepted.
-      routerBuilder.env(
-          "ROUTER_WEBSOCKET_ALLOWED_ORIGINS",
-          String.join(
-              ",",
-              "http://127.0.0.1:" + webPort,
-              "http://localhost:" + webPort,
-              "http://127.0.0.1:" + routerPort));
-    }
-    // What started before a failure is stopped again, so that a failed start leaves nothing behind.
     List<AppProcess> started = new ArrayList<>();
+    NatsServer nats = nodes > 1 ? NatsServer.start(Path.of("target", "nats")) : null;
+    List<AppProcess> routers = new ArrayList<>();
     try {
-      AppProcess router = routerBuilder.start();
-      started.add(router);
-      String routerUrl = "ws://127.0.0.1:" + router.port() + "/ws";
+      for (int n = 1; n <= nodes; n++) {
+        String name = nodes == 1 ? "router-service" : "router-service-n" + n;
+        AppProcess.Builder node =
+            routerBuilder(name, n == 1 ? routerPort : AppProcess.freePort(), logs)
+                .env("QUARKBAR_AUTH_SERVICE_SECRET", authSecret)
+                .env("QUARKBAR_FORUM_SERVICE_SECRET", forumSecret);
+        if (nats != null) {
+          node.systemProperty("router.cluster.nats-url", nats.url())
+              .systemProperty("router.cluster.node", "n" + n)
+              .systemProperty("router.cluster.heartbeat", "250ms")
+              .systemProperty("router.cluster.death-timeout", "1500ms");
+        }
+        if (withWebUi) {
+          // The page's origin, by either name. And the router's own: the services' WebSocket
+          // client (Vert.x) sends it as Origin, and once the list is set nothing else is accepted.
+          node.env(
+              "ROUTER_WEBSOCKET_ALLOWED_ORIGINS",
+              String.join(
+                  ",",
+                  "http://127.0.0.1:" + webPort,
+                  "http://localhost:" + webPort,
+                  "http://127.0.0.1:" + routerPort));
+        }
+        AppProcess router = node.start();
+        started.add(router);
+        routers.add(router);
+      }
+      String routerUrl = "ws://127.0.0.1:" + routers.getFirst().port() + "/ws";
+      String authRouterUrl = "ws://127.0.0.1:" + routers.getLast().port() + "/ws";
       AppProcess auth =
-          service("auth-service", routerUrl, authSecret, authDb, logs)
+          service("auth-service", authRouterUrl, authSecret, authDb, logs)
               // bcrypt at its lowest cost: the same code, milliseconds per login.
               .systemProperty("auth.bcrypt-cost", "4")
               .start();
@@ -116,12 +141,27 @@ public final class Platform implements AutoCloseable {
                   .env("WEB_ROUTER_URL", routerUrl)
                   .start()
               : null;
-      return new Platform(router, auth, forum, webUi, databases);
+      return new Platform(routers, auth, forum, webUi, nats, databases);
     } catch (RuntimeException | AssertionError e) {
+      // What started before a failure is stopped again, so that a failed start leaves nothing.
       started.reversed().forEach(AppProcess::close);
+      if (nats != null) {
+        nats.close();
+      }
       databases.forEach(PostgresTestResource::stop);
       throw e;
     }
+  }
+
+  private static AppProcess.Builder routerBuilder(String name, int port, Path logs) {
+    return AppProcess.builder(name, jar("router-service"))
+        .log(logs.resolve(name + ".log"))
+        .port(port)
+        .systemProperty(
+            "quarkus.config.locations", ROOT.resolve("router-service/config/forum.yaml").toString())
+        // Every test browser comes from 127.0.0.1: a refused ticket must not slow the others.
+        .systemProperty("router.limits.auth-failure-delay", "1ms")
+        .systemProperty("router.limits.auth-failure-max-delay", "1ms");
   }
 
   private static AppProcess.Builder service(
@@ -137,9 +177,14 @@ public final class Platform implements AutoCloseable {
         .systemProperty("quarkbar.wamp.reconnect.max-delay", "1s");
   }
 
-  /** The router's WebSocket URL, for browsers. */
+  /** The router's WebSocket URL (the first node's, in a cluster), for browsers. */
   String url() {
-    return "ws://127.0.0.1:" + router.port() + "/ws";
+    return url(1);
+  }
+
+  /** The WebSocket URL of router node {@code node}, counting from 1. */
+  String url(int node) {
+    return "ws://127.0.0.1:" + routers.get(node - 1).port() + "/ws";
   }
 
   /** The forum's page, served by web-ui: {@code http://127.0.0.1:<port>/}. */
@@ -188,11 +233,14 @@ public final class Platform implements AutoCloseable {
 
   /** What the processes logged last, for a failing test's message. */
   String logs() {
+    StringBuilder nodes = new StringBuilder();
+    for (AppProcess r : routers) {
+      nodes.append("--- ").append(r).append(" ---\n").append(r.logTail(40)).append('\n');
+    }
     String services =
         String.join(
             "\n",
-            "--- router-service ---",
-            router.logTail(40),
+            nodes.toString(),
             "--- auth-service ---",
             auth.logTail(40),
             "--- forum-service ---",
@@ -207,7 +255,10 @@ public final class Platform implements AutoCloseable {
     }
     forum.close();
     auth.close();
-    router.close();
+    routers.reversed().forEach(AppProcess::close);
+    if (nats != null) {
+      nats.close();
+    }
     databases.forEach(PostgresTestResource::stop);
   }
 

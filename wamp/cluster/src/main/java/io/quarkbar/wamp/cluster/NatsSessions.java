@@ -83,7 +83,31 @@ final class NatsSessions implements SessionDirectory {
   private boolean selfPurged;
 
   /** The bucket as this node has seen it: realm, then session ID. */
-  private final Map<String, Map<Long, SharedSession>> mirror = new ConcurrentHashMap<>();
+  private final Map<String, Map<Long, Listed>> mirror = new ConcurrentHashMap<>();
+
+  /**
+   * A session as the mirror keeps it: every node holds every session of the cluster, so its
+   * transport details stay encoded until {@code wamp.session.get} asks (that halves what an entry
+   * costs), and the strings most sessions share are interned.
+   */
+  private record Listed(
+      String node,
+      String authid,
+      String authrole,
+      String authmethod,
+      String authprovider,
+      byte[] transport) {
+
+    @SuppressWarnings("unchecked")
+    SharedSession shared(long id, boolean withTransport) {
+      Map<String, Object> details =
+          withTransport
+              ? (Map<String, Object>)
+                  Serializer.MSGPACK.decodeList(transport, 0, transport.length).getFirst()
+              : null;
+      return new SharedSession(id, node, authid, authrole, authmethod, authprovider, details);
+    }
+  }
 
   /** The sessions this process listed and has not released. */
   private final Set<Long> mine = ConcurrentHashMap.newKeySet();
@@ -272,14 +296,20 @@ final class NatsSessions implements SessionDirectory {
 
   @Override
   public Collection<SharedSession> sessions(String realm) {
-    Map<Long, SharedSession> of = mirror.get(realm);
-    return of == null ? List.of() : List.copyOf(of.values());
+    Map<Long, Listed> of = mirror.get(realm);
+    if (of == null) {
+      return List.of();
+    }
+    List<SharedSession> all = new ArrayList<>(of.size());
+    of.forEach((id, listed) -> all.add(listed.shared(id, false)));
+    return all;
   }
 
   @Override
   public SharedSession session(String realm, long id) {
-    Map<Long, SharedSession> of = mirror.get(realm);
-    return of == null ? null : of.get(id);
+    Map<Long, Listed> of = mirror.get(realm);
+    Listed listed = of == null ? null : of.get(id);
+    return listed == null ? null : listed.shared(id, true);
   }
 
   @Override
@@ -305,7 +335,7 @@ final class NatsSessions implements SessionDirectory {
   }
 
   private String realmOf(long id) {
-    for (Map.Entry<String, Map<Long, SharedSession>> e : mirror.entrySet()) {
+    for (Map.Entry<String, Map<Long, Listed>> e : mirror.entrySet()) {
       if (e.getValue().containsKey(id)) {
         return e.getKey();
       }
@@ -350,12 +380,14 @@ final class NatsSessions implements SessionDirectory {
     }
     int removed = 0;
     try {
-      for (Map.Entry<String, Map<Long, SharedSession>> realm : mirror.entrySet()) {
-        for (SharedSession s : List.copyOf(realm.getValue().values())) {
-          if (s.node().equals(gone)
-              && !(gone.equals(node) && mine.contains(s.id()))
-              && delete(bucketHandle, s.id(), gone)) {
-            router.announceLeave(realm.getKey(), s.id(), s.authid(), s.authrole());
+      for (Map.Entry<String, Map<Long, Listed>> realm : mirror.entrySet()) {
+        for (Map.Entry<Long, Listed> s : List.copyOf(realm.getValue().entrySet())) {
+          long id = s.getKey();
+          Listed listed = s.getValue();
+          if (listed.node().equals(gone)
+              && !(gone.equals(node) && mine.contains(id))
+              && delete(bucketHandle, id, gone)) {
+            router.announceLeave(realm.getKey(), id, listed.authid(), listed.authrole());
             removed++;
           }
         }
@@ -420,8 +452,8 @@ final class NatsSessions implements SessionDirectory {
   /** Every node some session entry names. */
   Set<String> nodes() {
     Set<String> all = new HashSet<>();
-    for (Map<Long, SharedSession> realm : mirror.values()) {
-      for (SharedSession s : realm.values()) {
+    for (Map<Long, Listed> realm : mirror.values()) {
+      for (Listed s : realm.values()) {
         all.add(s.node());
       }
     }
@@ -446,8 +478,9 @@ final class NatsSessions implements SessionDirectory {
       if (entry.getOperation() == KeyValueOperation.PUT && entry.getValue() != null) {
         try {
           List<Object> l = decodeList(entry.getValue());
-          SharedSession s = decode(id, l);
-          mirror.computeIfAbsent((String) l.get(2), r -> new ConcurrentHashMap<>()).put(id, s);
+          mirror
+              .computeIfAbsent((String) l.get(2), r -> new ConcurrentHashMap<>())
+              .put(id, decode(l));
           if (seen != null) {
             seen.add(id);
           }
@@ -464,7 +497,7 @@ final class NatsSessions implements SessionDirectory {
       Set<Long> current = seen;
       seen = null;
       if (current != null) {
-        for (Map<Long, SharedSession> realm : mirror.values()) {
+        for (Map<Long, Listed> realm : mirror.values()) {
           for (Long id : List.copyOf(realm.keySet())) {
             if (!current.contains(id)) {
               forget(id);
@@ -480,8 +513,8 @@ final class NatsSessions implements SessionDirectory {
      * for gone and announced its leaving: it ends here, without a second announcement.
      */
     private void forget(long id) {
-      for (Map.Entry<String, Map<Long, SharedSession>> realm : mirror.entrySet()) {
-        SharedSession s = realm.getValue().remove(id);
+      for (Map.Entry<String, Map<Long, Listed>> realm : mirror.entrySet()) {
+        Listed s = realm.getValue().remove(id);
         if (s != null
             && s.node().equals(node)
             && mine.remove(id)
@@ -535,16 +568,16 @@ final class NatsSessions implements SessionDirectory {
     return l;
   }
 
-  @SuppressWarnings("unchecked")
-  private static SharedSession decode(long id, List<Object> l) {
-    return new SharedSession(
-        id,
+  private static Listed decode(List<Object> l) {
+    List<Object> transport = new ArrayList<>(1);
+    transport.add(l.get(7));
+    return new Listed(
         ((String) l.get(1)).intern(),
         (String) l.get(3),
         ((String) l.get(4)).intern(),
         ((String) l.get(5)).intern(),
         ((String) l.get(6)).intern(),
-        (Map<String, Object>) l.get(7));
+        Serializer.MSGPACK.encodeList(transport));
   }
 
   private static String decodeNode(byte[] bytes) {

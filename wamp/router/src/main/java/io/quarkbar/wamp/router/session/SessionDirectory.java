@@ -32,7 +32,10 @@ public interface SessionDirectory {
    */
   void release(SessionIdentity identity, boolean announce);
 
-  /** The sessions of {@code realm} on every node, this one's included. */
+  /**
+   * The sessions of {@code realm} on every node, this one's included; their {@code transport} may
+   * be left out (null), which {@link #session} gives.
+   */
   Collection<SharedSession> sessions(String realm);
 
   /** Session {@code id} of {@code realm} on whichever node, or null. */
