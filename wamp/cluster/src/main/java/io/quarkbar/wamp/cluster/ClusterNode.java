@@ -287,6 +287,7 @@ public final class ClusterNode implements AutoCloseable {
     // The sessions' last unregistrations reach the cluster before the connection goes.
     registryWorker.shutdown();
     sessionsWorker.shutdown();
+    sessions.drain(Duration.ofSeconds(2));
     try {
       registryWorker.awaitTermination(2, TimeUnit.SECONDS);
       sessionsWorker.awaitTermination(2, TimeUnit.SECONDS);

@@ -2,15 +2,19 @@ package io.quarkbar.wamp.cluster;
 
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
+import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamOptions;
 import io.nats.client.KeyValue;
 import io.nats.client.KeyValueOptions;
 import io.nats.client.Message;
+import io.nats.client.PublishOptions;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.KeyValueWatcher;
 import io.nats.client.api.StorageType;
+import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.quarkbar.wamp.router.Router;
@@ -109,8 +113,11 @@ final class NatsSessions implements SessionDirectory {
     }
   }
 
-  /** The sessions this process listed and has not released. */
-  private final Set<Long> mine = ConcurrentHashMap.newKeySet();
+  /** The sessions this process listed and has not released, with their entries' revisions. */
+  private final Map<Long, Long> mine = new ConcurrentHashMap<>();
+
+  /** Where entries are created and deleted without waiting (a JetStream publish per change). */
+  private volatile JetStream js;
 
   /** Worker only: sessions of this node that ended while the bucket could not be told. */
   private final Map<Long, Leftover> leftovers = new HashMap<>();
@@ -159,6 +166,7 @@ final class NatsSessions implements SessionDirectory {
                 .build());
       }
       KeyValue bucketHandle = c.keyValue(bucket, options);
+      js = c.jetStream(JetStreamOptions.builder().requestTimeout(timeout).build());
       watch = bucketHandle.watchAll(new Mirror());
       connection = c;
       kv = bucketHandle;
@@ -201,50 +209,171 @@ final class NatsSessions implements SessionDirectory {
 
   // --- the directory ---
 
+  /**
+   * Creates the session's entry: a JetStream publish to the entry's subject that expects none
+   * there, answered asynchronously, so that many joins are listed at once. While the bucket is not
+   * open or NATS not connected, waits up to the request timeout for it on the worker.
+   */
   @Override
   public CompletionStage<Boolean> claim(SessionIdentity identity, Map<String, Object> transport) {
-    return supply(
-        () -> {
-          KeyValue bucketHandle = awaitReady();
-          long id = identity.sessionId();
-          SharedSession listed =
-              new SharedSession(
-                  id,
-                  node,
-                  identity.authid(),
-                  identity.authrole(),
-                  identity.authmethod(),
-                  identity.authprovider(),
-                  transport);
-          try {
-            bucketHandle.create(key(id), encode(identity.realm(), listed));
-          } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == CONFLICT) {
-              return false;
-            }
-            throw e;
-          } catch (Exception e) {
-            // Stored even so, perhaps (a lost reply): removed once NATS answers again.
-            leftovers.put(id, new Leftover(identity.realm(), id, null, null, false));
-            throw e;
-          }
-          mine.add(id);
-          return true;
-        });
+    if (!isReady()) {
+      return supply(
+              () -> {
+                awaitReady();
+                return null;
+              })
+          .thenCompose(ready -> create(identity, transport));
+    }
+    return create(identity, transport);
   }
 
+  private CompletionStage<Boolean> create(SessionIdentity identity, Map<String, Object> transport) {
+    long id = identity.sessionId();
+    byte[] value =
+        encode(
+            identity.realm(),
+            new SharedSession(
+                id,
+                node,
+                identity.authid(),
+                identity.authrole(),
+                identity.authmethod(),
+                identity.authprovider(),
+                transport));
+    CompletableFuture<Boolean> claimed = new CompletableFuture<>();
+    // Known as this process's from now on, so that a purge of an earlier process spares it.
+    mine.put(id, PENDING);
+    try {
+      js.publishAsync(subject(id), value, EXPECT_NONE)
+          .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete(
+              (ack, failure) -> {
+                if (failure == null) {
+                  mine.put(id, ack.getSeqno());
+                  claimed.complete(true);
+                } else if (conflict(failure)) {
+                  mine.remove(id, PENDING);
+                  claimed.complete(false);
+                } else {
+                  mine.remove(id, PENDING);
+                  // Stored even so, perhaps (a lost answer): removed once NATS answers again.
+                  run(
+                      () ->
+                          leftovers.put(id, new Leftover(identity.realm(), id, null, null, false)));
+                  claimed.completeExceptionally(unavailable(failure));
+                }
+              });
+    } catch (RuntimeException e) {
+      mine.remove(id, PENDING);
+      claimed.completeExceptionally(unavailable(e));
+    }
+    return claimed;
+  }
+
+  /** The revision in {@link #mine} of an entry whose creation is not confirmed yet. */
+  private static final long PENDING = -1;
+
+  private static final PublishOptions EXPECT_NONE =
+      PublishOptions.builder().expectedLastSubjectSequence(0).build();
+
+  /**
+   * Deletes the session's entry, if it is still the one this node created (a delete marker
+   * published with the entry's revision expected), and announces the leaving if that took effect
+   * and {@code announce} says so. When the entry changed meanwhile, another node removed it (and
+   * announced it). When NATS does not answer, the worker tries again each heartbeat.
+   */
   @Override
   public void release(SessionIdentity identity, boolean announce) {
     long id = identity.sessionId();
-    run(
-        () -> {
-          mine.remove(id);
-          Leftover l =
-              new Leftover(identity.realm(), id, identity.authid(), identity.authrole(), announce);
-          if (!remove(l)) {
-            leftovers.put(id, l);
-          }
-        });
+    Leftover l =
+        new Leftover(identity.realm(), id, identity.authid(), identity.authrole(), announce);
+    Long revision = mine.remove(id);
+    JetStream stream = js;
+    if (revision == null || revision == PENDING || stream == null || !isReady()) {
+      run(
+          () -> {
+            if (!remove(l)) {
+              leftovers.put(id, l);
+            }
+          });
+      return;
+    }
+    releasing.incrementAndGet();
+    try {
+      stream
+          .publishAsync(
+              subject(id),
+              DELETE,
+              new byte[0],
+              PublishOptions.builder().expectedLastSubjectSequence(revision).build())
+          .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete(
+              (ack, failure) -> {
+                try {
+                  if (failure == null) {
+                    if (announce) {
+                      router.announceLeave(l.realm(), id, l.authid(), l.authrole());
+                    }
+                  } else if (!conflict(failure)) {
+                    run(() -> leftovers.put(id, l));
+                  }
+                } finally {
+                  releasing.decrementAndGet();
+                }
+              });
+    } catch (RuntimeException e) {
+      releasing.decrementAndGet();
+      run(() -> leftovers.put(id, l));
+    }
+  }
+
+  /** Deletes of entries sent and not answered yet. */
+  private final java.util.concurrent.atomic.AtomicInteger releasing =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * Waits up to {@code timeout} for the deletes of entries under way to be answered, so that the
+   * leaving sessions' {@code on_leave} goes out before the node leaves the cluster.
+   */
+  void drain(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (releasing.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        TimeUnit.MILLISECONDS.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** The header that makes a publish to an entry's subject a delete, as the KV API writes it. */
+  private static final Headers DELETE = new Headers().put("KV-Operation", "DEL");
+
+  /** The subject of session {@code id}'s entry (the KV API's, without a JetStream domain). */
+  private String subject(long id) {
+    return "$KV." + bucket + "." + key(id);
+  }
+
+  /**
+   * Whether {@code failure} is JetStream's "wrong last sequence" (the entry is not as expected).
+   */
+  private static boolean conflict(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof JetStreamApiException e && e.getApiErrorCode() == CONFLICT) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static NotShared unavailable(Throwable failure) {
+    Throwable cause =
+        failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    return new NotShared(
+        Broker.CLUSTER_UNAVAILABLE, "the cluster's sessions did not answer: " + cause, cause);
   }
 
   /**
@@ -385,7 +514,7 @@ final class NatsSessions implements SessionDirectory {
           long id = s.getKey();
           Listed listed = s.getValue();
           if (listed.node().equals(gone)
-              && !(gone.equals(node) && mine.contains(id))
+              && !(gone.equals(node) && mine.containsKey(id))
               && delete(bucketHandle, id, gone)) {
             router.announceLeave(realm.getKey(), id, listed.authid(), listed.authrole());
             removed++;
@@ -517,7 +646,7 @@ final class NatsSessions implements SessionDirectory {
         Listed s = realm.getValue().remove(id);
         if (s != null
             && s.node().equals(node)
-            && mine.remove(id)
+            && mine.remove(id) != null
             && router.kill(
                 realm.getKey(),
                 id,
