@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
  * frozen node that runs again (SIGCONT) ends the sessions the cluster announced gone, with GOODBYE
  * {@code quarkbar.close.cut_off}, and serves new ones. Calls to a callee on a node that is killed
  * or frozen end with an ERROR instead of hanging; its procedures can then be registered elsewhere,
- * or on the thawed node by a new session.
+ * or on the thawed node by a new session. A caller's node killed interrupts its invocations; NATS
+ * stopped makes the nodes fence (end their sessions, refuse new ones) until it is back; a node
+ * restarted under its name releases what its predecessor held.
  */
 class ClusterFailureIT {
 
@@ -156,7 +158,91 @@ class ClusterFailureIT {
     }
   }
 
+  @Test
+  void aCallersNodeKilledInterruptsItsInvocationsAndTheCalleeServesOn() throws Exception {
+    try (JdkWampSession callee =
+            JdkWampSession.joinCancelingCallee(nodes.get(1).webSocketUrl(), "realm1");
+        JdkWampSession caller = JdkWampSession.join(nodes.get(0).webSocketUrl(), "realm1");
+        JdkWampSession other = JdkWampSession.join(nodes.get(2).webSocketUrl(), "realm1")) {
+      registered(callee, "com.failure.orphaned");
+      callsReachingTheCallee(caller, callee, "com.failure.orphaned", 2);
+
+      nodes.get(0).kill();
+      // Node 2 takes node 1 for gone: nobody waits for those calls any more.
+      for (int i = 0; i < 2; i++) {
+        List<Object> interrupt =
+            callee.next(m -> m.getFirst().equals(INTERRUPT), Duration.ofSeconds(10), "INTERRUPT");
+        assertThat(((Map<?, ?>) interrupt.get(2)).get("mode")).isEqualTo("killnowait");
+      }
+      // The callee serves callers of the other nodes as before.
+      assertThat(callsReachingTheCallee(other, callee, "com.failure.orphaned", 1)).hasSize(1);
+    }
+  }
+
+  @Test
+  void withNatsStoppedTheNodesFenceAndRefuseSessionsAndServeAgainOnceItIsBack() throws Exception {
+    try (JdkWampSession one = JdkWampSession.join(nodes.get(0).webSocketUrl(), "realm1");
+        JdkWampSession two = JdkWampSession.join(nodes.get(1).webSocketUrl(), "realm1")) {
+      cluster.nats.stop();
+      // After the death timeout, each node ends its sessions: they would join a node not cut off.
+      for (JdkWampSession s : List.of(one, two)) {
+        s.next(
+            m -> m.getFirst().equals(GOODBYE) && "quarkbar.close.cut_off".equals(m.get(2)),
+            Duration.ofSeconds(10),
+            "GOODBYE quarkbar.close.cut_off");
+      }
+      List<Object> refused = JdkWampSession.answerToHello(nodes.get(2).webSocketUrl(), "realm1");
+      assertThat(refused).as("answer to HELLO without NATS").element(0).isEqualTo(ABORT);
+      assertThat(refused.get(2)).isEqualTo("quarkbar.error.cluster_unavailable");
+    } finally {
+      cluster.nats.startAgain();
+    }
+    for (RouterProcess node : nodes) {
+      node.awaitClusterConnected(Duration.ofSeconds(30));
+    }
+    try (JdkWampSession subscriber = JdkWampSession.join(nodes.get(1).webSocketUrl(), "realm1");
+        JdkWampSession publisher = JdkWampSession.join(nodes.get(0).webSocketUrl(), "realm1")) {
+      subscriber.subscribe("com.failure.nats.back");
+      publishAndExpectAll(publisher, subscriber, "com.failure.nats.back", 0, 10);
+    }
+  }
+
+  @Test
+  void aNodeRestartedUnderItsNameReleasesWhatItsPredecessorHeld() throws Exception {
+    try (JdkWampSession callee = JdkWampSession.join(nodes.get(2).webSocketUrl(), "realm1");
+        JdkWampSession caller = JdkWampSession.join(nodes.get(0).webSocketUrl(), "realm1");
+        JdkWampSession watcher = JdkWampSession.join(nodes.get(1).webSocketUrl(), "realm1")) {
+      watcher.subscribe("wamp.session.on_leave");
+      registered(callee, "com.failure.restarted");
+      List<Long> pending = callsReachingTheCallee(caller, callee, "com.failure.restarted", 1);
+
+      nodes.get(2).kill();
+      nodes.get(2).startAgain();
+      nodes.get(2).awaitClusterConnected(Duration.ofSeconds(30));
+
+      List<Object> answer =
+          caller.next(
+              JdkWampSession.answerTo(CALL, pending.getFirst()), Duration.ofSeconds(10), "ERROR");
+      assertThat(answer)
+          .as("answer to the call the old process had")
+          .element(4)
+          .isEqualTo(CANCELED);
+      // The old process's session leaves once, whoever removes it (the new process or a peer).
+      awaitLeft(watcher, callee.sessionId());
+      assertThat(watcher.poll(leaveOf(callee.sessionId()), Duration.ofSeconds(1)))
+          .as("a second on_leave of the old process's session")
+          .isNull();
+      // Its single registration is gone: a session of the new process registers the URI.
+      try (JdkWampSession fresh = JdkWampSession.join(nodes.get(2).webSocketUrl(), "realm1")) {
+        awaitRegistered(fresh, "com.failure.restarted");
+        assertThat(callsReachingTheCallee(caller, fresh, "com.failure.restarted", 1)).hasSize(1);
+      }
+    }
+  }
+
   private static final long GOODBYE = 6;
+  private static final long ABORT = 3;
+  private static final long INTERRUPT = 69;
 
   /** Matches the {@code wamp.session.on_leave} event of session {@code session}. */
   private static java.util.function.Predicate<List<Object>> leaveOf(long session) {

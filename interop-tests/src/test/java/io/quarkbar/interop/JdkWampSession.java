@@ -41,11 +41,12 @@ final class JdkWampSession implements AutoCloseable {
   private final List<Object> welcome;
   private final Collector collector;
 
-  private JdkWampSession(WebSocket ws, Collector collector, String realm)
+  private JdkWampSession(WebSocket ws, Collector collector, String realm, boolean canceling)
       throws InterruptedException {
     this.ws = ws;
     this.inbox = collector.inbox;
     this.collector = collector;
+    Map<String, Object> calleeFeatures = canceling ? Map.of("call_canceling", true) : Map.of();
     send(
         List.of(
             1L,
@@ -54,12 +55,10 @@ final class JdkWampSession implements AutoCloseable {
                 "roles",
                 Map.of(
                     "caller", Map.of("features", Map.of()),
-                    "callee", Map.of("features", Map.of()),
+                    "callee", Map.of("features", calleeFeatures),
                     "subscriber", Map.of("features", Map.of()),
                     "publisher", Map.of("features", Map.of())))));
-    List<Object> answer = next(m -> true, Duration.ofSeconds(5), "WELCOME");
-    assertThat(answer.getFirst()).as("answer to HELLO: %s", answer).isEqualTo(WELCOME);
-    this.welcome = answer;
+    this.welcome = next(m -> true, Duration.ofSeconds(5), "WELCOME");
   }
 
   /** Joins {@code realm} anonymously at {@code url}. */
@@ -69,6 +68,31 @@ final class JdkWampSession implements AutoCloseable {
 
   /** Joins {@code realm} anonymously at {@code url} through {@code http} (e.g. its TLS trust). */
   static JdkWampSession join(HttpClient http, String url, String realm) throws Exception {
+    JdkWampSession session = open(http, url, realm, false);
+    assertThat(session.welcome.getFirst())
+        .as("answer to HELLO: %s", session.welcome)
+        .isEqualTo(WELCOME);
+    return session;
+  }
+
+  /** Joins as a callee that announces call canceling, and so is sent INTERRUPT. */
+  static JdkWampSession joinCancelingCallee(String url, String realm) throws Exception {
+    JdkWampSession session = open(HttpClient.newHttpClient(), url, realm, true);
+    assertThat(session.welcome.getFirst())
+        .as("answer to HELLO: %s", session.welcome)
+        .isEqualTo(WELCOME);
+    return session;
+  }
+
+  /** What the router answers a HELLO with (WELCOME or ABORT), the connection then closed. */
+  static List<Object> answerToHello(String url, String realm) throws Exception {
+    try (JdkWampSession session = open(HttpClient.newHttpClient(), url, realm, false)) {
+      return session.welcome;
+    }
+  }
+
+  private static JdkWampSession open(HttpClient http, String url, String realm, boolean canceling)
+      throws Exception {
     Collector collector = new Collector(new LinkedBlockingQueue<>());
     WebSocket ws =
         http.newWebSocketBuilder()
@@ -76,7 +100,7 @@ final class JdkWampSession implements AutoCloseable {
             .subprotocols("wamp.2.json")
             .buildAsync(URI.create(url), collector)
             .get(10, TimeUnit.SECONDS);
-    return new JdkWampSession(ws, collector, realm);
+    return new JdkWampSession(ws, collector, realm, canceling);
   }
 
   /** WebSocket pings received from the router so far (the JDK answers each with a pong). */

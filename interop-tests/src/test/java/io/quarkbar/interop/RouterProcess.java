@@ -162,6 +162,13 @@ final class RouterProcess implements AutoCloseable {
     app.kill();
   }
 
+  /**
+   * Starts the router again after {@link #kill}, with the same settings (and cluster node name).
+   */
+  void startAgain() {
+    app.startAgain();
+  }
+
   String logTail(int lines) {
     return app.logTail(lines);
   }
