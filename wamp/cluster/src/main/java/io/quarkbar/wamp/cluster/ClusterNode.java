@@ -68,16 +68,17 @@ public final class ClusterNode implements AutoCloseable {
     this.registry =
         new NatsRegistry(
             settings.cluster(), settings.node(), router, registryWorker, settings.requestTimeout());
+    long incarnation = ThreadLocalRandom.current().nextLong();
     this.sessionsWorker = Executors.newSingleThreadExecutor(daemon("sessions", settings));
     this.sessions =
         new NatsSessions(
             settings.cluster(),
             settings.node(),
+            incarnation,
             subjects,
             router,
             sessionsWorker,
             settings.requestTimeout());
-    long incarnation = ThreadLocalRandom.current().nextLong();
     this.calls = new NatsCallExchange(subjects, settings.node(), incarnation, router, registry);
     this.liveness =
         new Liveness(
@@ -94,22 +95,25 @@ public final class ClusterNode implements AutoCloseable {
             },
             router::nodeLost,
             router::nodeRestarted,
-            gone -> {
+            (gone, lastIncarnation) -> {
               registry.purge(gone);
-              sessions.purge(gone);
+              sessions.purge(gone, lastIncarnation);
             },
-            () -> {
-              registry.tidy();
-              sessions.tidy();
-              // Calls longer than two heartbeats are asked after, each heartbeat.
-              calls.probe(settings.heartbeat().multipliedBy(2));
-            },
+            this::tidy,
             sessions::fence);
     calls.follow(liveness);
     router.shareCalls(calls);
     router.shareSessions(sessions);
     this.connector = new Thread(this::connect, "quarkbar-cluster-connect-" + settings.node());
     connector.setDaemon(true);
+  }
+
+  /** Each heartbeat while connected. */
+  private void tidy() {
+    registry.tidy();
+    sessions.tidy(liveness.alive());
+    // Calls longer than two heartbeats are asked after, each heartbeat.
+    calls.probe(settings.heartbeat().multipliedBy(2));
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String role, ClusterSettings settings) {

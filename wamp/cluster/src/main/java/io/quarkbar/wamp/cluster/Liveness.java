@@ -41,7 +41,7 @@ final class Liveness {
   private final Supplier<java.util.Set<String>> named;
   private final Consumer<String> lost;
   private final java.util.function.BiConsumer<String, Long> restarted;
-  private final Consumer<String> purge;
+  private final java.util.function.BiConsumer<String, Long> purge;
   private final Runnable tidy;
   private final Runnable fence;
 
@@ -73,7 +73,7 @@ final class Liveness {
       Supplier<java.util.Set<String>> named,
       Consumer<String> lost,
       java.util.function.BiConsumer<String, Long> restarted,
-      Consumer<String> purge,
+      java.util.function.BiConsumer<String, Long> purge,
       Runnable tidy,
       Runnable fence) {
     this.node = node;
@@ -137,7 +137,7 @@ final class Liveness {
         connectedSince = -1;
       }
       lastTick = now;
-      boolean up = c != null && c.getStatus() == Connection.Status.CONNECTED;
+      boolean up = c != null && c.getStatus() == Connection.Status.CONNECTED && reachable(c);
       if (!up) {
         connectedSince = -1;
         if (cutOffSince == -1) {
@@ -165,13 +165,13 @@ final class Liveness {
       for (Map.Entry<String, Long> e : lastSeen.entrySet()) {
         if (now - e.getValue() > deathNanos && lastSeen.remove(e.getKey(), e.getValue())) {
           String other = e.getKey();
-          incarnations.remove(other);
+          Long last = incarnations.remove(other);
           LOG.warnf(
               "node %s: router node %s has not been heard for %d ms: taken for gone",
               node, other, TimeUnit.NANOSECONDS.toMillis(now - e.getValue()));
           lost.accept(other);
           if (heardLongEnough) {
-            purge.accept(other);
+            purge.accept(other, last);
           } else {
             // Not heard because this node was cut off itself: followed again from its entries.
             lastSeen.putIfAbsent(other, now);
@@ -180,6 +180,23 @@ final class Liveness {
       }
     } catch (RuntimeException e) {
       LOG.warnf("node %s: heartbeat: %s", node, e.toString());
+    }
+  }
+
+  /**
+   * Whether NATS answers a PING within a heartbeat. The client's own keep-alive notices a silent
+   * break only after several missed pings, later than the others take this node for gone; this node
+   * must fence by then, not seconds after.
+   */
+  private boolean reachable(Connection c) {
+    try {
+      c.flush(heartbeat);
+      return true;
+    } catch (java.util.concurrent.TimeoutException | IllegalStateException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

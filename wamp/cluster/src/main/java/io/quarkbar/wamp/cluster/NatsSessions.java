@@ -12,6 +12,7 @@ import io.nats.client.PublishOptions;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.KeyValuePurgeOptions;
 import io.nats.client.api.KeyValueWatcher;
 import io.nats.client.api.StorageType;
 import io.nats.client.impl.Headers;
@@ -61,12 +62,22 @@ final class NatsSessions implements SessionDirectory {
   /** JetStream's "wrong last sequence": the key exists (create), or changed (delete). */
   private static final int CONFLICT = 10071;
 
+  /**
+   * A replicated stream's answer while another expected-sequence publish to the key is under way.
+   */
+  private static final int CONFLICT_IN_FLIGHT = 10164;
+
+  private static boolean conflict(int apiErrorCode) {
+    return apiErrorCode == CONFLICT || apiErrorCode == CONFLICT_IN_FLIGHT;
+  }
+
   private static final long VERSION = 1;
 
   /** The GOODBYE reason of a session ended because its node is cut off from the cluster. */
   static final String CUT_OFF = "quarkbar.close.cut_off";
 
   private final String node;
+  private final long incarnation;
   private final String bucket;
   private final Subjects subjects;
   private final Router router;
@@ -96,6 +107,7 @@ final class NatsSessions implements SessionDirectory {
    */
   private record Listed(
       String node,
+      long incarnation,
       String authid,
       String authrole,
       String authmethod,
@@ -128,11 +140,13 @@ final class NatsSessions implements SessionDirectory {
   NatsSessions(
       String cluster,
       String node,
+      long incarnation,
       Subjects subjects,
       Router router,
       ExecutorService worker,
       Duration timeout) {
     this.node = node;
+    this.incarnation = incarnation;
     this.bucket = "QB_" + cluster + "_SES";
     this.subjects = subjects;
     this.router = router;
@@ -217,14 +231,41 @@ final class NatsSessions implements SessionDirectory {
   @Override
   public CompletionStage<Boolean> claim(SessionIdentity identity, Map<String, Object> transport) {
     if (!isReady()) {
-      return supply(
-              () -> {
-                awaitReady();
-                return null;
-              })
-          .thenCompose(ready -> create(identity, transport));
+      CompletableFuture<Void> ready = new CompletableFuture<>();
+      awaitReady(ready, System.nanoTime() + timeout.toNanos());
+      return ready.thenCompose(r -> create(identity, transport));
     }
     return create(identity, transport);
+  }
+
+  /**
+   * Completes {@code ready} once the directory is, or fails it at {@code deadline}: polled every 20
+   * ms, so that no thread waits (the worker opens the bucket meanwhile).
+   */
+  private void awaitReady(CompletableFuture<Void> ready, long deadline) {
+    if (isReady()) {
+      ready.complete(null);
+    } else if (System.nanoTime() > deadline) {
+      Connection c = opening;
+      ready.completeExceptionally(
+          new NotShared(
+              Broker.CLUSTER_UNAVAILABLE,
+              c == null || kv == null
+                  ? "the cluster's sessions are not open yet on this node"
+                  : "the cluster is unreachable (NATS "
+                      + c.getStatus().name().toLowerCase(Locale.ROOT)
+                      + ")",
+              null));
+    } else {
+      CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS)
+          .execute(() -> awaitReady(ready, deadline));
+    }
+  }
+
+  @Override
+  public boolean listed(long id) {
+    Long revision = mine.get(id);
+    return revision != null && revision != PENDING;
   }
 
   private CompletionStage<Boolean> create(SessionIdentity identity, Map<String, Object> transport) {
@@ -239,7 +280,8 @@ final class NatsSessions implements SessionDirectory {
                 identity.authrole(),
                 identity.authmethod(),
                 identity.authprovider(),
-                transport));
+                transport),
+            incarnation);
     CompletableFuture<Boolean> claimed = new CompletableFuture<>();
     // Known as this process's from now on, so that a purge of an earlier process spares it.
     mine.put(id, PENDING);
@@ -249,8 +291,8 @@ final class NatsSessions implements SessionDirectory {
           .whenComplete(
               (ack, failure) -> {
                 if (failure == null) {
-                  mine.put(id, ack.getSeqno());
-                  claimed.complete(true);
+                  // Not PENDING any more: another node removed the entry meanwhile (forget()).
+                  claimed.complete(mine.replace(id, PENDING, ack.getSeqno()));
                 } else if (conflict(failure)) {
                   mine.remove(id, PENDING);
                   claimed.complete(false);
@@ -317,6 +359,8 @@ final class NatsSessions implements SessionDirectory {
                   } else if (!conflict(failure)) {
                     run(() -> leftovers.put(id, l));
                   }
+                } catch (RuntimeException e) {
+                  LOG.warnf("node %s: announcing the end of session %d: %s", node, id, e);
                 } finally {
                   releasing.decrementAndGet();
                 }
@@ -360,7 +404,7 @@ final class NatsSessions implements SessionDirectory {
    */
   private static boolean conflict(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof JetStreamApiException e && e.getApiErrorCode() == CONFLICT) {
+      if (t instanceof JetStreamApiException e && conflict(e.getApiErrorCode())) {
         return true;
       }
     }
@@ -392,6 +436,10 @@ final class NatsSessions implements SessionDirectory {
         router.announceLeave(l.realm(), l.id(), l.authid(), l.authrole());
       }
       return true;
+    } catch (JetStreamApiException | RuntimeException e) {
+      // Not a matter of reaching NATS: trying again would not help.
+      LOG.warnf("node %s: gave up removing session %d from the cluster: %s", node, l.id(), e);
+      return true;
     } catch (Exception e) {
       LOG.debugf("node %s: session %d stays to be removed: %s", node, l.id(), e);
       return false;
@@ -415,7 +463,7 @@ final class NatsSessions implements SessionDirectory {
         bucketHandle.delete(key(id), entry.getRevision());
         return true;
       } catch (JetStreamApiException e) {
-        if (e.getApiErrorCode() != CONFLICT) {
+        if (!conflict(e.getApiErrorCode())) {
           throw e;
         }
       }
@@ -444,6 +492,10 @@ final class NatsSessions implements SessionDirectory {
   @Override
   public boolean kill(SharedSession session, String reason, String message, boolean announced) {
     String realm = realmOf(session.id());
+    if (session.node().equals(node)) {
+      // Joining or leaving here right now (listed, but not among the realm's open sessions).
+      return realm != null && router.kill(realm, session.id(), reason, message, announced);
+    }
     Connection c = connection;
     if (realm == null || c == null || c.getStatus() != Connection.Status.CONNECTED) {
       return false;
@@ -498,39 +550,55 @@ final class NatsSessions implements SessionDirectory {
    * of each whose removal took effect here (several nodes may try at once; one wins each entry).
    * With {@code gone} this node's name, the sessions an earlier process of it left.
    */
-  void purge(String gone) {
-    run(() -> purgeNow(gone));
+  void purge(String gone, Long lastIncarnation) {
+    run(() -> purgeNow(gone, lastIncarnation));
   }
 
-  private boolean purgeNow(String gone) {
+  /**
+   * Removes the entries of node {@code gone}: with {@code lastIncarnation} known, only that
+   * process's (a new process under the name may be listing sessions already); for this node's own
+   * name, those of every process but this one. False when some could not be removed.
+   */
+  private boolean purgeNow(String gone, Long lastIncarnation) {
     KeyValue bucketHandle = kv;
     if (bucketHandle == null) {
       return false;
     }
+    boolean self = gone.equals(node);
     int removed = 0;
-    try {
-      for (Map.Entry<String, Map<Long, Listed>> realm : mirror.entrySet()) {
-        for (Map.Entry<Long, Listed> s : List.copyOf(realm.getValue().entrySet())) {
-          long id = s.getKey();
-          Listed listed = s.getValue();
-          if (listed.node().equals(gone)
-              && !(gone.equals(node) && mine.containsKey(id))
-              && delete(bucketHandle, id, gone)) {
+    boolean complete = true;
+    for (Map.Entry<String, Map<Long, Listed>> realm : mirror.entrySet()) {
+      for (Map.Entry<Long, Listed> s : List.copyOf(realm.getValue().entrySet())) {
+        long id = s.getKey();
+        Listed listed = s.getValue();
+        boolean theirs =
+            listed.node().equals(gone)
+                && (self
+                    ? listed.incarnation() != incarnation
+                    : lastIncarnation == null || listed.incarnation() == lastIncarnation);
+        if (!theirs) {
+          continue;
+        }
+        try {
+          if (delete(bucketHandle, id, gone)) {
             router.announceLeave(realm.getKey(), id, listed.authid(), listed.authrole());
             removed++;
           }
+        } catch (Exception e) {
+          LOG.debugf("node %s: could not remove session %d of node %s: %s", node, id, gone, e);
+          complete = false;
         }
       }
-    } catch (Exception e) {
-      LOG.warnf("node %s: could not remove the sessions of node %s: %s", node, gone, e);
-      return false;
+    }
+    if (!complete) {
+      LOG.warnf("node %s: could not remove every session of node %s from the cluster", node, gone);
     }
     if (removed > 0) {
       LOG.infof(
           "node %s: removed %d session(s) of router node %s from the cluster: %s",
-          node, removed, gone, gone.equals(node) ? "an earlier process left them" : "it is gone");
+          node, removed, gone, self ? "an earlier process left them" : "it is gone");
     }
-    return true;
+    return complete;
   }
 
   /**
@@ -549,8 +617,12 @@ final class NatsSessions implements SessionDirectory {
     }
   }
 
-  /** Each heartbeat: opens the bucket if it failed so far, and tells it what it missed. */
-  void tidy() {
+  /**
+   * Each heartbeat: opens the bucket if it failed so far, removes what an earlier process of this
+   * name left, tells the bucket what it missed, and (the alive node of the smallest name, about
+   * once a minute) drops the delete markers older than a minute.
+   */
+  void tidy(Set<String> alive) {
     run(
         () -> {
           open();
@@ -558,7 +630,11 @@ final class NatsSessions implements SessionDirectory {
             return;
           }
           if (!selfPurged && ready) {
-            selfPurged = purgeNow(node);
+            selfPurged = purgeNow(node, null);
+          }
+          if (++tidied % MARKER_SWEEP_TICKS == 0
+              && alive.stream().allMatch(other -> other.compareTo(node) > 0)) {
+            sweepMarkers();
           }
           for (var it = leftovers.values().iterator(); it.hasNext(); ) {
             if (!remove(it.next())) {
@@ -567,6 +643,27 @@ final class NatsSessions implements SessionDirectory {
             it.remove();
           }
         });
+  }
+
+  /** Heartbeats between two sweeps of the delete markers. */
+  private static final int MARKER_SWEEP_TICKS = 60;
+
+  /** Worker only: heartbeats seen by {@link #tidy}. */
+  private long tidied;
+
+  /**
+   * Each session that left leaves a delete marker under its (random, never reused) key; without a
+   * sweep they would pile up for ever, and every watch would start by reading them all. One node
+   * drops those older than a minute: a removal still under way meets no entry then, and a late
+   * create of the same ID would need that ID drawn again.
+   */
+  private void sweepMarkers() {
+    try {
+      kv.purgeDeletes(
+          KeyValuePurgeOptions.builder().deleteMarkersThreshold(Duration.ofMinutes(1)).build());
+    } catch (Exception e) {
+      LOG.debugf("node %s: sweeping the sessions' delete markers: %s", node, e);
+    }
   }
 
   /** Whether the bucket is open, mirrored, and NATS connected. */
@@ -578,15 +675,22 @@ final class NatsSessions implements SessionDirectory {
   /** Whether the watch has delivered the bucket's state as it was when it started. */
   private volatile boolean ready;
 
+  /** Sessions per node in the mirror, so that {@link #nodes} does not walk them every heartbeat. */
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> perNode =
+      new ConcurrentHashMap<>();
+
   /** Every node some session entry names. */
   Set<String> nodes() {
-    Set<String> all = new HashSet<>();
-    for (Map<Long, Listed> realm : mirror.values()) {
-      for (Listed s : realm.values()) {
-        all.add(s.node());
-      }
-    }
-    return all;
+    return Set.copyOf(perNode.keySet());
+  }
+
+  private void counted(String of, int change) {
+    perNode.compute(
+        of,
+        (n, count) -> {
+          int now = (count == null ? 0 : count.get()) + change;
+          return now <= 0 ? null : new java.util.concurrent.atomic.AtomicInteger(now);
+        });
   }
 
   /** The bucket's changes into the mirror; a fresh watch replaces what the last one saw. */
@@ -596,7 +700,7 @@ final class NatsSessions implements SessionDirectory {
     private Set<Long> seen = new HashSet<>();
 
     @Override
-    public void watch(KeyValueEntry entry) {
+    public synchronized void watch(KeyValueEntry entry) {
       long id;
       try {
         id = parseKey(entry.getKey());
@@ -607,9 +711,14 @@ final class NatsSessions implements SessionDirectory {
       if (entry.getOperation() == KeyValueOperation.PUT && entry.getValue() != null) {
         try {
           List<Object> l = decodeList(entry.getValue());
-          mirror
-              .computeIfAbsent((String) l.get(2), r -> new ConcurrentHashMap<>())
-              .put(id, decode(l));
+          Listed listed = decode(l);
+          Listed before =
+              mirror
+                  .computeIfAbsent((String) l.get(2), r -> new ConcurrentHashMap<>())
+                  .put(id, listed);
+          if (before == null) {
+            counted(listed.node(), 1);
+          }
           if (seen != null) {
             seen.add(id);
           }
@@ -622,7 +731,7 @@ final class NatsSessions implements SessionDirectory {
     }
 
     @Override
-    public void endOfData() {
+    public synchronized void endOfData() {
       Set<Long> current = seen;
       seen = null;
       if (current != null) {
@@ -644,21 +753,29 @@ final class NatsSessions implements SessionDirectory {
     private void forget(long id) {
       for (Map.Entry<String, Map<Long, Listed>> realm : mirror.entrySet()) {
         Listed s = realm.getValue().remove(id);
+        if (s != null) {
+          counted(s.node(), -1);
+        }
         if (s != null
             && s.node().equals(node)
             && mine.remove(id) != null
-            && router.kill(
-                realm.getKey(),
-                id,
-                CUT_OFF,
-                "the cluster took this router node for gone; join again",
-                false)) {
+            && endForgotten(realm.getKey(), id)) {
           LOG.warnf(
               "node %s: the cluster took session %d for gone (this node was frozen or cut off):"
                   + " it ends",
               node, id);
         }
       }
+    }
+  }
+
+  private boolean endForgotten(String realm, long id) {
+    try {
+      return router.endForgotten(
+          realm, id, CUT_OFF, "the cluster took this router node for gone; join again");
+    } catch (RuntimeException e) {
+      LOG.warnf("node %s: could not end session %d, which the cluster forgot: %s", node, id, e);
+      return false;
     }
   }
 
@@ -675,9 +792,13 @@ final class NatsSessions implements SessionDirectory {
     return Long.parseLong(key.substring(1));
   }
 
-  /** {@code [1, node, realm, authid, authrole, authmethod, authprovider, transport]}. */
-  static byte[] encode(String realm, SharedSession s) {
-    List<Object> l = new ArrayList<>(8);
+  /**
+   * {@code [1, node, realm, authid, authrole, authmethod, authprovider, transport, incarnation]}:
+   * the incarnation of the node's process that listed it, so that a process restarted under the
+   * node's name removes only what its predecessors left.
+   */
+  static byte[] encode(String realm, SharedSession s, long incarnation) {
+    List<Object> l = new ArrayList<>(9);
     l.add(VERSION);
     l.add(s.node());
     l.add(realm);
@@ -686,6 +807,7 @@ final class NatsSessions implements SessionDirectory {
     l.add(s.authmethod());
     l.add(s.authprovider());
     l.add(s.transport());
+    l.add(incarnation);
     return Serializer.MSGPACK.encodeList(l);
   }
 
@@ -702,6 +824,7 @@ final class NatsSessions implements SessionDirectory {
     transport.add(l.get(7));
     return new Listed(
         ((String) l.get(1)).intern(),
+        l.size() > 8 ? ((Number) l.get(8)).longValue() : 0,
         (String) l.get(3),
         ((String) l.get(4)).intern(),
         ((String) l.get(5)).intern(),
@@ -714,29 +837,6 @@ final class NatsSessions implements SessionDirectory {
   }
 
   // --- the worker ---
-
-  /**
-   * The bucket, once open and NATS connected; waits up to the request timeout for it (a node just
-   * started, NATS reconnecting), then refuses.
-   */
-  private KeyValue awaitReady() throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!isReady()) {
-      if (System.nanoTime() > deadline) {
-        Connection c = opening;
-        throw new NotShared(
-            Broker.CLUSTER_UNAVAILABLE,
-            c == null || kv == null
-                ? "the cluster's sessions are not open yet on this node"
-                : "the cluster is unreachable (NATS "
-                    + c.getStatus().name().toLowerCase(Locale.ROOT)
-                    + ")",
-            null);
-      }
-      TimeUnit.MILLISECONDS.sleep(20);
-    }
-    return kv;
-  }
 
   private interface Task<T> {
     T run() throws Exception;

@@ -152,18 +152,28 @@ class ClusterSessionsTest {
     try (Cluster cluster = Cluster.start(2, Duration.ofMillis(100), Duration.ofSeconds(60))) {
       Peer watcher = cluster.join(1);
       watcher.subscribe("wamp.session.on_leave");
+      Peer unregistrations = cluster.join(1);
+      unregistrations.subscribe("wamp.registration.on_unregister");
       Peer frozen = cluster.join(2);
+      long registration = frozen.register("com.example.frozen", Map.of());
+      ClusterCallsTest.awaitRoutable(cluster, 1, "com.example.frozen");
       Cluster.await(
           "node 1 lists node 2's session",
           () -> ids(watcher, "wamp.session.list").contains(frozen.session()));
 
-      // As if node 2 had been frozen beyond the death timeout: node 1 removes its sessions.
-      cluster.nodes.get(0).sessions().purge("n2");
+      // As if node 2 had been frozen beyond the death timeout: node 1 removes its callees and
+      // sessions, and announces their end.
+      cluster.nodes.get(0).registry().purge("n2").toCompletableFuture().get();
+      cluster.nodes.get(0).sessions().purge("n2", null);
 
       Goodbye goodbye = frozen.expect(Goodbye.class);
       assertThat(goodbye.reason()).isEqualTo(NatsSessions.CUT_OFF);
       frozen.leave();
       assertThat(leftSessions(watcher)).containsExactly(frozen.session());
+      // Node 2 ends the session without announcing its registration's end a second time.
+      assertThat(leftSessions(unregistrations)).containsExactly(frozen.session());
+      assertThat(unregistrations.pollEvent()).isNull();
+      assertThat(registration).isPositive();
     }
   }
 

@@ -152,6 +152,21 @@ public final class Router implements JoinHandler {
   }
 
   /**
+   * Ends session {@code session} of {@code realm} on this node, whose end the cluster announced
+   * already (it took this node for gone while it was frozen or cut off): GOODBYE {@code reason},
+   * and no meta event about it again. False when this node has no such session.
+   */
+  public boolean endForgotten(String realm, long session, String reason, String message) {
+    Realm r = realms.get(realm);
+    Session s = r == null ? null : r.session(session);
+    if (s == null) {
+      return false;
+    }
+    s.endAnnouncedElsewhere();
+    return r.kill(session, reason, message, false);
+  }
+
+  /**
    * Ends every session of this node with GOODBYE {@code reason}: the node is cut off from its
    * cluster (fenced), and its sessions had better reconnect to a node that is not.
    */
@@ -380,9 +395,12 @@ public final class Router implements JoinHandler {
                             "this router node cannot open a session now: "
                                 + why.getMessage()
                                 + "; try again, or another node");
-                      } else if (!claimed || !realm.add(session, identity.sessionId())) {
+                      } else if (!claimed || !addListed(realm, session, directory, identity)) {
                         if (claimed) {
                           directory.release(identity, false);
+                        }
+                        if (session.state() != Session.State.AUTHENTICATING) {
+                          return; // it ended meanwhile: nothing to draw another ID for
                         }
                         if (attempt < MAX_CLAIMS) {
                           claim(session, realm, directory, grant, clientRoles, attempt + 1);
@@ -395,6 +413,25 @@ public final class Router implements JoinHandler {
                         open(session, realm, identity, grant);
                       }
                     }));
+  }
+
+  /**
+   * Adds a session whose ID the directory confirmed to its realm, unless the directory no longer
+   * lists it (another node removed the entry meanwhile, taking this node for gone). The directory
+   * forgets first and then looks for the session here; this adds first and then asks the directory:
+   * one of the two sees the other.
+   */
+  private static boolean addListed(
+      Realm realm, Session session, SessionDirectory directory, SessionIdentity identity) {
+    long id = identity.sessionId();
+    if (!realm.add(session, id)) {
+      return false;
+    }
+    if (!directory.listed(id)) {
+      realm.remove(session, id);
+      return false;
+    }
+    return true;
   }
 
   private static SessionIdentity identity(

@@ -64,8 +64,11 @@ public interface EventExchange {
           return n;
         }
       }
-      return new NotShared(
-          Broker.CLUSTER_UNAVAILABLE, String.valueOf(failure.getMessage()), failure);
+      Throwable cause =
+          failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+              ? failure.getCause()
+              : failure;
+      return new NotShared(Broker.CLUSTER_UNAVAILABLE, cause.toString(), cause);
     }
   }
 }

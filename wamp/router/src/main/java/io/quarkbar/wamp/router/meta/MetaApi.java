@@ -130,11 +130,17 @@ public final class MetaApi implements RegistrationListener, SubscriptionListener
 
   @Override
   public void unregistered(Session session, long registration) {
+    if (session.endAnnouncedAlready()) {
+      return;
+    }
     event("wamp.registration.on_unregister", session.id(), registration);
   }
 
   @Override
   public void registrationDeleted(Session session, long registration) {
+    if (session.endAnnouncedAlready()) {
+      return;
+    }
     event("wamp.registration.on_delete", session.id(), registration);
   }
 
@@ -150,11 +156,17 @@ public final class MetaApi implements RegistrationListener, SubscriptionListener
 
   @Override
   public void unsubscribed(Session session, long subscription) {
+    if (session.endAnnouncedAlready()) {
+      return;
+    }
     event("wamp.subscription.on_unsubscribe", session.id(), subscription);
   }
 
   @Override
   public void subscriptionDeleted(Session session, long subscription) {
+    if (session.endAnnouncedAlready()) {
+      return;
+    }
     event("wamp.subscription.on_delete", session.id(), subscription);
   }
 
@@ -331,15 +343,21 @@ public final class MetaApi implements RegistrationListener, SubscriptionListener
     }
     List<Long> found = new ArrayList<>();
     SessionDirectory directory = sessions.directory();
+    java.util.Set<Long> listed = null;
     if (directory != null) {
+      listed = new java.util.HashSet<>();
       for (SharedSession s : directory.sessions(sessions.realm())) {
+        listed.add(s.id());
         if (roles == null || roles.contains(s.authrole())) {
           found.add(s.id());
         }
       }
-      return found;
     }
+    // This node's own sessions always, even one whose entry the mirror has not seen come back yet.
     for (Session s : sessions.all()) {
+      if (listed != null && listed.contains(s.id())) {
+        continue;
+      }
       SessionIdentity i = s.identity();
       if (i != null && (roles == null || roles.contains(i.authrole()))) {
         found.add(s.id());

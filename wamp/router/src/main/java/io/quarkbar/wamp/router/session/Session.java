@@ -318,6 +318,22 @@ public final class Session {
     return announceLeave;
   }
 
+  private volatile boolean endAnnounced;
+
+  /**
+   * The cluster has announced this session's end already (its node was taken for gone): as it ends
+   * here, no meta event about it goes out again, neither {@code on_leave} nor those of its
+   * registrations and subscriptions.
+   */
+  public void endAnnouncedElsewhere() {
+    endAnnounced = true;
+    announceLeave = false;
+  }
+
+  public boolean endAnnouncedAlready() {
+    return endAnnounced;
+  }
+
   /** Ends the session without another word: the client aborted, or its connection is gone. */
   public void end() {
     State before = state.getAndSet(State.CLOSED);

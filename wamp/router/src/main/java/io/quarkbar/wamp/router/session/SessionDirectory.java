@@ -25,6 +25,9 @@ public interface SessionDirectory {
    */
   CompletionStage<Boolean> claim(SessionIdentity identity, Map<String, Object> transport);
 
+  /** Whether this node's claim of session {@code id} is still listed in the directory. */
+  boolean listed(long id);
+
   /**
    * A session of this node has ended: takes it out of the directory, and, if {@code announce} and
    * this removal is the one that took effect, has its {@code on_leave} published (through {@link
