@@ -194,11 +194,14 @@ class ClusterFailureIT {
       List<Object> refused = JdkWampSession.answerToHello(nodes.get(2).webSocketUrl(), "realm1");
       assertThat(refused).as("answer to HELLO without NATS").element(0).isEqualTo(ABORT);
       assertThat(refused.get(2)).isEqualTo("quarkbar.error.cluster_unavailable");
+      // Not ready: a load balancer sends new clients elsewhere.
+      assertThat(nodes.get(2).readinessStatus()).isEqualTo(503);
     } finally {
       cluster.nats.startAgain();
     }
     for (RouterProcess node : nodes) {
       node.awaitClusterConnected(Duration.ofSeconds(30));
+      assertThat(node.readinessStatus()).isEqualTo(200);
     }
     try (JdkWampSession subscriber = JdkWampSession.join(nodes.get(1).webSocketUrl(), "realm1");
         JdkWampSession publisher = JdkWampSession.join(nodes.get(0).webSocketUrl(), "realm1")) {

@@ -169,6 +169,17 @@ final class RouterProcess implements AutoCloseable {
     app.startAgain();
   }
 
+  /** The HTTP status of the router's readiness ({@code /q/health/ready}): 200 or 503. */
+  int readinessStatus() throws Exception {
+    java.net.URI ready =
+        java.net.URI.create(webSocketUrl().replace("ws://", "http://")).resolve("/q/health/ready");
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(ready).build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
   String logTail(int lines) {
     return app.logTail(lines);
   }

@@ -10,8 +10,10 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Where this router stands in its cluster: its node, NATS's state, the events it sent, received and
- * dropped. Always UP: a node cut off from NATS still serves its own sessions (their events stay on
- * it), and a readiness that failed with NATS would take every node out of service at once.
+ * dropped. DOWN while the node is not part of its cluster (NATS unreachable, or the cluster's
+ * registrations and sessions not open yet): it refuses new sessions then (their IDs could not be
+ * made unique), so a load balancer had better send them to a node that takes them. The sessions it
+ * has go on until it fences.
  */
 @Readiness
 @ApplicationScoped
@@ -29,7 +31,7 @@ public class ClusterReadinessCheck implements HealthCheck {
     }
     ClusterNode node = cluster.node().get();
     return HealthCheckResponse.named("wamp-cluster")
-        .up()
+        .status(node.isConnected())
         .withData("cluster", node.describe())
         .withData("connected", node.isConnected())
         .build();

@@ -838,34 +838,7 @@ final class NatsSessions implements SessionDirectory {
 
   // --- the worker ---
 
-  private interface Task<T> {
-    T run() throws Exception;
-  }
-
-  private <T> CompletionStage<T> supply(Task<T> task) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    try {
-      worker.execute(
-          () -> {
-            try {
-              result.complete(task.run());
-            } catch (NotShared e) {
-              result.completeExceptionally(e);
-            } catch (Exception e) {
-              result.completeExceptionally(
-                  new NotShared(
-                      Broker.CLUSTER_UNAVAILABLE,
-                      "the cluster's sessions did not answer: " + e,
-                      e));
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      result.completeExceptionally(
-          new NotShared(Broker.CLUSTER_UNAVAILABLE, "this node is leaving the cluster", e));
-    }
-    return result;
-  }
-
+  /** Runs {@code task} on the worker; dropped once the node is leaving the cluster. */
   private void run(Runnable task) {
     try {
       worker.execute(task);
