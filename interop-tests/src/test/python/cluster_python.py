@@ -281,6 +281,15 @@ async def checks(url1, url2, url3, realm, serializer):
 
     await check("wamp.session.list, get and kill on n1 reach sessions on n2 and n3; one on_leave", session_meta_api)
 
+    async def subscription_ids():
+        topic = f"com.cluster.same_id.{suffix}"
+        sessions = await asyncio.gather(on("n1"), on("n2"), on("n3"))
+        inbox = Inbox()
+        subscriptions = [await s.subscribe(inbox.handler, topic) for s in sessions]
+        expect_equal(len({sub.id for sub in subscriptions}), 1, "distinct subscription IDs of one topic on three nodes")
+
+    await check("one topic has one subscription ID on n1, n2 and n3", subscription_ids)
+
     async def rpc_across_nodes():
         procedure = f"com.cluster.add.{suffix}"
         callee, caller = await asyncio.gather(on("n2"), on("n1"))

@@ -40,6 +40,7 @@ public final class ClusterNode implements AutoCloseable {
   private final ExecutorService registryWorker;
   private final ScheduledExecutorService beat;
   private final NatsRegistry registry;
+  private final NatsSubscriptions subscriptions;
   private final ExecutorService sessionsWorker;
   private final NatsSessions sessions;
   private final NatsCallExchange calls;
@@ -68,6 +69,10 @@ public final class ClusterNode implements AutoCloseable {
     this.registry =
         new NatsRegistry(
             settings.cluster(), settings.node(), router, registryWorker, settings.requestTimeout());
+    this.subscriptions =
+        new NatsSubscriptions(
+            settings.cluster(), settings.node(), registryWorker, settings.requestTimeout());
+    events.shareSubscriptions(subscriptions);
     long incarnation = ThreadLocalRandom.current().nextLong();
     this.sessionsWorker = Executors.newSingleThreadExecutor(daemon("sessions", settings));
     this.sessions =
@@ -97,6 +102,7 @@ public final class ClusterNode implements AutoCloseable {
             router::nodeRestarted,
             (gone, lastIncarnation) -> {
               registry.purge(gone);
+              subscriptions.purge(gone);
               sessions.purge(gone, lastIncarnation);
             },
             this::tidy,
@@ -111,6 +117,7 @@ public final class ClusterNode implements AutoCloseable {
   /** Each heartbeat while connected. */
   private void tidy() {
     registry.tidy();
+    subscriptions.tidy();
     sessions.tidy(liveness.alive());
     // Calls longer than two heartbeats are asked after, each heartbeat.
     calls.probe(settings.heartbeat().multipliedBy(2));
@@ -184,6 +191,7 @@ public final class ClusterNode implements AutoCloseable {
       events.connected(c);
       calls.connected(c);
       registry.connected(c);
+      subscriptions.connected(c);
       sessions.connected(c);
       liveness.connected(c);
     } catch (InterruptedException e) {
@@ -228,7 +236,10 @@ public final class ClusterNode implements AutoCloseable {
    * of the cluster.
    */
   public boolean isConnected() {
-    return events.isConnected() && registry.isReady() && sessions.isReady();
+    return events.isConnected()
+        && registry.isReady()
+        && subscriptions.isReady()
+        && sessions.isReady();
   }
 
   /** What the health check and the logs say about the node. */

@@ -206,6 +206,29 @@ final class NatsEventExchange implements EventExchange {
     return confirmed;
   }
 
+  /** Where the cluster's subscription IDs are kept; set once, before the router takes sessions. */
+  private volatile NatsSubscriptions subscriptions;
+
+  void shareSubscriptions(NatsSubscriptions subscriptions) {
+    this.subscriptions = subscriptions;
+  }
+
+  @Override
+  public CompletionStage<SharedSubscription> claim(String realm, String uri, MatchPolicy match) {
+    NatsSubscriptions shared = subscriptions;
+    return shared == null
+        ? CompletableFuture.completedFuture(null)
+        : shared.claim(realm, uri, match);
+  }
+
+  @Override
+  public CompletionStage<Boolean> release(String realm, String uri, MatchPolicy match) {
+    NatsSubscriptions shared = subscriptions;
+    return shared == null
+        ? CompletableFuture.completedFuture(null)
+        : shared.release(realm, uri, match);
+  }
+
   @Override
   public void unfollow(String realm, String uri, MatchPolicy match) {
     String subject;

@@ -35,6 +35,41 @@ class ClusterEventsTest {
   }
 
   @Test
+  void aTopicHasOneSubscriptionIdOnEveryNodeCreatedAndDeletedOnceInTheCluster() {
+    Peer watcher = cluster.join(1);
+    long created = watcher.subscribe("wamp.subscription.on_create");
+    long deleted = watcher.subscribe("wamp.subscription.on_delete");
+    Peer first = cluster.join(2);
+    Peer second = cluster.join(3);
+    Peer third = cluster.join(1);
+
+    long id = first.subscribe("com.example.shared.id");
+    assertThat(second.subscribe("com.example.shared.id")).isEqualTo(id);
+    assertThat(third.subscribe("com.example.shared.id")).isEqualTo(id);
+    // Another pattern over the same URI is another subscription.
+    assertThat(second.subscribe("com.example.shared", Map.of("match", "prefix"))).isNotEqualTo(id);
+
+    List<List<Object>> announced = new ArrayList<>();
+    for (Event e = watcher.event(); e != null; e = watcher.pollEvent()) {
+      if (e.subscription() == created
+          && "com.example.shared.id".equals(((Map<?, ?>) e.arguments().get(1)).get("uri"))) {
+        announced.add(List.of("created", ((Map<?, ?>) e.arguments().get(1)).get("id")));
+      }
+    }
+    assertThat(announced).containsExactly(List.of("created", id));
+
+    // Its end is announced once, when the last subscriber of every node has gone.
+    first.unsubscribe(id);
+    second.unsubscribe(id);
+    watcher.expectNothing();
+    third.unsubscribe(id);
+    Event end = watcher.event();
+    assertThat(end.subscription()).isEqualTo(deleted);
+    assertThat(end.arguments()).containsExactly(third.session(), id);
+    watcher.expectNothing();
+  }
+
+  @Test
   void anEventPublishedOnOneNodeReachesSubscribersOnEveryNodeOnce() {
     Peer onTwo = cluster.join(2);
     Peer onThree = cluster.join(3);

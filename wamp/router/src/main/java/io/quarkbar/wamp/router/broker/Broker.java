@@ -212,13 +212,16 @@ public final class Broker {
    * must never miss the event).
    */
   private void follow(Subscription sub) {
-    java.util.concurrent.CompletionStage<Void> followed;
+    java.util.concurrent.CompletionStage<EventExchange.SharedSubscription> followed;
     try {
-      followed = exchange.follow(realm, sub.uri, sub.match);
+      followed =
+          exchange
+              .follow(realm, sub.uri, sub.match)
+              .thenCombine(exchange.claim(realm, sub.uri, sub.match), (ok, shared) -> shared);
     } catch (RuntimeException e) {
       followed = java.util.concurrent.CompletableFuture.failedFuture(e);
     }
-    followed.whenComplete((ok, failure) -> followed(sub, failure));
+    followed.whenComplete((shared, failure) -> followed(sub, shared, failure));
   }
 
   /**
@@ -231,7 +234,8 @@ public final class Broker {
    * another node, and must get the event), with the subscription marked {@code admitting}, which
    * makes publishers on other threads wait for the lock (see {@link #subscribersOf}).
    */
-  private void followed(Subscription sub, Throwable failure) {
+  private void followed(
+      Subscription sub, EventExchange.SharedSubscription shared, Throwable failure) {
     List<Session> sessions;
     List<Subscribe> requests;
     synchronized (this) {
@@ -243,9 +247,20 @@ public final class Broker {
         for (Session s : sessions) {
           stopWaiting(s);
         }
-        dropIfEmpty(sub);
+        if (!dropIfEmpty(sub) || sub.released == null) {
+          // The claim may have worked where following did not: the cluster forgets this node.
+          exchange.release(realm, sub.uri, sub.match);
+        }
       } else {
         sub.admissions = sessions.size();
+        if (shared != null) {
+          // The cluster's ID, before anyone is added; on_create only from the node that created it.
+          if (byId.remove(sub.id, sub)) {
+            sub.id = shared.id();
+            byId.put(sub.id, sub);
+          }
+          sub.creationAnnounced = !shared.created();
+        }
       }
     }
     for (int i = 0; i < sessions.size(); i++) {
@@ -286,7 +301,7 @@ public final class Broker {
             if (alive) {
               admitted(session, request, sub, announceCreated, added);
             } else if (announceDeleted && !UriValidator.isReserved(sub.uri)) {
-              listener.subscriptionDeleted(session, sub.id);
+              announceDeleted(session, sub);
             }
           };
       try {
@@ -374,8 +389,27 @@ public final class Broker {
     }
     listener.unsubscribed(session, sub.id);
     if (deleted) {
-      listener.subscriptionDeleted(session, sub.id);
+      announceDeleted(session, sub);
     }
+  }
+
+  /**
+   * {@code on_delete} for a subscription this node dropped: at once on its own, in a cluster only
+   * if that ended the cluster's subscription (the last subscriber of every node has gone).
+   */
+  private void announceDeleted(Session session, Subscription sub) {
+    java.util.concurrent.CompletionStage<Boolean> released = sub.released;
+    if (released == null) {
+      listener.subscriptionDeleted(session, sub.id);
+      return;
+    }
+    released.whenComplete(
+        (ended, failure) -> {
+          // Not when the cluster could not be told: it still counts this node in.
+          if (failure == null && (ended == null || ended)) {
+            listener.subscriptionDeleted(session, sub.id);
+          }
+        });
   }
 
   public void processPublish(Session publisher, Publish msg) {
@@ -832,6 +866,7 @@ public final class Broker {
       if (others != null) {
         try {
           others.unfollow(realm, sub.uri, sub.match);
+          sub.released = others.release(realm, sub.uri, sub.match);
         } catch (RuntimeException e) {
           LOG.errorf(e, "could not stop following %s", sub.uri);
         }

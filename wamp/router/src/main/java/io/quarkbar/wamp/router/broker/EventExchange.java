@@ -39,6 +39,27 @@ public interface EventExchange {
   /** This node no longer wants what {@link #follow} asked for. */
   void unfollow(String realm, String uri, MatchPolicy match);
 
+  /**
+   * The cluster's subscription to {@code uri} under {@code match}, which this node's first
+   * subscriber joins: its ID, the same on every node, and whether this node created it (and so
+   * announces {@code on_create}). Completes with null where subscription IDs are each node's own.
+   */
+  default CompletionStage<SharedSubscription> claim(String realm, String uri, MatchPolicy match) {
+    return java.util.concurrent.CompletableFuture.completedFuture(null);
+  }
+
+  /**
+   * This node's last subscriber to {@code uri} under {@code match} has gone: completes with whether
+   * that ended the cluster's subscription (and so this node announces {@code on_delete}), or null
+   * where subscription IDs are each node's own.
+   */
+  default CompletionStage<Boolean> release(String realm, String uri, MatchPolicy match) {
+    return java.util.concurrent.CompletableFuture.completedFuture(null);
+  }
+
+  /** A subscription of the cluster: its ID, and whether the claim that asked created it. */
+  record SharedSubscription(long id, boolean created) {}
+
   /** Why something could not be shared with the other nodes, as a WAMP error URI and words. */
   final class NotShared extends RuntimeException {
 

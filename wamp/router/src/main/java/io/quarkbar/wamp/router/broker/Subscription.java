@@ -15,7 +15,18 @@ import java.util.List;
  */
 final class Subscription {
 
-  final long id;
+  /**
+   * Drawn by this node; in a cluster, replaced by the cluster's under the broker's lock before the
+   * first subscriber is added (so publishers, which read the subscriber array first, see it).
+   */
+  long id;
+
+  /**
+   * In a cluster, once this node's last subscriber left: whether that ended the cluster's
+   * subscription (null where subscription IDs are each node's own).
+   */
+  java.util.concurrent.CompletionStage<Boolean> released;
+
   final String uri;
   final MatchPolicy match;
   final java.time.Instant created = java.time.Instant.now();

@@ -1,0 +1,293 @@
+package io.quarkbar.wamp.cluster;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.KeyValueOptions;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.StorageType;
+import io.quarkbar.wamp.protocol.serialization.Serializer;
+import io.quarkbar.wamp.router.broker.Broker;
+import io.quarkbar.wamp.router.broker.EventExchange.NotShared;
+import io.quarkbar.wamp.router.broker.EventExchange.SharedSubscription;
+import io.quarkbar.wamp.router.config.MatchPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+import org.jboss.logging.Logger;
+
+/**
+ * The cluster's subscriptions, in a JetStream key-value bucket ({@code QB_<cluster>_SUB}): one
+ * entry per (realm, match policy, URI) with the subscription's ID and the nodes that have
+ * subscribers to it. A node's first subscriber to a pattern joins the entry (creating it, with an
+ * ID drawn at random, when it is new), so every node gives the pattern the same subscription ID;
+ * its last subscriber leaving takes the node out, and the entry goes with the last node. Each
+ * change is a compare-and-set on the entry's revision, so the node whose change creates or deletes
+ * the entry is the one that announces {@code on_create} or {@code on_delete}, once in the cluster.
+ *
+ * <p>Only a node's first and last subscriber to a pattern touch the bucket, on the registrations'
+ * worker thread; a SUBSCRIBE that creates a node's subscription waits for it already (the other
+ * nodes' publications are being followed), the others are answered at once.
+ */
+final class NatsSubscriptions {
+
+  private static final Logger LOG = Logger.getLogger(NatsSubscriptions.class);
+
+  private static final int CONFLICT = 10071;
+  private static final int MAX_ATTEMPTS = 100;
+  private static final long MAX_ID = 1L << 53;
+  private static final long VERSION = 1;
+
+  private final String node;
+  private final String bucket;
+  private final ExecutorService worker;
+  private final Duration timeout;
+
+  private volatile Connection connection;
+  private volatile KeyValue kv;
+
+  /** Worker only: the entries this process joined, spared when it removes its predecessors'. */
+  private final Set<String> mine = new HashSet<>();
+
+  /** Worker only: whether what an earlier process of this name left has been removed. */
+  private boolean selfPurged;
+
+  NatsSubscriptions(String cluster, String node, ExecutorService worker, Duration timeout) {
+    this.node = node;
+    this.bucket = "QB_" + cluster + "_SUB";
+    this.worker = worker;
+    this.timeout = timeout;
+  }
+
+  void connected(Connection c) {
+    connection = c;
+    run(this::open);
+  }
+
+  /** Opens the bucket, creating it if it is new; worker only, tried again each heartbeat. */
+  private void open() {
+    Connection c = connection;
+    if (kv != null || c == null || c.getStatus() != Connection.Status.CONNECTED) {
+      return;
+    }
+    try {
+      KeyValueOptions options = KeyValueOptions.builder().jsRequestTimeout(timeout).build();
+      var management = c.keyValueManagement(options);
+      if (!management.getBucketNames().contains(bucket)) {
+        management.create(
+            KeyValueConfiguration.builder()
+                .name(bucket)
+                .maxHistoryPerKey(1)
+                .storageType(StorageType.File)
+                .build());
+      }
+      kv = c.keyValue(bucket, options);
+    } catch (Exception e) {
+      LOG.debugf("node %s: cannot open the cluster's subscriptions yet: %s", node, e);
+    }
+  }
+
+  CompletionStage<SharedSubscription> claim(String realm, String uri, MatchPolicy match) {
+    String key = NatsRegistry.key(realm, uri, match);
+    return supply(
+        () -> {
+          KeyValue bucketHandle = ready();
+          for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            KeyValueEntry entry = bucketHandle.get(key);
+            try {
+              if (entry == null || entry.getValue() == null) {
+                long id = ThreadLocalRandom.current().nextLong(1, MAX_ID + 1);
+                bucketHandle.create(key, encode(id, List.of(node)));
+                mine.add(key);
+                return new SharedSubscription(id, true);
+              }
+              List<Object> held = decode(entry.getValue());
+              long id = ((Number) held.get(1)).longValue();
+              List<String> nodes = nodes(held);
+              if (!nodes.contains(node)) {
+                nodes.add(node);
+                bucketHandle.update(key, encode(id, nodes), entry.getRevision());
+              }
+              mine.add(key);
+              return new SharedSubscription(id, false);
+            } catch (JetStreamApiException e) {
+              if (e.getApiErrorCode() != CONFLICT) {
+                throw e;
+              }
+            }
+          }
+          throw new NotShared(
+              Broker.CLUSTER_UNAVAILABLE,
+              "the subscription to " + uri + " changed too often",
+              null);
+        });
+  }
+
+  CompletionStage<Boolean> release(String realm, String uri, MatchPolicy match) {
+    String key = NatsRegistry.key(realm, uri, match);
+    return supply(
+        () -> {
+          mine.remove(key);
+          return remove(ready(), key, node::equals);
+        });
+  }
+
+  /**
+   * Takes the nodes {@code which} accepts out of entry {@code key}, and the entry with its last
+   * node; true when this deleted it.
+   */
+  private static boolean remove(KeyValue bucketHandle, String key, Predicate<String> which)
+      throws Exception {
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      KeyValueEntry entry = bucketHandle.get(key);
+      if (entry == null || entry.getValue() == null) {
+        return false;
+      }
+      List<Object> held = decode(entry.getValue());
+      List<String> nodes = nodes(held);
+      if (!nodes.removeIf(which)) {
+        return false;
+      }
+      try {
+        if (nodes.isEmpty()) {
+          bucketHandle.delete(key, entry.getRevision());
+          return true;
+        }
+        bucketHandle.update(
+            key, encode(((Number) held.get(1)).longValue(), nodes), entry.getRevision());
+        return false;
+      } catch (JetStreamApiException e) {
+        if (e.getApiErrorCode() != CONFLICT) {
+          throw e;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Takes node {@code gone} out of every subscription (it left the cluster, or, for this node's own
+   * name, an earlier process left it there; this process's own entries are spared).
+   */
+  void purge(String gone) {
+    run(() -> purgeNow(gone));
+  }
+
+  private boolean purgeNow(String gone) {
+    KeyValue bucketHandle = kv;
+    if (bucketHandle == null) {
+      return false;
+    }
+    boolean self = gone.equals(node);
+    try {
+      for (String key : bucketHandle.keys()) {
+        if (!(self && mine.contains(key))) {
+          remove(bucketHandle, key, gone::equals);
+        }
+      }
+      return true;
+    } catch (Exception e) {
+      LOG.debugf("node %s: could not take node %s out of the subscriptions: %s", node, gone, e);
+      return false;
+    }
+  }
+
+  /** Each heartbeat: opens the bucket if it failed so far, and removes a predecessor's entries. */
+  void tidy() {
+    run(
+        () -> {
+          open();
+          if (!selfPurged && kv != null) {
+            selfPurged = purgeNow(node);
+          }
+        });
+  }
+
+  boolean isReady() {
+    Connection c = connection;
+    return kv != null && c != null && c.getStatus() == Connection.Status.CONNECTED;
+  }
+
+  /** {@code [1, id, [node...]]}. */
+  private static byte[] encode(long id, List<String> nodes) {
+    return Serializer.MSGPACK.encodeList(List.of(VERSION, id, nodes));
+  }
+
+  private static List<Object> decode(byte[] bytes) {
+    List<Object> l = Serializer.MSGPACK.decodeList(bytes, 0, bytes.length);
+    if (l.size() < 3 || !(l.get(0) instanceof Number v) || v.longValue() != VERSION) {
+      throw new IllegalArgumentException("not a subscription of version " + VERSION);
+    }
+    return l;
+  }
+
+  private static List<String> nodes(List<Object> held) {
+    List<String> nodes = new ArrayList<>();
+    for (Object n : (List<?>) held.get(2)) {
+      nodes.add((String) n);
+    }
+    return nodes;
+  }
+
+  private KeyValue ready() {
+    KeyValue bucketHandle = kv;
+    Connection c = connection;
+    if (bucketHandle == null || c == null || c.getStatus() != Connection.Status.CONNECTED) {
+      throw new NotShared(
+          Broker.CLUSTER_UNAVAILABLE,
+          bucketHandle == null
+              ? "the cluster's subscriptions are not open yet on this node"
+              : "the cluster's subscriptions are unreachable (NATS "
+                  + c.getStatus().name().toLowerCase(Locale.ROOT)
+                  + ")",
+          null);
+    }
+    return bucketHandle;
+  }
+
+  private interface Task<T> {
+    T run() throws Exception;
+  }
+
+  private <T> CompletionStage<T> supply(Task<T> task) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    try {
+      worker.execute(
+          () -> {
+            try {
+              result.complete(task.run());
+            } catch (NotShared e) {
+              result.completeExceptionally(e);
+            } catch (Exception e) {
+              result.completeExceptionally(
+                  new NotShared(
+                      Broker.CLUSTER_UNAVAILABLE,
+                      "the cluster's subscriptions did not answer: " + e,
+                      e));
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(
+          new NotShared(Broker.CLUSTER_UNAVAILABLE, "this node is leaving the cluster", e));
+    }
+    return result;
+  }
+
+  private void run(Runnable task) {
+    try {
+      worker.execute(task);
+    } catch (RejectedExecutionException e) {
+      // leaving the cluster
+    }
+  }
+}
