@@ -235,9 +235,10 @@ public final class Broker {
    * makes publishers on other threads wait for the lock (see {@link #subscribersOf}).
    */
   private void followed(
-      Subscription sub, EventExchange.SharedSubscription shared, Throwable failure) {
+      Subscription pending, EventExchange.SharedSubscription shared, Throwable failure) {
     List<Session> sessions;
     List<Subscribe> requests;
+    Subscription sub = pending;
     synchronized (this) {
       sessions = sub.followPending;
       requests = sub.followRequests;
@@ -252,17 +253,30 @@ public final class Broker {
           exchange.release(realm, sub.uri, sub.match);
         }
       } else {
+        if (shared != null && shared.id() != sub.id && byId.remove(sub.id, sub)) {
+          // The cluster's ID: the subscription is made again under it before anyone is added to
+          // it, so that an ID never changes once a client may have seen it.
+          Subscription joined = new Subscription(shared.id(), sub.uri, sub.match);
+          joined.history = sub.history;
+          byId.put(joined.id, joined);
+          if (byTopic.get(sub.uri, sub.match) == sub) {
+            byTopic.put(sub.uri, sub.match, joined);
+          }
+          sub = joined;
+        }
         sub.admissions = sessions.size();
         if (shared != null) {
-          // The cluster's ID, before anyone is added; on_create only from the node that created it.
-          if (byId.remove(sub.id, sub)) {
-            sub.id = shared.id();
-            byId.put(sub.id, sub);
-          }
+          // on_create comes from the node whose change created the cluster's subscription.
           sub.creationAnnounced = !shared.created();
         }
       }
     }
+    admitWaiting(sub, sessions, requests, failure);
+  }
+
+  /** Admits (or refuses, after {@code failure}) the sessions that waited for {@code sub}. */
+  private void admitWaiting(
+      Subscription sub, List<Session> sessions, List<Subscribe> requests, Throwable failure) {
     for (int i = 0; i < sessions.size(); i++) {
       Session session = sessions.get(i);
       Subscribe request = requests.get(i);

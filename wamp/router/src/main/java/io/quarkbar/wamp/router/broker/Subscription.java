@@ -15,11 +15,7 @@ import java.util.List;
  */
 final class Subscription {
 
-  /**
-   * Drawn by this node; in a cluster, replaced by the cluster's under the broker's lock before the
-   * first subscriber is added (so publishers, which read the subscriber array first, see it).
-   */
-  long id;
+  final long id;
 
   /**
    * In a cluster, once this node's last subscriber left: whether that ended the cluster's
