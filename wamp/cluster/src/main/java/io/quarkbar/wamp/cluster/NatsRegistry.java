@@ -31,11 +31,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
@@ -66,7 +64,7 @@ final class NatsRegistry {
   private final String node;
   private final String bucket;
   private final Router router;
-  private final ExecutorService worker;
+  private final KvWorker tasks;
   private final Duration timeout;
 
   private volatile Connection connection;
@@ -95,7 +93,7 @@ final class NatsRegistry {
     this.node = node;
     this.bucket = "QB_" + cluster + "_REG";
     this.router = router;
-    this.worker = worker;
+    this.tasks = new KvWorker(worker, "registrations");
     this.timeout = timeout;
   }
 
@@ -105,7 +103,7 @@ final class NatsRegistry {
    */
   void connected(Connection c) {
     opening = c;
-    run(this::open);
+    tasks.run(this::open);
   }
 
   /**
@@ -157,7 +155,7 @@ final class NatsRegistry {
    * the dealers, and this node's callees the cluster dropped meanwhile are registered again.
    */
   void reconnected() {
-    run(
+    tasks.run(
         () -> {
           KeyValue bucketHandle = kv;
           if (bucketHandle == null) {
@@ -178,7 +176,7 @@ final class NatsRegistry {
   CompletionStage<Claim> register(
       String realm, String uri, MatchPolicy match, InvokePolicy invoke, SharedCallee callee) {
     String key = key(realm, uri, match);
-    return supply(
+    return tasks.supply(
         () -> {
           KeyValue bucketHandle = ready();
           try {
@@ -272,7 +270,7 @@ final class NatsRegistry {
 
   CompletionStage<Boolean> unregister(String realm, String uri, MatchPolicy match, long session) {
     String key = key(realm, uri, match);
-    return supply(
+    return tasks.supply(
         () -> {
           Mine own = mine.get(key);
           if (own != null) {
@@ -298,7 +296,7 @@ final class NatsRegistry {
 
   /** Tells the cluster now about the callees that left while it could not be told (NATS away). */
   void tidy() {
-    run(
+    tasks.run(
         () -> {
           open();
           if (!selfPurged && kv != null) {
@@ -331,7 +329,7 @@ final class NatsRegistry {
    * entry.
    */
   CompletionStage<Integer> purge(String gone) {
-    return supply(() -> purgeNow(gone));
+    return tasks.supply(() -> purgeNow(gone));
   }
 
   /** Returns how many entries it changed, or -1 when it could not get through them all. */
@@ -496,7 +494,7 @@ final class NatsRegistry {
 
   /** The cluster's entry of {@code uri} under {@code match} as the bucket has it now, or null. */
   CompletionStage<SharedRegistration> read(String realm, String uri, MatchPolicy match) {
-    return supply(
+    return tasks.supply(
         () -> {
           KeyValueEntry entry = ready().get(key(realm, uri, match));
           return entry == null || entry.getValue() == null ? null : decode(entry.getValue());
@@ -557,7 +555,7 @@ final class NatsRegistry {
         dealer.mirror(parts[2], match, new Revision(held, entry.getRevision()));
       }
       // Whether this node's callees are all still listed is for the worker to tell.
-      run(() -> reassert(key));
+      tasks.run(() -> reassert(key));
     }
 
     @Override
@@ -651,51 +649,8 @@ final class NatsRegistry {
     KeyValue bucketHandle = kv;
     Connection c = connection;
     if (bucketHandle == null || c == null || c.getStatus() != Connection.Status.CONNECTED) {
-      throw new NotShared(
-          Broker.CLUSTER_UNAVAILABLE,
-          c == null || bucketHandle == null
-              ? "the cluster's registrations are not open yet on this node"
-              : "the cluster's registrations are unreachable (NATS "
-                  + c.getStatus().name().toLowerCase(Locale.ROOT)
-                  + ")",
-          null);
+      throw tasks.notReady(c, bucketHandle != null);
     }
     return bucketHandle;
-  }
-
-  private interface Task<T> {
-    T run() throws Exception;
-  }
-
-  private <T> CompletionStage<T> supply(Task<T> task) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    try {
-      worker.execute(
-          () -> {
-            try {
-              result.complete(task.run());
-            } catch (NotShared e) {
-              result.completeExceptionally(e);
-            } catch (Exception e) {
-              result.completeExceptionally(
-                  new NotShared(
-                      Broker.CLUSTER_UNAVAILABLE,
-                      "the cluster's registrations did not answer: " + e,
-                      e));
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      result.completeExceptionally(
-          new NotShared(Broker.CLUSTER_UNAVAILABLE, "this node is leaving the cluster", e));
-    }
-    return result;
-  }
-
-  private void run(Runnable task) {
-    try {
-      worker.execute(task);
-    } catch (RejectedExecutionException e) {
-      // leaving the cluster
-    }
   }
 }

@@ -36,7 +36,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -81,7 +80,7 @@ final class NatsSessions implements SessionDirectory {
   private final String bucket;
   private final Subjects subjects;
   private final Router router;
-  private final ExecutorService worker;
+  private final KvWorker tasks;
   private final Duration timeout;
 
   private volatile Connection connection;
@@ -150,7 +149,7 @@ final class NatsSessions implements SessionDirectory {
     this.bucket = "QB_" + cluster + "_SES";
     this.subjects = subjects;
     this.router = router;
-    this.worker = worker;
+    this.tasks = new KvWorker(worker, "sessions");
     this.timeout = timeout;
   }
 
@@ -159,7 +158,7 @@ final class NatsSessions implements SessionDirectory {
     Dispatcher kills = c.createDispatcher(this::killAsked);
     kills.subscribe(subjects.kills(node));
     opening = c;
-    run(this::open);
+    tasks.run(this::open);
   }
 
   /** Opens the bucket, creating it if it is new; worker only, tried again each heartbeat. */
@@ -203,7 +202,7 @@ final class NatsSessions implements SessionDirectory {
    * the watch), and what was deleted meanwhile leaves the mirror once the watch has caught up.
    */
   void reconnected() {
-    run(
+    tasks.run(
         () -> {
           KeyValue bucketHandle = kv;
           if (bucketHandle == null) {
@@ -299,7 +298,7 @@ final class NatsSessions implements SessionDirectory {
                 } else {
                   mine.remove(id, PENDING);
                   // Stored even so, perhaps (a lost answer): removed once NATS answers again.
-                  run(
+                  tasks.run(
                       () ->
                           leftovers.put(id, new Leftover(identity.realm(), id, null, null, false)));
                   claimed.completeExceptionally(unavailable(failure));
@@ -332,7 +331,7 @@ final class NatsSessions implements SessionDirectory {
     Long revision = mine.remove(id);
     JetStream stream = js;
     if (revision == null || revision == PENDING || stream == null || !isReady()) {
-      run(
+      tasks.run(
           () -> {
             if (!remove(l)) {
               leftovers.put(id, l);
@@ -357,7 +356,7 @@ final class NatsSessions implements SessionDirectory {
                       router.announceLeave(l.realm(), id, l.authid(), l.authrole());
                     }
                   } else if (!conflict(failure)) {
-                    run(() -> leftovers.put(id, l));
+                    tasks.run(() -> leftovers.put(id, l));
                   }
                 } catch (RuntimeException e) {
                   LOG.warnf("node %s: announcing the end of session %d: %s", node, id, e);
@@ -367,7 +366,7 @@ final class NatsSessions implements SessionDirectory {
               });
     } catch (RuntimeException e) {
       releasing.decrementAndGet();
-      run(() -> leftovers.put(id, l));
+      tasks.run(() -> leftovers.put(id, l));
     }
   }
 
@@ -551,7 +550,7 @@ final class NatsSessions implements SessionDirectory {
    * With {@code gone} this node's name, the sessions an earlier process of it left.
    */
   void purge(String gone, Long lastIncarnation) {
-    run(() -> purgeNow(gone, lastIncarnation));
+    tasks.run(() -> purgeNow(gone, lastIncarnation));
   }
 
   /**
@@ -623,7 +622,7 @@ final class NatsSessions implements SessionDirectory {
    * once a minute) drops the delete markers older than a minute.
    */
   void tidy(Set<String> alive) {
-    run(
+    tasks.run(
         () -> {
           open();
           if (kv == null || connection.getStatus() != Connection.Status.CONNECTED) {
@@ -834,16 +833,5 @@ final class NatsSessions implements SessionDirectory {
 
   private static String decodeNode(byte[] bytes) {
     return (String) decodeList(bytes).get(1);
-  }
-
-  // --- the worker ---
-
-  /** Runs {@code task} on the worker; dropped once the node is leaving the cluster. */
-  private void run(Runnable task) {
-    try {
-      worker.execute(task);
-    } catch (RejectedExecutionException e) {
-      // leaving the cluster
-    }
   }
 }

@@ -16,12 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 import org.jboss.logging.Logger;
@@ -50,7 +47,7 @@ final class NatsSubscriptions {
 
   private final String node;
   private final String bucket;
-  private final ExecutorService worker;
+  private final KvWorker tasks;
   private final Duration timeout;
 
   private volatile Connection connection;
@@ -65,13 +62,13 @@ final class NatsSubscriptions {
   NatsSubscriptions(String cluster, String node, ExecutorService worker, Duration timeout) {
     this.node = node;
     this.bucket = "QB_" + cluster + "_SUB";
-    this.worker = worker;
+    this.tasks = new KvWorker(worker, "subscriptions");
     this.timeout = timeout;
   }
 
   void connected(Connection c) {
     connection = c;
-    run(this::open);
+    tasks.run(this::open);
   }
 
   /** Opens the bucket, creating it if it is new; worker only, tried again each heartbeat. */
@@ -99,7 +96,7 @@ final class NatsSubscriptions {
 
   CompletionStage<SharedSubscription> claim(String realm, String uri, MatchPolicy match) {
     String key = NatsRegistry.key(realm, uri, match);
-    return supply(
+    return tasks.supply(
         () -> {
           KeyValue bucketHandle = ready();
           for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -135,7 +132,7 @@ final class NatsSubscriptions {
 
   CompletionStage<Boolean> release(String realm, String uri, MatchPolicy match) {
     String key = NatsRegistry.key(realm, uri, match);
-    return supply(
+    return tasks.supply(
         () -> {
           mine.remove(key);
           return remove(ready(), key, node::equals);
@@ -180,7 +177,7 @@ final class NatsSubscriptions {
    * name, an earlier process left it there; this process's own entries are spared).
    */
   void purge(String gone) {
-    run(() -> purgeNow(gone));
+    tasks.run(() -> purgeNow(gone));
   }
 
   private boolean purgeNow(String gone) {
@@ -204,7 +201,7 @@ final class NatsSubscriptions {
 
   /** Each heartbeat: opens the bucket if it failed so far, and removes a predecessor's entries. */
   void tidy() {
-    run(
+    tasks.run(
         () -> {
           open();
           if (!selfPurged && kv != null) {
@@ -243,51 +240,8 @@ final class NatsSubscriptions {
     KeyValue bucketHandle = kv;
     Connection c = connection;
     if (bucketHandle == null || c == null || c.getStatus() != Connection.Status.CONNECTED) {
-      throw new NotShared(
-          Broker.CLUSTER_UNAVAILABLE,
-          bucketHandle == null
-              ? "the cluster's subscriptions are not open yet on this node"
-              : "the cluster's subscriptions are unreachable (NATS "
-                  + c.getStatus().name().toLowerCase(Locale.ROOT)
-                  + ")",
-          null);
+      throw tasks.notReady(c, bucketHandle != null);
     }
     return bucketHandle;
-  }
-
-  private interface Task<T> {
-    T run() throws Exception;
-  }
-
-  private <T> CompletionStage<T> supply(Task<T> task) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    try {
-      worker.execute(
-          () -> {
-            try {
-              result.complete(task.run());
-            } catch (NotShared e) {
-              result.completeExceptionally(e);
-            } catch (Exception e) {
-              result.completeExceptionally(
-                  new NotShared(
-                      Broker.CLUSTER_UNAVAILABLE,
-                      "the cluster's subscriptions did not answer: " + e,
-                      e));
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      result.completeExceptionally(
-          new NotShared(Broker.CLUSTER_UNAVAILABLE, "this node is leaving the cluster", e));
-    }
-    return result;
-  }
-
-  private void run(Runnable task) {
-    try {
-      worker.execute(task);
-    } catch (RejectedExecutionException e) {
-      // leaving the cluster
-    }
   }
 }

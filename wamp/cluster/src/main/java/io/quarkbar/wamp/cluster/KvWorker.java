@@ -1,0 +1,82 @@
+package io.quarkbar.wamp.cluster;
+
+import io.nats.client.Connection;
+import io.quarkbar.wamp.router.broker.Broker;
+import io.quarkbar.wamp.router.broker.EventExchange.NotShared;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The thread a key-value bucket's blocking API runs on, so that routing threads never wait for it:
+ * tasks run one after another in the order they were asked for, and once the node is leaving the
+ * cluster, new ones are refused. {@code what} names the bucket's contents in errors ("the cluster's
+ * registrations did not answer: ...").
+ */
+final class KvWorker {
+
+  interface Task<T> {
+    T run() throws Exception;
+  }
+
+  private final ExecutorService executor;
+  private final String what;
+
+  KvWorker(ExecutorService executor, String what) {
+    this.executor = executor;
+    this.what = what;
+  }
+
+  /**
+   * Runs {@code task} on the worker; its stage fails with {@link NotShared} when the task throws
+   * one, with {@code quarkbar.error.cluster_unavailable} for anything else it throws.
+   */
+  <T> CompletionStage<T> supply(Task<T> task) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    try {
+      executor.execute(
+          () -> {
+            try {
+              result.complete(task.run());
+            } catch (NotShared e) {
+              result.completeExceptionally(e);
+            } catch (Exception e) {
+              result.completeExceptionally(
+                  new NotShared(
+                      Broker.CLUSTER_UNAVAILABLE,
+                      "the cluster's " + what + " did not answer: " + e,
+                      e));
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(
+          new NotShared(Broker.CLUSTER_UNAVAILABLE, "this node is leaving the cluster", e));
+    }
+    return result;
+  }
+
+  /** Runs {@code task} on the worker; dropped once the node is leaving the cluster. */
+  void run(Runnable task) {
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      // leaving the cluster
+    }
+  }
+
+  /** Why the bucket cannot be used now: it is not open yet, or NATS is not connected. */
+  NotShared notReady(Connection c, boolean open) {
+    return new NotShared(
+        Broker.CLUSTER_UNAVAILABLE,
+        c == null || !open
+            ? "the cluster's " + what + " are not open yet on this node"
+            : "the cluster's "
+                + what
+                + " are unreachable (NATS "
+                + c.getStatus().name().toLowerCase(Locale.ROOT)
+                + ")",
+        null);
+  }
+}
