@@ -1,8 +1,13 @@
 package io.quarkbar.wamp.cluster;
 
 import io.nats.client.Connection;
+import io.nats.client.KeyValue;
+import io.nats.client.KeyValueOptions;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.StorageType;
 import io.quarkbar.wamp.router.broker.Broker;
 import io.quarkbar.wamp.router.broker.EventExchange.NotShared;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -64,6 +69,24 @@ final class KvWorker {
     } catch (RejectedExecutionException e) {
       // leaving the cluster
     }
+  }
+
+  /**
+   * The cluster's bucket {@code bucket}, created first if it is new: one value per key, kept on
+   * disk (so that a NATS server's restart keeps it). Blocks up to {@code timeout} per request.
+   */
+  static KeyValue openBucket(Connection c, String bucket, Duration timeout) throws Exception {
+    KeyValueOptions options = KeyValueOptions.builder().jsRequestTimeout(timeout).build();
+    var management = c.keyValueManagement(options);
+    if (!management.getBucketNames().contains(bucket)) {
+      management.create(
+          KeyValueConfiguration.builder()
+              .name(bucket)
+              .maxHistoryPerKey(1)
+              .storageType(StorageType.File)
+              .build());
+    }
+    return c.keyValue(bucket, options);
   }
 
   /** Why the bucket cannot be used now: it is not open yet, or NATS is not connected. */

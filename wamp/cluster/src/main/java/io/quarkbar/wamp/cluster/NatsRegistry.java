@@ -3,12 +3,9 @@ package io.quarkbar.wamp.cluster;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
-import io.nats.client.KeyValueOptions;
-import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.KeyValueWatcher;
-import io.nats.client.api.StorageType;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.quarkbar.wamp.protocol.uri.WampUris;
 import io.quarkbar.wamp.router.Router;
@@ -117,17 +114,7 @@ final class NatsRegistry {
       return;
     }
     try {
-      KeyValueOptions options = KeyValueOptions.builder().jsRequestTimeout(timeout).build();
-      var management = c.keyValueManagement(options);
-      if (!management.getBucketNames().contains(bucket)) {
-        management.create(
-            KeyValueConfiguration.builder()
-                .name(bucket)
-                .maxHistoryPerKey(1)
-                .storageType(StorageType.File)
-                .build());
-      }
-      KeyValue bucketHandle = c.keyValue(bucket, options);
+      KeyValue bucketHandle = KvWorker.openBucket(c, bucket, timeout);
       connection = c;
       kv = bucketHandle;
       selfPurged = purgeNow(node) >= 0;

@@ -6,15 +6,12 @@ import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamOptions;
 import io.nats.client.KeyValue;
-import io.nats.client.KeyValueOptions;
 import io.nats.client.Message;
 import io.nats.client.PublishOptions;
-import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.KeyValuePurgeOptions;
 import io.nats.client.api.KeyValueWatcher;
-import io.nats.client.api.StorageType;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
@@ -168,17 +165,7 @@ final class NatsSessions implements SessionDirectory {
       return;
     }
     try {
-      KeyValueOptions options = KeyValueOptions.builder().jsRequestTimeout(timeout).build();
-      var management = c.keyValueManagement(options);
-      if (!management.getBucketNames().contains(bucket)) {
-        management.create(
-            KeyValueConfiguration.builder()
-                .name(bucket)
-                .maxHistoryPerKey(1)
-                .storageType(StorageType.File)
-                .build());
-      }
-      KeyValue bucketHandle = c.keyValue(bucket, options);
+      KeyValue bucketHandle = KvWorker.openBucket(c, bucket, timeout);
       js = c.jetStream(JetStreamOptions.builder().requestTimeout(timeout).build());
       watch = bucketHandle.watchAll(new Mirror());
       connection = c;

@@ -3,10 +3,7 @@ package io.quarkbar.wamp.cluster;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
-import io.nats.client.KeyValueOptions;
-import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
-import io.nats.client.api.StorageType;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.quarkbar.wamp.router.broker.Broker;
 import io.quarkbar.wamp.router.broker.EventExchange.NotShared;
@@ -78,17 +75,7 @@ final class NatsSubscriptions {
       return;
     }
     try {
-      KeyValueOptions options = KeyValueOptions.builder().jsRequestTimeout(timeout).build();
-      var management = c.keyValueManagement(options);
-      if (!management.getBucketNames().contains(bucket)) {
-        management.create(
-            KeyValueConfiguration.builder()
-                .name(bucket)
-                .maxHistoryPerKey(1)
-                .storageType(StorageType.File)
-                .build());
-      }
-      kv = c.keyValue(bucket, options);
+      kv = KvWorker.openBucket(c, bucket, timeout);
     } catch (Exception e) {
       LOG.debugf("node %s: cannot open the cluster's subscriptions yet: %s", node, e);
     }
