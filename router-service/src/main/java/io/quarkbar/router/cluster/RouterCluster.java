@@ -1,5 +1,7 @@
 package io.quarkbar.router.cluster;
 
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import io.quarkbar.router.config.RouterServiceConfig;
 import io.quarkbar.wamp.cluster.ClusterNode;
 import io.quarkbar.wamp.cluster.ClusterSettings;
@@ -52,10 +54,25 @@ public class RouterCluster {
               + e.getMessage(),
           e);
     }
-    node = ClusterNode.join(settings, router);
+    node = ClusterNode.join(settings, router, RouterCluster::afterTurn);
     LOG.infof(
         "the router is node %s of cluster %s over NATS at %s (connecting)",
         settings.node(), settings.cluster(), settings.natsUrl());
+  }
+
+  /**
+   * Runs {@code task} after the current turn of the event loop this thread is, as {@link
+   * io.quarkbar.router.transport.BatchingWriter} flushes a connection's frames: the calls a turn
+   * sends to other nodes go to NATS in one write. Netty runs a loop's tasks after the reads of its
+   * turn; {@code ThreadExecutorMap} tells which loop, if any, the thread is.
+   */
+  private static boolean afterTurn(Runnable task) {
+    EventExecutor loop = ThreadExecutorMap.currentExecutor();
+    if (loop == null) {
+      return false;
+    }
+    loop.execute(task);
+    return true;
   }
 
   /** The node, when the router is part of a cluster. */

@@ -37,10 +37,12 @@ public final class NatsServer implements AutoCloseable {
   private final Path log;
   private final int port;
   private final int monitorPort;
+  private final List<String> options;
   private Process process;
 
-  private NatsServer(String binary, Path workDir) throws IOException {
+  private NatsServer(String binary, Path workDir, List<String> options) throws IOException {
     this.binary = binary;
+    this.options = List.copyOf(options);
     Files.createDirectories(workDir);
     this.storeDir = Files.createTempDirectory(workDir, "nats-store-");
     this.log = storeDir.resolveSibling(storeDir.getFileName() + ".log");
@@ -59,8 +61,16 @@ public final class NatsServer implements AutoCloseable {
    * target/nats}), and returns once it answers its health check.
    */
   public static NatsServer start(Path workDir) {
+    return start(workDir, List.of());
+  }
+
+  /**
+   * Like {@link #start(Path)}, with more command-line options for the server, e.g. {@code --user u
+   * --pass p} or {@code --max_payload 4096}.
+   */
+  public static NatsServer start(Path workDir, List<String> options) {
     try {
-      NatsServer server = new NatsServer(binary(), workDir);
+      NatsServer server = new NatsServer(binary(), workDir, options);
       // A test JVM that dies (a killed fork) must not leave servers behind.
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "nats-server-cleanup"));
       server.launch();
@@ -152,6 +162,7 @@ public final class NatsServer implements AutoCloseable {
     command.addAll(List.of("-m", Integer.toString(monitorPort)));
     command.addAll(List.of("-js", "-sd", storeDir.toString()));
     command.addAll(List.of("--server_name", "test-" + port));
+    command.addAll(options);
     try {
       Files.writeString(
           log,

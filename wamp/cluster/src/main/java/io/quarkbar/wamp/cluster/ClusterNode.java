@@ -8,6 +8,8 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.quarkbar.wamp.router.Router;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,13 +46,14 @@ public final class ClusterNode implements AutoCloseable {
   private final ExecutorService sessionsWorker;
   private final NatsSessions sessions;
   private final NatsCallExchange calls;
+  private final CallWire callWire;
   private final Liveness liveness;
   private final Thread connector;
   private final Options options;
   private volatile Connection connection;
   private volatile boolean closed;
 
-  private ClusterNode(ClusterSettings settings, Router router) {
+  private ClusterNode(ClusterSettings settings, Router router, AfterTurn afterTurn) {
     this.settings = settings;
     this.control =
         Executors.newSingleThreadExecutor(
@@ -108,6 +111,24 @@ public final class ClusterNode implements AutoCloseable {
             this::tidy,
             sessions::fence);
     calls.follow(liveness);
+    // Calls take a connection of their own that skips the NATS client library's threads, unless
+    // the URLs need what only the library speaks (TLS).
+    this.callWire =
+        NatsWire.speaks(settings.natsUrl())
+            ? new NatsWire(
+                settings.natsUrl(),
+                "quarkbar-" + settings.cluster() + "-" + settings.node(),
+                settings.user(),
+                settings.password(),
+                settings.token(),
+                settings.requestTimeout(),
+                // Not shorter than 2 s: a busy machine does not make it reconnect for nothing.
+                settings.deathTimeout().compareTo(Duration.ofSeconds(2)) > 0
+                    ? settings.deathTimeout()
+                    : Duration.ofSeconds(2),
+                afterTurn)
+            : new JnatsCallWire();
+    calls.attach(callWire);
     router.shareCalls(calls);
     router.shareSessions(sessions);
     this.connector = new Thread(this::connect, "quarkbar-cluster-connect-" + settings.node());
@@ -119,6 +140,7 @@ public final class ClusterNode implements AutoCloseable {
     registry.tidy();
     subscriptions.tidy();
     sessions.tidy(liveness.alive());
+    callWire.ping();
     // Calls longer than two heartbeats are asked after, each heartbeat.
     calls.probe(settings.heartbeat().multipliedBy(2));
   }
@@ -138,8 +160,19 @@ public final class ClusterNode implements AutoCloseable {
    * @throws IllegalArgumentException for settings NATS's client refuses (a malformed URL)
    */
   public static ClusterNode join(ClusterSettings settings, Router router) {
-    ClusterNode node = new ClusterNode(settings, router);
+    return join(settings, router, AfterTurn.NONE);
+  }
+
+  /**
+   * Like {@link #join(ClusterSettings, Router)}, with the calls a turn of an event loop publishes
+   * to other nodes written together at the turn's end ({@link AfterTurn}).
+   */
+  public static ClusterNode join(ClusterSettings settings, Router router, AfterTurn afterTurn) {
+    ClusterNode node = new ClusterNode(settings, router, afterTurn);
     node.connector.start();
+    if (node.callWire instanceof NatsWire wire) {
+      wire.start();
+    }
     return node;
   }
 
@@ -189,7 +222,9 @@ public final class ClusterNode implements AutoCloseable {
         return;
       }
       events.connected(c);
-      calls.connected(c);
+      if (callWire instanceof JnatsCallWire wire) {
+        wire.connected(c);
+      }
       registry.connected(c);
       subscriptions.connected(c);
       sessions.connected(c);
@@ -237,9 +272,28 @@ public final class ClusterNode implements AutoCloseable {
    */
   public boolean isConnected() {
     return events.isConnected()
+        && calls.isConnected()
         && registry.isReady()
         && subscriptions.isReady()
         && sessions.isReady();
+  }
+
+  /** What keeps the node out of its cluster while NATS is connected, if anything. */
+  private String notReady() {
+    List<String> waiting = new ArrayList<>();
+    if (!registry.isReady()) {
+      waiting.add("registrations");
+    }
+    if (!subscriptions.isReady()) {
+      waiting.add("subscriptions");
+    }
+    if (!sessions.isReady()) {
+      waiting.add("sessions");
+    }
+    if (!calls.isConnected()) {
+      waiting.add("calls' connection");
+    }
+    return waiting.isEmpty() ? "" : ", waiting for the cluster's " + String.join(", ", waiting);
   }
 
   /** What the health check and the logs say about the node. */
@@ -249,13 +303,17 @@ public final class ClusterNode implements AutoCloseable {
         + events.status()
         + " ("
         + settings.natsUrl()
-        + "); events sent "
+        + ")"
+        + notReady()
+        + "; events sent "
         + events.sent()
         + ", received "
         + events.received()
         + ", dropped "
         + events.dropped()
-        + "; calls forwarded "
+        + "; calls' connection "
+        + callWire.state()
+        + ", calls forwarded "
         + calls.forwarded()
         + ", invoked for other nodes "
         + calls.invoked()
@@ -309,6 +367,7 @@ public final class ClusterNode implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    callWire.close();
     Connection c = connection;
     if (c != null) {
       try {

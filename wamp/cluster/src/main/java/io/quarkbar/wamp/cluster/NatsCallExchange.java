@@ -1,8 +1,5 @@
 package io.quarkbar.wamp.cluster;
 
-import io.nats.client.Connection;
-import io.nats.client.Dispatcher;
-import io.nats.client.Message;
 import io.quarkbar.wamp.protocol.uri.WampUris;
 import io.quarkbar.wamp.router.Router;
 import io.quarkbar.wamp.router.broker.Broker;
@@ -13,7 +10,6 @@ import io.quarkbar.wamp.router.dealer.Dealer;
 import io.quarkbar.wamp.router.dealer.InvokePolicy;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,8 +20,9 @@ import org.jboss.logging.Logger;
  * ({@link Subjects#inbox}) with a reply subject that names the call ({@link Subjects#reply}); the
  * callee's node invokes its callee and publishes each answer (progressive results, then the final
  * RESULT or ERROR) to that subject. Interrupts follow their call on the same inbox, so they never
- * overtake it. One NATS connection each way keeps a caller node's calls and a callee node's answers
- * in order; each node handles its inbox and its replies on one thread each.
+ * overtake it. They travel on a connection of their own ({@link CallWire}): one connection per node
+ * keeps a caller node's calls and a callee node's answers in order, and each node handles its inbox
+ * and its replies on that connection's reading thread.
  *
  * <p>A call to a node that has no inbox any more (its process is gone) comes back at once as NATS's
  * "no responders" status, and its caller gets {@code wamp.error.canceled}; a node that is gone
@@ -51,7 +48,7 @@ final class NatsCallExchange implements CallExchange {
 
   private final AtomicLong forwarded = new AtomicLong();
   private final AtomicLong invoked = new AtomicLong();
-  private volatile Connection connection;
+  private CallWire wire;
   private Liveness liveness;
 
   /** The answer to a probed call the callee's node does not have. */
@@ -78,13 +75,18 @@ final class NatsCallExchange implements CallExchange {
     this.liveness = liveness;
   }
 
-  /** The connection is made: receive calls and answers (once per connection). */
-  void connected(Connection c) {
-    Dispatcher inbox = c.createDispatcher(this::inbound);
-    inbox.subscribe(subjects.inbox(node));
-    Dispatcher replies = c.createDispatcher(this::answered);
-    replies.subscribe(subjects.replies(node));
-    connection = c;
+  /**
+   * Calls and answers travel on {@code wire}: this node's inbox and reply subjects are subscribed
+   * on it (before it starts).
+   */
+  void attach(CallWire wire) {
+    wire.subscribe(subjects.inbox(node), (subject, status, data) -> inbound(data));
+    wire.subscribe(subjects.replies(node), this::answered);
+    this.wire = wire;
+  }
+
+  boolean isConnected() {
+    return wire.isConnected();
   }
 
   @Override
@@ -127,8 +129,7 @@ final class NatsCallExchange implements CallExchange {
    * over {@code max_payload}.
    */
   private void publishOrRefuse(String subject, String replyTo, byte[] body, String what) {
-    Connection c = connected();
-    long max = c.getMaxPayload();
+    long max = wire.maxPayload();
     if (max > 0 && body.length > max) {
       throw new NotShared(
           WampUris.PAYLOAD_SIZE_EXCEEDED,
@@ -141,9 +142,12 @@ final class NatsCallExchange implements CallExchange {
           null);
     }
     try {
-      c.publish(subject, replyTo, body);
+      wire.publish(subject, replyTo, body);
     } catch (RuntimeException e) {
-      throw new NotShared(Broker.CLUSTER_UNAVAILABLE, e.getMessage(), e);
+      throw new NotShared(
+          Broker.CLUSTER_UNAVAILABLE,
+          "the callee is on another router node, and " + e.getMessage(),
+          e);
     }
   }
 
@@ -170,8 +174,7 @@ final class NatsCallExchange implements CallExchange {
   @Override
   public void answer(String to, String realm, long callId, CallAnswer answer) {
     byte[] body = CallEnvelope.answer(realm, answer);
-    Connection c = connection;
-    long max = c == null ? 0 : c.getMaxPayload();
+    long max = wire.maxPayload();
     if (max > 0 && body.length > max) {
       // Refused rather than lost: the caller learns why its result did not come.
       body =
@@ -192,36 +195,19 @@ final class NatsCallExchange implements CallExchange {
 
   /** At most once: what cannot be sent now is dropped (the caller's node times the call out). */
   private void send(String subject, byte[] body) {
-    Connection c = connection;
-    if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
-      LOG.debugf("dropped a message to %s: NATS is not connected", subject);
-      return;
-    }
     try {
-      c.publish(subject, body);
+      wire.publish(subject, null, body);
     } catch (RuntimeException e) {
-      LOG.debugf("dropped a message to %s: %s", subject, e);
+      LOG.debugf("dropped a message to %s: %s", subject, e.getMessage());
     }
-  }
-
-  private Connection connected() {
-    Connection c = connection;
-    if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
-      throw new NotShared(
-          Broker.CLUSTER_UNAVAILABLE,
-          "the callee is on another router node, and this node's NATS connection is "
-              + (c == null ? "not made yet" : c.getStatus().name().toLowerCase(Locale.ROOT)),
-          null);
-    }
-    return c;
   }
 
   /** A call, the part of one, an interrupt or a probe from another node. */
   @SuppressWarnings("unchecked")
-  private void inbound(Message message) {
+  private void inbound(byte[] data) {
     List<Object> l;
     try {
-      l = CallEnvelope.decode(message.getData());
+      l = CallEnvelope.decode(data);
       String kind = (String) l.get(1);
       if (kind.equals(CallEnvelope.CALL)) {
         ForwardedCall call = CallEnvelope.toCall(l);
@@ -296,16 +282,15 @@ final class NatsCallExchange implements CallExchange {
   }
 
   /** An answer to a call this node forwarded, or NATS's word that nobody took the call. */
-  private void answered(Message message) {
-    String subject = message.getSubject();
+  private void answered(String subject, int status, byte[] data) {
     long callId;
     try {
       callId = Long.parseLong(subject.substring(subject.lastIndexOf('.') + 1));
     } catch (NumberFormatException e) {
       return;
     }
-    if (message.isStatusMessage()) {
-      if (message.getStatus().isNoResponders()) {
+    if (status != 0) {
+      if (status == CallWire.NO_RESPONDERS) {
         CallAnswer gone =
             new CallAnswer(
                 Map.of(),
@@ -321,7 +306,7 @@ final class NatsCallExchange implements CallExchange {
       return;
     }
     try {
-      List<Object> l = CallEnvelope.decode(message.getData());
+      List<Object> l = CallEnvelope.decode(data);
       Dealer dealer = router.dealer((String) l.get(2));
       if (dealer != null) {
         dealer.answerForwarded(callId, CallEnvelope.toAnswer(l));

@@ -1,0 +1,706 @@
+package io.quarkbar.wamp.cluster;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jboss.logging.Logger;
+
+/**
+ * A core NATS connection for the calls between nodes, written here beside the NATS client library
+ * (jnats) for a measured reason: jnats hands every published message to a writer thread and every
+ * received one to a dispatcher thread. A call across nodes took four such hand-offs besides the two
+ * to the event loops, and cost six times the CPU of a call on one node (bench/README.md, "Events
+ * and calls across a cluster"). Here a publication is written to the socket on the thread that
+ * publishes it (the caller's or the callee's event loop), and what arrives is handled on the thread
+ * that read it.
+ *
+ * <p>It speaks the client side of NATS's core protocol only: INFO, CONNECT (with a user and
+ * password or a token), SUB, PUB, MSG and HMSG (for the no-responders status), PING, PONG, +OK and
+ * -ERR. No TLS ({@link JnatsCallWire} serves {@code tls://} URLs), no JetStream, no discovery of
+ * other servers. Nothing is kept for replay while disconnected: at most once, like the rest of the
+ * cluster; it reconnects for ever, to the listed servers in turn.
+ *
+ * <p>Threads: one connects, reads, parses and delivers, and finishes the writes the socket did not
+ * take at once; any thread publishes, under a lock. What the socket cannot take at once waits, up
+ * to {@link #MAX_PENDING} bytes; past it, publications are refused rather than queued without end.
+ */
+final class NatsWire implements CallWire {
+
+  private static final Logger LOG = Logger.getLogger(NatsWire.class);
+
+  /** Bytes that may wait for the socket; past it, {@link #publish} refuses. */
+  static final long MAX_PENDING = 32L << 20;
+
+  /** The longest control line (an INFO with many URLs is the longest) taken from the server. */
+  private static final int MAX_CONTROL_LINE = 64 << 10;
+
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final byte[] CRLF = {'\r', '\n'};
+  private static final byte[] PING = "PING\r\n".getBytes(US_ASCII);
+  private static final byte[] PONG = "PONG\r\n".getBytes(US_ASCII);
+
+  private final List<URI> servers;
+  private final String name;
+  private final Optional<String> user;
+  private final Optional<String> password;
+  private final Optional<String> token;
+  private final Duration connectTimeout;
+  private final Duration staleAfter;
+  private final List<String> subjects = new ArrayList<>();
+  private final List<Receiver> receivers = new ArrayList<>();
+  private final Thread reader;
+
+  private final Object lock = new Object();
+  // Guarded by lock: the connection being made or made, and what waits to be written to it.
+  private SocketChannel channel;
+  private SelectionKey key;
+  private ByteBuffer out = ByteBuffer.allocate(INITIAL_OUT);
+
+  /** Whether the socket took less than was written, and the reader thread writes the rest. */
+  private boolean waitingForSocket;
+
+  private static final int INITIAL_OUT = 64 << 10;
+
+  private final AfterTurn afterTurn;
+  private final ThreadLocal<Boolean> flushScheduledHere = ThreadLocal.withInitial(() -> false);
+  private final Runnable flushTask = this::flushAtEndOfTurn;
+
+  private volatile boolean connected;
+  private volatile boolean closed;
+  private volatile String state = "connecting";
+  private volatile long maxPayload;
+
+  /** When the PING waiting for its PONG was sent (System.nanoTime()); 0 when none waits. */
+  private volatile long pingSent;
+
+  // The reader thread's.
+  private ByteBuffer in = ByteBuffer.allocate(64 << 10);
+  private boolean handshaking;
+  private boolean up;
+
+  /** An incoming message whose payload is still to be read; null between messages. */
+  private Incoming incoming;
+
+  private record Incoming(String subject, int sid, int headerBytes, int totalBytes) {}
+
+  /**
+   * @param natsUrls comma-separated {@code nats://host:port} URLs (a user and password, or a token,
+   *     may be in the URL)
+   * @param name the name the connection shows in the server's monitoring
+   * @param staleAfter how long a PING of {@link #ping} may wait for its PONG before the connection
+   *     is taken for broken and made again
+   * @param afterTurn where publications from an event loop are written at the end of its turn
+   */
+  NatsWire(
+      String natsUrls,
+      String name,
+      Optional<String> user,
+      Optional<String> password,
+      Optional<String> token,
+      Duration connectTimeout,
+      Duration staleAfter,
+      AfterTurn afterTurn) {
+    this.servers = parse(natsUrls);
+    this.afterTurn = afterTurn;
+    this.name = name;
+    this.user = user;
+    this.password = password;
+    this.token = token;
+    this.connectTimeout = connectTimeout;
+    this.staleAfter = staleAfter;
+    this.reader = new Thread(this::run, name + "-calls");
+    reader.setDaemon(true);
+  }
+
+  /** Whether every URL of {@code natsUrls} is one this wire speaks to ({@code nats://}). */
+  static boolean speaks(String natsUrls) {
+    for (String url : natsUrls.split(",")) {
+      String u = url.trim().toLowerCase(Locale.ROOT);
+      if (!u.startsWith("nats://") && u.contains("://")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static List<URI> parse(String natsUrls) {
+    List<URI> list = new ArrayList<>();
+    for (String url : natsUrls.split(",")) {
+      String u = url.trim();
+      if (u.isEmpty()) {
+        continue;
+      }
+      try {
+        URI uri = new URI(u.contains("://") ? u : "nats://" + u);
+        if (uri.getHost() == null) {
+          throw new IllegalArgumentException("no host in the NATS URL " + u);
+        }
+        list.add(uri);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("malformed NATS URL " + u + ": " + e.getMessage(), e);
+      }
+    }
+    if (list.isEmpty()) {
+      throw new IllegalArgumentException("no NATS URL in '" + natsUrls + "'");
+    }
+    return list;
+  }
+
+  @Override
+  public void subscribe(String subject, Receiver receiver) {
+    if (reader.isAlive()) {
+      throw new IllegalStateException("subscribe before the wire starts");
+    }
+    subjects.add(subject);
+    receivers.add(receiver);
+  }
+
+  /** Starts connecting; returns at once. */
+  void start() {
+    reader.start();
+  }
+
+  @Override
+  public boolean isConnected() {
+    return connected;
+  }
+
+  @Override
+  public String state() {
+    return state;
+  }
+
+  @Override
+  public long maxPayload() {
+    return maxPayload;
+  }
+
+  @Override
+  public void publish(String subject, String replyTo, byte[] body) {
+    StringBuilder head = new StringBuilder(subject.length() + 40).append("PUB ").append(subject);
+    if (replyTo != null) {
+      head.append(' ').append(replyTo);
+    }
+    head.append(' ').append(body.length).append("\r\n");
+    byte[] line = head.toString().getBytes(UTF_8);
+    synchronized (lock) {
+      checkWritable(false);
+      if (out.position() + line.length + body.length + 2 > MAX_PENDING) {
+        throw new IllegalStateException(
+            "NATS does not take the calls between nodes fast enough: "
+                + out.position()
+                + " bytes wait to go out");
+      }
+      append(line);
+      append(body);
+      append(CRLF);
+    }
+    if (!flushScheduledHere.get()) {
+      if (afterTurn.schedule(flushTask)) {
+        flushScheduledHere.set(true);
+      } else {
+        flush();
+      }
+    }
+  }
+
+  @Override
+  public void ping() {
+    if (!connected) {
+      return;
+    }
+    long sent = pingSent;
+    long now = System.nanoTime();
+    if (sent != 0) {
+      // One PING at a time: a late heartbeat thread does not make the server look silent.
+      if (now - sent > staleAfter.toNanos()) {
+        LOG.warnf(
+            "%s: NATS has not answered a PING for %d ms; connecting again",
+            name, (now - sent) / 1_000_000);
+        breakConnection();
+      }
+      return;
+    }
+    try {
+      pingSent = now;
+      control(PING);
+    } catch (IllegalStateException e) {
+      pingSent = 0;
+      LOG.debugf("%s: ping not sent: %s", name, e.getMessage());
+    }
+  }
+
+  /** Writes {@code bytes} at once (with whatever waits before them): the handshake, pings. */
+  private void control(byte[] bytes) {
+    synchronized (lock) {
+      checkWritable(true);
+      append(bytes);
+    }
+    flush();
+  }
+
+  /** Lock held: whether bytes may be added now; control bytes go before the handshake is done. */
+  private void checkWritable(boolean control) {
+    SocketChannel ch = channel;
+    if (ch == null || !ch.isOpen() || !(connected || (control && onReaderThread()))) {
+      throw new IllegalStateException("the NATS connection for calls is " + state);
+    }
+  }
+
+  /** Lock held: adds {@code bytes} to what waits to be written, growing the buffer if need be. */
+  private void append(byte[] bytes) {
+    if (out.remaining() < bytes.length) {
+      ByteBuffer bigger =
+          ByteBuffer.allocate(Math.max(out.capacity() * 2, out.position() + bytes.length));
+      out.flip();
+      bigger.put(out);
+      out = bigger;
+    }
+    out.put(bytes);
+  }
+
+  private boolean onReaderThread() {
+    return Thread.currentThread() == reader;
+  }
+
+  /** The end of an event loop's turn: the thread's publications go out together. */
+  private void flushAtEndOfTurn() {
+    flushScheduledHere.set(false);
+    flush();
+  }
+
+  /**
+   * Writes what waits, as far as the socket takes it now; the reader thread writes the rest once
+   * the socket takes more. Never blocks.
+   */
+  private void flush() {
+    synchronized (lock) {
+      if (out.position() == 0 || channel == null || waitingForSocket) {
+        return;
+      }
+      try {
+        writeOut();
+      } catch (IOException e) {
+        breakConnection();
+        LOG.debugf("%s: the NATS connection for calls broke: %s", name, e);
+        return;
+      }
+      if (out.position() > 0) {
+        waitingForSocket = true;
+        key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        key.selector().wakeup();
+      }
+    }
+  }
+
+  /** Lock held: one write of what waits. */
+  private void writeOut() throws IOException {
+    out.flip();
+    try {
+      channel.write(out);
+    } finally {
+      out.compact();
+    }
+  }
+
+  /** The socket takes more (the reader thread). */
+  private void writable() throws IOException {
+    synchronized (lock) {
+      writeOut();
+      if (out.position() == 0) {
+        waitingForSocket = false;
+        key.interestOps(SelectionKey.OP_READ);
+        if (out.capacity() > INITIAL_OUT) {
+          out = ByteBuffer.allocate(INITIAL_OUT);
+        }
+      }
+    }
+  }
+
+  /** Closes the connection in use; the reader thread notices and makes a new one. */
+  private void breakConnection() {
+    synchronized (lock) {
+      connected = false;
+      state = closed ? "closed" : "reconnecting";
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException e) {
+          LOG.debugf("%s: close: %s", name, e);
+        }
+        if (key != null) {
+          key.selector().wakeup();
+        }
+      }
+    }
+  }
+
+  private void run() {
+    int next = ThreadLocalRandom.current().nextInt(servers.size());
+    while (!closed) {
+      URI server = servers.get(next++ % servers.size());
+      up = false;
+      try {
+        converse(server);
+      } catch (IOException | RuntimeException e) {
+        if (!closed) {
+          // Once per outage: the attempts that follow fail quietly until one succeeds.
+          if (up) {
+            LOG.warnf("%s: lost NATS at %s (%s); connecting again", name, address(server), e);
+          } else {
+            LOG.debugf("%s: cannot connect to NATS at %s: %s", name, address(server), e);
+          }
+        }
+      } finally {
+        dropConnection();
+      }
+      if (!closed) {
+        try {
+          Thread.sleep(200 + ThreadLocalRandom.current().nextInt(100));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private static String address(URI server) {
+    return server.getHost() + ":" + (server.getPort() < 0 ? 4222 : server.getPort());
+  }
+
+  private void dropConnection() {
+    synchronized (lock) {
+      connected = false;
+      state = closed ? "closed" : "reconnecting";
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException e) {
+          LOG.debugf("%s: close: %s", name, e);
+        }
+      }
+      channel = null;
+      key = null;
+      pingSent = 0;
+      out.clear();
+      waitingForSocket = false;
+    }
+    in.clear();
+    incoming = null;
+  }
+
+  /** One connection to {@code server}, from connecting until it breaks or the wire closes. */
+  private void converse(URI server) throws IOException {
+    try (Selector selector = Selector.open()) {
+      SocketChannel ch = SocketChannel.open();
+      ch.configureBlocking(false);
+      ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      synchronized (lock) {
+        if (closed) {
+          ch.close();
+          return;
+        }
+        channel = ch;
+        key = ch.register(selector, SelectionKey.OP_CONNECT);
+      }
+      handshaking = true;
+      int port = server.getPort() < 0 ? 4222 : server.getPort();
+      if (ch.connect(new InetSocketAddress(server.getHost(), port))) {
+        key.interestOps(SelectionKey.OP_READ);
+      }
+      long deadline = System.nanoTime() + connectTimeout.toNanos();
+      SelectionKey k = key;
+      while (!closed) {
+        long wait = 1000;
+        if (handshaking) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            throw new IOException("no answer within " + connectTimeout.toMillis() + " ms");
+          }
+          wait = Math.max(1, left / 1_000_000);
+        }
+        selector.select(wait);
+        if (!k.isValid() || !ch.isOpen()) {
+          throw new EOFException("connection closed");
+        }
+        if (!selector.selectedKeys().remove(k)) {
+          continue;
+        }
+        if (k.isConnectable() && ch.finishConnect()) {
+          k.interestOps(SelectionKey.OP_READ);
+        }
+        if (k.isReadable()) {
+          if (!in.hasRemaining()) {
+            grow(in.capacity() * 2);
+          }
+          if (ch.read(in) < 0) {
+            throw new EOFException("NATS closed the connection");
+          }
+          in.flip();
+          try {
+            parse(server);
+          } finally {
+            in.compact();
+          }
+        }
+        if (k.isValid() && k.isWritable()) {
+          writable();
+        }
+      }
+    }
+  }
+
+  private void grow(int capacity) throws IOException {
+    if (capacity > Math.max(MAX_CONTROL_LINE, maxPayload) * 2 + MAX_CONTROL_LINE) {
+      throw new IOException("a message from NATS larger than its max_payload");
+    }
+    ByteBuffer bigger = ByteBuffer.allocate(capacity);
+    in.flip();
+    bigger.put(in);
+    in = bigger;
+  }
+
+  /** Handles every whole operation in {@code in} (in read mode), leaving the rest. */
+  private void parse(URI server) throws IOException {
+    while (true) {
+      if (incoming != null) {
+        int need = incoming.totalBytes() + 2;
+        if (in.remaining() < need) {
+          if (need > in.capacity()) {
+            in.compact();
+            grow(need);
+            in.flip();
+          }
+          return;
+        }
+        byte[] headers = new byte[incoming.headerBytes()];
+        in.get(headers);
+        byte[] data = new byte[incoming.totalBytes() - incoming.headerBytes()];
+        in.get(data);
+        in.position(in.position() + 2);
+        Incoming m = incoming;
+        incoming = null;
+        deliver(m, headers, data);
+        continue;
+      }
+      int eol = lineEnd();
+      if (eol < 0) {
+        if (in.remaining() > MAX_CONTROL_LINE) {
+          throw new IOException("a control line from NATS longer than " + MAX_CONTROL_LINE);
+        }
+        return;
+      }
+      String line = new String(in.array(), in.position(), eol - in.position(), UTF_8);
+      in.position(eol + 2);
+      control(line, server);
+    }
+  }
+
+  private int lineEnd() {
+    byte[] a = in.array();
+    for (int i = in.position(), end = in.limit() - 1; i < end; i++) {
+      if (a[i] == '\r' && a[i + 1] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private void control(String line, URI server) throws IOException {
+    String op = line.split(" ", 2)[0].toUpperCase(Locale.ROOT);
+    switch (op) {
+      case "MSG" -> {
+        // MSG <subject> <sid> [reply-to] <#bytes>
+        String[] t = line.split(" +");
+        incoming = new Incoming(t[1], Integer.parseInt(t[2]), 0, size(t[t.length - 1]));
+      }
+      case "HMSG" -> {
+        // HMSG <subject> <sid> [reply-to] <#header bytes> <#total bytes>
+        String[] t = line.split(" +");
+        incoming =
+            new Incoming(
+                t[1], Integer.parseInt(t[2]), size(t[t.length - 2]), size(t[t.length - 1]));
+      }
+      case "PING" -> control(PONG);
+      case "PONG" -> {
+        pingSent = 0;
+        if (handshaking) {
+          handshaking = false;
+          up = true;
+          state = "connected";
+          connected = true;
+          LOG.infof("%s: connected to NATS at %s", name, address(server));
+        }
+      }
+      case "INFO" -> info(line.substring(4).trim(), server);
+      case "+OK" -> {}
+      case "-ERR" -> {
+        LOG.warnf("%s: NATS at %s says: %s", name, address(server), line.substring(4).trim());
+        if (handshaking) {
+          throw new IOException("NATS refused the connection: " + line.substring(4).trim());
+        }
+      }
+      default -> throw new IOException("not a NATS operation: " + abbreviate(line));
+    }
+  }
+
+  private int size(String bytes) throws IOException {
+    int n = Integer.parseInt(bytes);
+    if (n < 0 || (maxPayload > 0 && n > maxPayload + MAX_CONTROL_LINE)) {
+      throw new IOException("a message from NATS of " + n + " bytes");
+    }
+    return n;
+  }
+
+  private static String abbreviate(String line) {
+    return line.length() > 80 ? line.substring(0, 80) + "..." : line;
+  }
+
+  private void deliver(Incoming m, byte[] headers, byte[] data) {
+    int index = m.sid() - 1;
+    if (index < 0 || index >= receivers.size()) {
+      return;
+    }
+    try {
+      receivers.get(index).received(m.subject(), status(headers), data);
+    } catch (RuntimeException e) {
+      LOG.warnf(e, "%s: a message on %s was not handled", name, m.subject());
+    }
+  }
+
+  /** The status code in NATS headers ({@code NATS/1.0 503 ...}), or 0. */
+  static int status(byte[] headers) {
+    if (headers.length < 12) {
+      return 0;
+    }
+    String first = new String(headers, 0, Math.min(headers.length, 64), US_ASCII);
+    if (!first.startsWith("NATS/1.0 ")) {
+      return 0;
+    }
+    int code = 0;
+    for (int i = 9; i < first.length() && Character.isDigit(first.charAt(i)); i++) {
+      code = code * 10 + (first.charAt(i) - '0');
+    }
+    return code;
+  }
+
+  /**
+   * The server's INFO: on a new connection, answered with CONNECT, the subscriptions and a PING.
+   */
+  private void info(String json, URI server) throws IOException {
+    boolean tlsRequired = false;
+    try (JsonParser p = JSON.createParser(json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("an INFO from NATS that is not a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (field.equals("max_payload") && value.isNumeric()) {
+          maxPayload = p.getLongValue();
+        } else if (field.equals("tls_required") && value.isBoolean()) {
+          tlsRequired = p.getBooleanValue();
+        } else {
+          p.skipChildren();
+        }
+      }
+    }
+    if (!handshaking) {
+      return;
+    }
+    if (tlsRequired) {
+      throw new IOException("NATS at " + address(server) + " requires TLS: give it a tls:// URL");
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes("CONNECT ".getBytes(US_ASCII));
+    out.writeBytes(connect(server));
+    out.writeBytes(CRLF);
+    for (int i = 0; i < subjects.size(); i++) {
+      out.writeBytes(("SUB " + subjects.get(i) + " " + (i + 1) + "\r\n").getBytes(UTF_8));
+    }
+    out.writeBytes(PING);
+    control(out.toByteArray());
+  }
+
+  private byte[] connect(URI server) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeBooleanField("verbose", false);
+      g.writeBooleanField("pedantic", false);
+      g.writeBooleanField("tls_required", false);
+      g.writeStringField("name", name);
+      g.writeStringField("lang", "java");
+      g.writeStringField("version", "quarkbar");
+      g.writeNumberField("protocol", 1);
+      // A node's own messages are handled locally; the no-responders status needs headers.
+      g.writeBooleanField("echo", false);
+      g.writeBooleanField("headers", true);
+      g.writeBooleanField("no_responders", true);
+      Optional<String> u = user;
+      Optional<String> p = password;
+      Optional<String> t = token;
+      String info = server.getRawUserInfo();
+      if (info != null) {
+        int colon = info.indexOf(':');
+        if (colon >= 0) {
+          u = Optional.of(decode(info.substring(0, colon)));
+          p = Optional.of(decode(info.substring(colon + 1)));
+        } else {
+          t = Optional.of(decode(info));
+        }
+      }
+      if (u.isPresent()) {
+        g.writeStringField("user", u.get());
+        g.writeStringField("pass", p.orElse(""));
+      }
+      if (t.isPresent()) {
+        g.writeStringField("auth_token", t.get());
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static String decode(String s) {
+    return java.net.URLDecoder.decode(s, UTF_8);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    breakConnection();
+    reader.interrupt();
+    try {
+      reader.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    state = "closed";
+  }
+}
