@@ -167,7 +167,7 @@ final class NatsSessions implements SessionDirectory {
     try {
       KeyValue bucketHandle = KvWorker.openBucket(c, bucket, timeout);
       js = c.jetStream(JetStreamOptions.builder().requestTimeout(timeout).build());
-      watch = bucketHandle.watchAll(new Mirror());
+      follow(bucketHandle);
       connection = c;
       kv = bucketHandle;
       if (openFailures > 0) {
@@ -197,15 +197,35 @@ final class NatsSessions implements SessionDirectory {
             return;
           }
           try {
-            if (watch != null) {
-              watch.unsubscribe();
-            }
-            watch = bucketHandle.watchAll(new Mirror());
+            follow(bucketHandle);
           } catch (Exception e) {
             LOG.warnf("node %s: could not follow the cluster's sessions again: %s", node, e);
           }
         });
   }
+
+  /** Worker only: (re)starts the watch that feeds the mirror. */
+  private void follow(KeyValue bucketHandle) throws Exception {
+    if (watch != null) {
+      watch.unsubscribe();
+    }
+    lastDelivery = System.nanoTime();
+    watch = bucketHandle.watchAll(new Mirror());
+  }
+
+  /**
+   * When the watch last delivered an entry, or started (System.nanoTime()): a watch that has not
+   * loaded the bucket yet and delivers nothing for {@link #STALLED} has stalled.
+   */
+  private volatile long lastDelivery;
+
+  /**
+   * How long a watch that is still loading may deliver nothing before it is started again. Seen
+   * with nats-server 2.9.10 on a store it had been killed over: the bucket held two messages for a
+   * key that keeps one, the watch delivered the first and nothing more, and the node stayed out of
+   * the cluster.
+   */
+  private static final Duration STALLED = Duration.ofSeconds(10);
 
   // --- the directory ---
 
@@ -615,6 +635,19 @@ final class NatsSessions implements SessionDirectory {
           if (kv == null || connection.getStatus() != Connection.Status.CONNECTED) {
             return;
           }
+          if (!ready && System.nanoTime() - lastDelivery > STALLED.toNanos()) {
+            LOG.warnf(
+                "node %s: the watch of the cluster's sessions (bucket %s) stalled before it had"
+                    + " loaded them; following them afresh. If this repeats, NATS's store of the"
+                    + " bucket may be damaged: with every router node stopped, delete the bucket"
+                    + " (nats kv rm %s)",
+                node, bucket, bucket);
+            try {
+              follow(kv);
+            } catch (Exception e) {
+              LOG.warnf("node %s: could not follow the cluster's sessions again: %s", node, e);
+            }
+          }
           if (!selfPurged && ready) {
             selfPurged = purgeNow(node, null);
           }
@@ -687,6 +720,7 @@ final class NatsSessions implements SessionDirectory {
 
     @Override
     public synchronized void watch(KeyValueEntry entry) {
+      lastDelivery = System.nanoTime();
       long id;
       try {
         id = parseKey(entry.getKey());

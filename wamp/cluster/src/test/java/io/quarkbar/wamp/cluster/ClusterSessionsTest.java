@@ -2,15 +2,21 @@ package io.quarkbar.wamp.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quarkbar.testing.nats.NatsServer;
 import io.quarkbar.wamp.protocol.message.Call;
 import io.quarkbar.wamp.protocol.message.Error;
 import io.quarkbar.wamp.protocol.message.Event;
 import io.quarkbar.wamp.protocol.message.Goodbye;
 import io.quarkbar.wamp.protocol.uri.WampUris;
+import io.quarkbar.wamp.router.Router;
+import io.quarkbar.wamp.router.config.RouterConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +25,42 @@ import org.junit.jupiter.api.Test;
  * once in the cluster, also when its node dies or the cluster takes it for gone.
  */
 class ClusterSessionsTest {
+
+  /**
+   * A store a nats-server 2.9.10 left after runs of bench/cluster.sh that killed it: its sessions
+   * bucket (one message per key) holds two messages for one key, and a watch of the bucket delivers
+   * the first message and nothing more, so the node's mirror never loads. The node follows the
+   * bucket afresh and takes sessions all the same.
+   */
+  @Test
+  void aNodeTakesSessionsWhenNatsMiscountsTheSessionsBucket() throws Exception {
+    Path store = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "store-");
+    Path fixture =
+        Path.of(getClass().getResource("/stores/sessions-count-off").toURI()).toAbsolutePath();
+    try (Stream<Path> files = Files.walk(fixture)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path to = store.resolve(fixture.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(f, to);
+        }
+      }
+    }
+    try (NatsServer nats =
+            NatsServer.start(Path.of("target", "nats"), List.of("-sd", store.toString()));
+        ClusterNode node =
+            ClusterNode.join(
+                ClusterSettings.of(nats.url(), "bench", "n9"),
+                new Router(RouterConfig.openRealm(Cluster.REALM)))) {
+      // The first watch stalls; after 10 s without progress a fresh one loads the bucket.
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (!node.isConnected() && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(node.isConnected()).as("the node takes sessions: " + node.describe()).isTrue();
+    }
+  }
 
   @Test
   void theSessionMetaApiAnswersForTheSessionsOfEveryNode() {
