@@ -1,5 +1,7 @@
 package io.quarkbar.bench.scale;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.quarkbar.bench.client.Connector;
 import io.quarkbar.bench.client.Peer;
 import io.quarkbar.bench.client.Template;
@@ -43,6 +45,7 @@ import org.HdrHistogram.Histogram;
  * --seconds S         measured seconds per fan-out case (default 10), after 3 s of warm-up
  * --events N          events (and calls) timed one at a time per latency case (default 5000,
  *                     after 1000)
+ * --cases C           all (default), events or calls: which half to run
  * </pre>
  */
 public final class ClusterMain {
@@ -54,6 +57,7 @@ public final class ClusterMain {
   private int subscribers = 100;
   private int seconds = 10;
   private int events = 5000;
+  private String cases = "all";
 
   private RouterNodes routers;
   private Vertx vertx;
@@ -68,11 +72,15 @@ public final class ClusterMain {
         case "--subscribers" -> bench.subscribers = Integer.parseInt(args[i + 1]);
         case "--seconds" -> bench.seconds = Integer.parseInt(args[i + 1]);
         case "--events" -> bench.events = Integer.parseInt(args[i + 1]);
+        case "--cases" -> bench.cases = args[i + 1];
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     if (bench.root == null) {
       throw new IllegalArgumentException("--root is needed (bench/cluster.sh)");
+    }
+    if (!List.of("all", "events", "calls").contains(bench.cases)) {
+      throw new IllegalArgumentException("--cases is all, events or calls, not " + bench.cases);
     }
     boolean ok;
     try {
@@ -95,6 +103,22 @@ public final class ClusterMain {
     log("3 router nodes and a nats-server ready; ports %s", routers.ports());
 
     Map<String, String> rows = new LinkedHashMap<>();
+    boolean ok = true;
+    if (!cases.equals("calls")) {
+      ok = events(rows);
+    }
+    if (!cases.equals("events")) {
+      ok &= calls(rows);
+    }
+    MeasureTable.write(
+        root.resolve("bench/target/results/cluster.md"),
+        "Events and calls across a cluster (bench/cluster.sh)",
+        "three router nodes and one nats-server on this machine, JSON",
+        rows);
+    return ok;
+  }
+
+  private boolean events(Map<String, String> rows) throws Exception {
     boolean ok = true;
     for (boolean across : new boolean[] {false, true, false, true}) {
       Fanout f = fanout(across);
@@ -119,6 +143,11 @@ public final class ClusterMain {
       rows.put(name, value);
       log("%s: %s", name, value);
     }
+    return ok;
+  }
+
+  private boolean calls(Map<String, String> rows) throws Exception {
+    boolean ok = true;
     int procedures = 0;
     for (boolean across : new boolean[] {false, true, false, true}) {
       Calls c = calls(across, "bench.cluster.echo." + procedures++);
@@ -143,12 +172,6 @@ public final class ClusterMain {
       rows.put(name, value);
       log("%s: %s", name, value);
     }
-
-    MeasureTable.write(
-        root.resolve("bench/target/results/cluster.md"),
-        "Events and calls across a cluster (bench/cluster.sh)",
-        "three router nodes and one nats-server on this machine, JSON",
-        rows);
     return ok;
   }
 
@@ -315,8 +338,10 @@ public final class ClusterMain {
               m -> {
                 if (Wire.intAt(Serializer.JSON, m, 0) == Result.CODE) {
                   completed[0]++;
-                } else {
-                  errors[0]++;
+                } else if (errors[0]++ == 0) {
+                  log(
+                      "first error answer: %s",
+                      m.toString(m.readerIndex(), Math.min(300, m.readableBytes()), UTF_8));
                 }
                 if (!stopping[0]) {
                   caller.send(call, ++sent[0]);

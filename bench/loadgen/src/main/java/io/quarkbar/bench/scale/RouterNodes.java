@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,6 +89,13 @@ final class RouterNodes implements AutoCloseable {
 
   private void startNats(Path work) throws Exception {
     natsPort = freePort();
+    // Each run starts from an empty store: what an earlier run left would be read back first.
+    Path store = work.resolve("nats-store");
+    if (Files.exists(store)) {
+      try (var files = Files.walk(store)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
     String binary = System.getenv().getOrDefault("NATS_SERVER", "nats-server");
     nats =
         new ProcessBuilder(
@@ -99,7 +107,7 @@ final class RouterNodes implements AutoCloseable {
                 // JetStream holds the cluster's registrations.
                 "-js",
                 "-sd",
-                work.resolve("nats-store").toString())
+                store.toString())
             .redirectErrorStream(true)
             .redirectOutput(work.resolve("nats-server.log").toFile())
             .start();
