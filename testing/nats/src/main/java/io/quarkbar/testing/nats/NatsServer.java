@@ -132,6 +132,25 @@ public final class NatsServer implements AutoCloseable {
     launch();
   }
 
+  /**
+   * Starts the server again on the same ports with an empty store, as a server without persistent
+   * storage (a container recreated) comes back: JetStream's streams and buckets are gone.
+   */
+  public void startAfresh() {
+    if (isAlive()) {
+      throw new IllegalStateException("nats-server is still running (pid " + pid() + ")");
+    }
+    try (var files = Files.walk(storeDir)) {
+      files
+          .sorted(java.util.Comparator.reverseOrder())
+          .filter(f -> !f.equals(storeDir))
+          .forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot empty " + storeDir, e);
+    }
+    launch();
+  }
+
   /** The last {@code lines} lines of the server's output, for failure messages. */
   public String logTail(int lines) {
     try {

@@ -249,6 +249,7 @@ public final class ClusterNode implements AutoCloseable {
       case RECONNECTED -> {
         LOG.infof("%s: NATS reconnected (%s)", name(), conn.getConnectedUrl());
         registry.reconnected();
+        subscriptions.reconnected();
         sessions.reconnected();
       }
       case DISCONNECTED ->

@@ -89,6 +89,27 @@ final class KvWorker {
     return c.keyValue(bucket, options);
   }
 
+  /**
+   * When the bucket's stream was created, or null if NATS does not say: a later time than at
+   * opening means the bucket was lost (a NATS server that came back without its store) and created
+   * again, so what this node had put in it must be put back.
+   */
+  static java.time.ZonedDateTime createdAt(KeyValue bucketHandle) {
+    try {
+      return bucketHandle.getStatus().getBackingStreamInfo().getCreateTime();
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  /**
+   * Whether {@code now} (from {@link #createdAt}) says the bucket is not the one created at {@code
+   * before}.
+   */
+  static boolean recreated(java.time.ZonedDateTime before, java.time.ZonedDateTime now) {
+    return before != null && now != null && !before.equals(now);
+  }
+
   /** Why the bucket cannot be used now: it is not open yet, or NATS is not connected. */
   NotShared notReady(Connection c, boolean open) {
     return new NotShared(

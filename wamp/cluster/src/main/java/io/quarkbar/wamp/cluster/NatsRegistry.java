@@ -117,6 +117,7 @@ final class NatsRegistry {
       KeyValue bucketHandle = KvWorker.openBucket(c, bucket, timeout);
       connection = c;
       kv = bucketHandle;
+      bucketCreated = KvWorker.createdAt(bucketHandle);
       selfPurged = purgeNow(node) >= 0;
       watch = bucketHandle.watchAll(new Mirror());
       if (openFailures > 0) {
@@ -150,8 +151,25 @@ final class NatsRegistry {
             return;
           }
           try {
+            bucketHandle = KvWorker.openBucket(connection, bucket, timeout);
+            java.time.ZonedDateTime created = KvWorker.createdAt(bucketHandle);
+            if (KvWorker.recreated(bucketCreated, created)) {
+              LOG.warnf(
+                  "node %s: NATS lost the cluster's registrations (bucket %s; a server without"
+                      + " its store?); registering this node's %d procedure(s) again",
+                  node, bucket, mine.size());
+              kv = bucketHandle;
+              for (String key : List.copyOf(mine.keySet())) {
+                reassert(key);
+              }
+            }
+            bucketCreated = created;
             if (watch != null) {
-              watch.unsubscribe();
+              try {
+                watch.unsubscribe();
+              } catch (RuntimeException e) {
+                LOG.debugf("node %s: the old watch of the registrations: %s", node, e);
+              }
             }
             watch = bucketHandle.watchAll(new Mirror());
           } catch (Exception e) {
@@ -159,6 +177,9 @@ final class NatsRegistry {
           }
         });
   }
+
+  /** Worker only: when the bucket's stream was created, as of the last (re)connection. */
+  private java.time.ZonedDateTime bucketCreated;
 
   CompletionStage<Claim> register(
       String realm, String uri, MatchPolicy match, InvokePolicy invoke, SharedCallee callee) {

@@ -168,6 +168,7 @@ final class NatsSessions implements SessionDirectory {
       KeyValue bucketHandle = KvWorker.openBucket(c, bucket, timeout);
       js = c.jetStream(JetStreamOptions.builder().requestTimeout(timeout).build());
       follow(bucketHandle);
+      bucketCreated = KvWorker.createdAt(bucketHandle);
       connection = c;
       kv = bucketHandle;
       if (openFailures > 0) {
@@ -197,6 +198,13 @@ final class NatsSessions implements SessionDirectory {
             return;
           }
           try {
+            bucketHandle = KvWorker.openBucket(connection, bucket, timeout);
+            java.time.ZonedDateTime created = KvWorker.createdAt(bucketHandle);
+            if (KvWorker.recreated(bucketCreated, created)) {
+              kv = bucketHandle;
+              relist();
+            }
+            bucketCreated = created;
             follow(bucketHandle);
           } catch (Exception e) {
             LOG.warnf("node %s: could not follow the cluster's sessions again: %s", node, e);
@@ -204,10 +212,59 @@ final class NatsSessions implements SessionDirectory {
         });
   }
 
+  /** Worker only: when the bucket's stream was created, as of the last (re)connection. */
+  private java.time.ZonedDateTime bucketCreated;
+
+  /**
+   * Worker only: NATS lost the bucket (a server that came back without its store): this node's
+   * sessions get their entries again, and NATS's answers are waited for (up to the request timeout)
+   * before the watch starts again, since a watch that found them missing would end them.
+   */
+  private void relist() {
+    List<CompletableFuture<Void>> answers = new ArrayList<>();
+    for (Map.Entry<String, Map<Long, Listed>> realm : mirror.entrySet()) {
+      for (Map.Entry<Long, Listed> listed : realm.getValue().entrySet()) {
+        long id = listed.getKey();
+        Listed s = listed.getValue();
+        Long revision = mine.get(id);
+        if (!s.node().equals(node) || revision == null || revision == PENDING) {
+          continue;
+        }
+        byte[] value = encode(realm.getKey(), s.shared(id, true), s.incarnation());
+        answers.add(
+            js.publishAsync(subject(id), value, EXPECT_NONE)
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .thenAccept(ack -> mine.replace(id, revision, ack.getSeqno())));
+      }
+    }
+    LOG.warnf(
+        "node %s: NATS lost the cluster's sessions (bucket %s; a server without its store?);"
+            + " listing this node's %d session(s) again",
+        node, bucket, answers.size());
+    int failed = 0;
+    for (CompletableFuture<Void> answer : answers) {
+      try {
+        answer.join();
+      } catch (RuntimeException e) {
+        failed++;
+      }
+    }
+    if (failed > 0) {
+      LOG.warnf(
+          "node %s: %d session(s) could not be listed again; they end as the cluster does not"
+              + " know them",
+          node, failed);
+    }
+  }
+
   /** Worker only: (re)starts the watch that feeds the mirror. */
   private void follow(KeyValue bucketHandle) throws Exception {
     if (watch != null) {
-      watch.unsubscribe();
+      try {
+        watch.unsubscribe();
+      } catch (RuntimeException e) {
+        LOG.debugf("node %s: the old watch of the %s: %s", node, "sessions", e);
+      }
     }
     lastDelivery = System.nanoTime();
     watch = bucketHandle.watchAll(new Mirror());

@@ -11,9 +11,9 @@ import io.quarkbar.wamp.router.broker.EventExchange.SharedSubscription;
 import io.quarkbar.wamp.router.config.MatchPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -50,8 +50,14 @@ final class NatsSubscriptions {
   private volatile Connection connection;
   private volatile KeyValue kv;
 
-  /** Worker only: the entries this process joined, spared when it removes its predecessors'. */
-  private final Set<String> mine = new HashSet<>();
+  /**
+   * Worker only: the entries this process joined, with their IDs: spared when it removes its
+   * predecessors', put back when NATS lost the bucket.
+   */
+  private final Map<String, Long> mine = new HashMap<>();
+
+  /** Worker only: when the bucket's stream was created, as of the last (re)connection. */
+  private java.time.ZonedDateTime bucketCreated;
 
   /** Worker only: whether what an earlier process of this name left has been removed. */
   private boolean selfPurged;
@@ -75,7 +81,9 @@ final class NatsSubscriptions {
       return;
     }
     try {
-      kv = KvWorker.openBucket(c, bucket, timeout);
+      KeyValue bucketHandle = KvWorker.openBucket(c, bucket, timeout);
+      bucketCreated = KvWorker.createdAt(bucketHandle);
+      kv = bucketHandle;
     } catch (Exception e) {
       LOG.debugf("node %s: cannot open the cluster's subscriptions yet: %s", node, e);
     }
@@ -92,7 +100,7 @@ final class NatsSubscriptions {
               if (entry == null || entry.getValue() == null) {
                 long id = ThreadLocalRandom.current().nextLong(1, MAX_ID + 1);
                 bucketHandle.create(key, encode(id, List.of(node)));
-                mine.add(key);
+                mine.put(key, id);
                 return new SharedSubscription(id, true);
               }
               List<Object> held = decode(entry.getValue());
@@ -102,7 +110,7 @@ final class NatsSubscriptions {
                 nodes.add(node);
                 bucketHandle.update(key, encode(id, nodes), entry.getRevision());
               }
-              mine.add(key);
+              mine.put(key, id);
               return new SharedSubscription(id, false);
             } catch (JetStreamApiException e) {
               if (e.getApiErrorCode() != CONFLICT) {
@@ -175,7 +183,7 @@ final class NatsSubscriptions {
     boolean self = gone.equals(node);
     try {
       for (String key : bucketHandle.keys()) {
-        if (!(self && mine.contains(key))) {
+        if (!(self && mine.containsKey(key))) {
           remove(bucketHandle, key, gone::equals);
         }
       }
@@ -183,6 +191,70 @@ final class NatsSubscriptions {
     } catch (Exception e) {
       LOG.debugf("node %s: could not take node %s out of the subscriptions: %s", node, gone, e);
       return false;
+    }
+  }
+
+  /**
+   * NATS is back after a break. If it lost the bucket (a server that came back without its store),
+   * this node's subscriptions are put back under their IDs, so that a subscriber on another node
+   * still gets the same ID.
+   */
+  void reconnected() {
+    tasks.run(
+        () -> {
+          Connection c = connection;
+          if (kv == null) {
+            open();
+            return;
+          }
+          try {
+            KeyValue bucketHandle = KvWorker.openBucket(c, bucket, timeout);
+            java.time.ZonedDateTime created = KvWorker.createdAt(bucketHandle);
+            if (KvWorker.recreated(bucketCreated, created)) {
+              LOG.warnf(
+                  "node %s: NATS lost the cluster's subscriptions (bucket %s; a server without"
+                      + " its store?); putting this node's %d back",
+                  node, bucket, mine.size());
+              kv = bucketHandle;
+              for (Map.Entry<String, Long> own : mine.entrySet()) {
+                rejoin(bucketHandle, own.getKey(), own.getValue());
+              }
+            }
+            bucketCreated = created;
+          } catch (Exception e) {
+            LOG.warnf("node %s: could not check the cluster's subscriptions: %s", node, e);
+          }
+        });
+  }
+
+  /** Puts this node back into entry {@code key}, created under {@code id} if it is missing. */
+  private void rejoin(KeyValue bucketHandle, String key, long id) throws Exception {
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      KeyValueEntry entry = bucketHandle.get(key);
+      try {
+        if (entry == null || entry.getValue() == null) {
+          bucketHandle.create(key, encode(id, List.of(node)));
+          return;
+        }
+        List<Object> held = decode(entry.getValue());
+        List<String> nodes = nodes(held);
+        if (((Number) held.get(1)).longValue() != id) {
+          LOG.warnf(
+              "node %s: the subscription %s has another ID in the cluster now; this node's"
+                  + " subscribers keep theirs",
+              node, key);
+          return;
+        }
+        if (!nodes.contains(node)) {
+          nodes.add(node);
+          bucketHandle.update(key, encode(id, nodes), entry.getRevision());
+        }
+        return;
+      } catch (JetStreamApiException e) {
+        if (e.getApiErrorCode() != CONFLICT) {
+          throw e;
+        }
+      }
     }
   }
 

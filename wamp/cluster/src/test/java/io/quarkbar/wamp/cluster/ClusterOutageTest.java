@@ -8,6 +8,7 @@ import io.quarkbar.wamp.protocol.message.Error;
 import io.quarkbar.wamp.protocol.message.Goodbye;
 import io.quarkbar.wamp.protocol.message.Published;
 import io.quarkbar.wamp.protocol.message.WampMessage;
+import io.quarkbar.wamp.protocol.uri.WampUris;
 import io.quarkbar.wamp.router.broker.Broker;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -140,6 +141,43 @@ class ClusterOutageTest {
     ClusterCallsTest.callUntilServedBy(caller, remoteCallee, "com.outage.remote");
     late.register("com.outage.late", Map.of());
     ClusterCallsTest.callUntilServedBy(caller, late, "com.outage.late");
+  }
+
+  /**
+   * NATS comes back without its store (a server without persistent storage, restarted): the
+   * cluster's buckets are gone. The nodes create them again and tell them what they hold: their
+   * sessions, registrations and subscriptions, so that calls, events and the meta API work as
+   * before, and new sessions and registrations are taken.
+   */
+  @Test
+  void natsBackWithoutItsStoreIsToldTheClustersStateAgain() {
+    Peer callee = cluster.join(2);
+    callee.register("com.lost.remote", Map.of());
+    Peer subscriber = cluster.join(2);
+    long subscription = subscriber.subscribe("com.lost.topic");
+    ClusterCallsTest.awaitRoutable(cluster, 1, "com.lost.remote");
+    Peer caller = cluster.join(1);
+
+    cluster.nats.stop();
+    Cluster.await(
+        "both nodes see NATS gone",
+        () -> cluster.nodes.stream().noneMatch(ClusterNode::isConnected));
+    cluster.nats.startAfresh();
+    cluster.awaitConnected();
+
+    ClusterCallsTest.callUntilServedBy(caller, callee, "com.lost.remote");
+    Peer late = cluster.join(1);
+    Cluster.await(
+        "node 1 lists node 2's sessions again",
+        () ->
+            ClusterSessionsTest.ids(late, "wamp.session.list")
+                .containsAll(List.of(callee.session(), subscriber.session(), caller.session())));
+    // The subscription keeps its ID in the cluster: a subscriber on another node gets the same.
+    Peer another = cluster.join(1);
+    assertThat(another.subscribe("com.lost.topic")).isEqualTo(subscription);
+    // The registration is the cluster's again: the URI is taken.
+    late.sendRegister("com.lost.remote", Map.of());
+    assertThat(late.expect(Error.class).error()).isEqualTo(WampUris.PROCEDURE_ALREADY_EXISTS);
   }
 
   @Test
