@@ -46,9 +46,6 @@ interface CallWire extends AutoCloseable {
   /** The largest message NATS takes, in bytes; 0 while not known. */
   long maxPayload();
 
-  /** Each heartbeat: checks that the connection still answers, and replaces it if not. */
-  void ping();
-
   @Override
   void close();
 }

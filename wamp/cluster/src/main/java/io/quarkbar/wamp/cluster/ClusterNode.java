@@ -140,7 +140,6 @@ public final class ClusterNode implements AutoCloseable {
     registry.tidy();
     subscriptions.tidy();
     sessions.tidy(liveness.alive());
-    callWire.ping();
     // Calls longer than two heartbeats are asked after, each heartbeat.
     calls.probe(settings.heartbeat().multipliedBy(2));
   }

@@ -66,11 +66,6 @@ final class JnatsCallWire implements CallWire {
   }
 
   @Override
-  public void ping() {
-    // The library pings on its own.
-  }
-
-  @Override
   public void close() {
     // The node closes the connection.
   }

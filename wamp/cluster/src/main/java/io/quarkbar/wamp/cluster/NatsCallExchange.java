@@ -295,7 +295,9 @@ final class NatsCallExchange implements CallExchange {
             new CallAnswer(
                 Map.of(),
                 WampUris.CANCELED,
-                List.of("the callee's router node is gone (nobody took the call)"),
+                List.of(
+                    "nobody took the call at the callee's router node: it is gone, or its"
+                        + " connection to NATS is being made again"),
                 Map.of());
         for (String realm : router.realmNames()) {
           if (router.dealer(realm).answerForwarded(callId, gone)) {

@@ -78,8 +78,13 @@ final class NatsWire implements CallWire {
   private SelectionKey key;
   private ByteBuffer out = ByteBuffer.allocate(INITIAL_OUT);
 
-  /** Whether the socket took less than was written, and the reader thread writes the rest. */
-  private boolean waitingForSocket;
+  /**
+   * What the socket did not take when it was written, in order, for the reader thread to write once
+   * the socket takes more; {@link #out} has what was added since.
+   */
+  private final java.util.ArrayDeque<ByteBuffer> backlog = new java.util.ArrayDeque<>();
+
+  private long backlogBytes;
 
   private static final int INITIAL_OUT = 64 << 10;
 
@@ -99,6 +104,13 @@ final class NatsWire implements CallWire {
   private ByteBuffer in = ByteBuffer.allocate(64 << 10);
   private boolean handshaking;
   private boolean up;
+  private long lastPing;
+  private int errorsLogged;
+
+  /**
+   * How often the reader pings NATS while connected (whatever the node's other connection does).
+   */
+  private static final long PING_EVERY_NANOS = 1_000_000_000L;
 
   /** An incoming message whose payload is still to be read; null between messages. */
   private Incoming incoming;
@@ -207,10 +219,10 @@ final class NatsWire implements CallWire {
     byte[] line = head.toString().getBytes(UTF_8);
     synchronized (lock) {
       checkWritable(false);
-      if (out.position() + line.length + body.length + 2 > MAX_PENDING) {
+      if (out.position() + backlogBytes + line.length + body.length + 2 > MAX_PENDING) {
         throw new IllegalStateException(
             "NATS does not take the calls between nodes fast enough: "
-                + out.position()
+                + (out.position() + backlogBytes)
                 + " bytes wait to go out");
       }
       append(line);
@@ -218,16 +230,26 @@ final class NatsWire implements CallWire {
       append(CRLF);
     }
     if (!flushScheduledHere.get()) {
-      if (afterTurn.schedule(flushTask)) {
-        flushScheduledHere.set(true);
-      } else {
+      // Set first: a task that runs at once (or a loop that refuses it) finds it right.
+      flushScheduledHere.set(true);
+      boolean scheduled;
+      try {
+        scheduled = afterTurn.schedule(flushTask);
+      } catch (RuntimeException refused) {
+        scheduled = false;
+      }
+      if (!scheduled) {
+        flushScheduledHere.set(false);
         flush();
       }
     }
   }
 
-  @Override
-  public void ping() {
+  /**
+   * Sends a PING unless one waits for its PONG, and takes the connection for broken when one has
+   * waited longer than {@code staleAfter}. The reader thread calls it every second.
+   */
+  void ping() {
     if (!connected) {
       return;
     }
@@ -297,44 +319,64 @@ final class NatsWire implements CallWire {
    */
   private void flush() {
     synchronized (lock) {
-      if (out.position() == 0 || channel == null || waitingForSocket) {
+      if (out.position() == 0 || channel == null) {
         return;
       }
       try {
-        writeOut();
-      } catch (IOException e) {
+        if (!backlog.isEmpty()) {
+          // The socket is full already: the reader thread writes it after the backlog.
+          moveOutToBacklog(false);
+          return;
+        }
+        out.flip();
+        channel.write(out);
+        if (out.hasRemaining()) {
+          moveOutToBacklog(true);
+          key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+          key.selector().wakeup();
+        } else {
+          out.clear();
+          if (out.capacity() > 4 * INITIAL_OUT) {
+            out = ByteBuffer.allocate(INITIAL_OUT);
+          }
+        }
+      } catch (IOException | java.nio.channels.CancelledKeyException e) {
+        out.clear();
         breakConnection();
         LOG.debugf("%s: the NATS connection for calls broke: %s", name, e);
-        return;
-      }
-      if (out.position() > 0) {
-        waitingForSocket = true;
-        key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-        key.selector().wakeup();
       }
     }
   }
 
-  /** Lock held: one write of what waits. */
-  private void writeOut() throws IOException {
-    out.flip();
-    try {
-      channel.write(out);
-    } finally {
-      out.compact();
+  /**
+   * Lock held: what {@code out} holds ({@code flipped}: flipped and partly written, else as
+   * appended to) joins the backlog, copied once; {@code out} is empty again.
+   */
+  private void moveOutToBacklog(boolean flipped) {
+    if (!flipped) {
+      out.flip();
     }
+    if (out.hasRemaining()) {
+      ByteBuffer chunk = ByteBuffer.allocate(out.remaining());
+      chunk.put(out).flip();
+      backlog.add(chunk);
+      backlogBytes += chunk.remaining();
+    }
+    out = out.capacity() > 4 * INITIAL_OUT ? ByteBuffer.allocate(INITIAL_OUT) : out.clear();
   }
 
-  /** The socket takes more (the reader thread). */
+  /** The socket takes more (the reader thread): the backlog, then what was added meanwhile. */
   private void writable() throws IOException {
     synchronized (lock) {
-      writeOut();
-      if (out.position() == 0) {
-        waitingForSocket = false;
+      moveOutToBacklog(false);
+      ByteBuffer[] chunks = backlog.toArray(new ByteBuffer[0]);
+      long written = channel.write(chunks);
+      backlogBytes -= written;
+      while (!backlog.isEmpty() && !backlog.peek().hasRemaining()) {
+        backlog.poll();
+      }
+      if (backlog.isEmpty()) {
         key.interestOps(SelectionKey.OP_READ);
-        if (out.capacity() > INITIAL_OUT) {
-          out = ByteBuffer.allocate(INITIAL_OUT);
-        }
       }
     }
   }
@@ -359,31 +401,44 @@ final class NatsWire implements CallWire {
 
   private void run() {
     int next = ThreadLocalRandom.current().nextInt(servers.size());
-    while (!closed) {
-      URI server = servers.get(next++ % servers.size());
-      up = false;
-      try {
-        converse(server);
-      } catch (IOException | RuntimeException e) {
-        if (!closed) {
-          // Once per outage: the attempts that follow fail quietly until one succeeds.
-          if (up) {
-            LOG.warnf("%s: lost NATS at %s (%s); connecting again", name, address(server), e);
-          } else {
+    boolean warned = false;
+    try {
+      while (!closed) {
+        URI server = servers.get(Math.floorMod(next++, servers.size()));
+        up = false;
+        try {
+          converse(server);
+        } catch (IOException | RuntimeException e) {
+          // Once per outage (also before the first connection): the attempts that follow fail
+          // quietly until one succeeds.
+          if (!closed && (up || !warned)) {
+            LOG.warnf(
+                "%s: %s NATS at %s (%s); trying again until it answers",
+                name, up ? "lost" : "cannot connect to", address(server), e.getMessage());
+            warned = true;
+          } else if (!closed) {
             LOG.debugf("%s: cannot connect to NATS at %s: %s", name, address(server), e);
           }
+        } finally {
+          if (up) {
+            warned = false;
+          }
+          dropConnection();
         }
-      } finally {
-        dropConnection();
-      }
-      if (!closed) {
-        try {
-          Thread.sleep(200 + ThreadLocalRandom.current().nextInt(100));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
+        if (!closed) {
+          // An interrupt that is not a close (a receiver's) must not end the wire.
+          Thread.interrupted();
+          try {
+            Thread.sleep(200 + ThreadLocalRandom.current().nextInt(100));
+          } catch (InterruptedException e) {
+            Thread.interrupted();
+          }
         }
       }
+    } catch (Throwable t) {
+      LOG.errorf(t, "%s: the NATS connection for calls stopped; calls between nodes fail", name);
+      state = "stopped by an error (see the log)";
+      throw t;
     }
   }
 
@@ -406,7 +461,8 @@ final class NatsWire implements CallWire {
       key = null;
       pingSent = 0;
       out.clear();
-      waitingForSocket = false;
+      backlog.clear();
+      backlogBytes = 0;
     }
     in.clear();
     incoming = null;
@@ -414,19 +470,19 @@ final class NatsWire implements CallWire {
 
   /** One connection to {@code server}, from connecting until it breaks or the wire closes. */
   private void converse(URI server) throws IOException {
-    try (Selector selector = Selector.open()) {
-      SocketChannel ch = SocketChannel.open();
+    try (Selector selector = Selector.open();
+        SocketChannel ch = SocketChannel.open()) {
       ch.configureBlocking(false);
       ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
       synchronized (lock) {
         if (closed) {
-          ch.close();
           return;
         }
         channel = ch;
         key = ch.register(selector, SelectionKey.OP_CONNECT);
       }
       handshaking = true;
+      errorsLogged = 0;
       int port = server.getPort() < 0 ? 4222 : server.getPort();
       if (ch.connect(new InetSocketAddress(server.getHost(), port))) {
         key.interestOps(SelectionKey.OP_READ);
@@ -443,6 +499,11 @@ final class NatsWire implements CallWire {
           wait = Math.max(1, left / 1_000_000);
         }
         selector.select(wait);
+        long now = System.nanoTime();
+        if (connected && now - lastPing > PING_EVERY_NANOS) {
+          lastPing = now;
+          ping();
+        }
         if (!k.isValid() || !ch.isOpen()) {
           throw new EOFException("connection closed");
         }
@@ -558,7 +619,12 @@ final class NatsWire implements CallWire {
       case "INFO" -> info(line.substring(4).trim(), server);
       case "+OK" -> {}
       case "-ERR" -> {
-        LOG.warnf("%s: NATS at %s says: %s", name, address(server), line.substring(4).trim());
+        // The first of a connection's errors is worth a warning; a stream of them is not.
+        if (errorsLogged++ == 0) {
+          LOG.warnf("%s: NATS at %s says: %s", name, address(server), line.substring(4).trim());
+        } else {
+          LOG.debugf("%s: NATS at %s says: %s", name, address(server), line.substring(4).trim());
+        }
         if (handshaking) {
           throw new IOException("NATS refused the connection: " + line.substring(4).trim());
         }
@@ -687,12 +753,16 @@ final class NatsWire implements CallWire {
     return out.toByteArray();
   }
 
+  /** Percent-decoding of a URL's user info; a {@code +} stays a {@code +} (not a space). */
   private static String decode(String s) {
-    return java.net.URLDecoder.decode(s, UTF_8);
+    return java.net.URLDecoder.decode(s.replace("+", "%2B"), UTF_8);
   }
 
   @Override
   public void close() {
+    // What the event loops published last (the answers of the last calls) goes out if the
+    // socket takes it now.
+    flush();
     closed = true;
     breakConnection();
     reader.interrupt();

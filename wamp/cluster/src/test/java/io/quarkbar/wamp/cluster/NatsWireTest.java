@@ -187,6 +187,52 @@ class NatsWireTest {
     assertThat(got).containsExactly("after");
   }
 
+  /**
+   * NATS stops reading: publishers are never held up; past the bound of what may wait, they are
+   * refused with a clear error; what was taken arrives whole and in order once NATS reads again.
+   */
+  @Test
+  void aServerThatStopsReadingHoldsUpNobodyAndWhatWasTakenArrivesInOrder() {
+    NatsServer nats = nats();
+    List<Long> got = new CopyOnWriteArrayList<>();
+    NatsWire receiver = wire(nats.url());
+    receiver.subscribe("t.bp", (s, status, data) -> got.add(sequence(data)));
+    receiver.start();
+    NatsWire sender = wire(nats.url());
+    sender.start();
+    Cluster.await("both connected", () -> receiver.isConnected() && sender.isConnected());
+
+    nats.freeze();
+    long accepted = 0;
+    IllegalStateException refused = null;
+    // A publisher that waited for the frozen server would never get past this loop.
+    try {
+      while (accepted < 100_000) {
+        byte[] body = new byte[16 * 1024];
+        java.nio.ByteBuffer.wrap(body).putLong(accepted);
+        sender.publish("t.bp", null, body);
+        accepted++;
+      }
+    } catch (IllegalStateException e) {
+      refused = e;
+    } finally {
+      nats.thaw();
+    }
+
+    assertThat(refused).as("refused past the bound").isNotNull();
+    assertThat(refused.getMessage()).contains("fast enough");
+    assertThat(accepted * 16 * 1024).isGreaterThan(NatsWire.MAX_PENDING / 2);
+    long taken = accepted;
+    Cluster.await("every accepted message received", () -> got.size() >= taken);
+    for (int i = 0; i < taken; i++) {
+      assertThat(got.get(i)).isEqualTo(i);
+    }
+  }
+
+  private static long sequence(byte[] data) {
+    return java.nio.ByteBuffer.wrap(data).getLong();
+  }
+
   @Test
   void aServerThatStopsAnsweringIsLeftForANewConnection() {
     NatsServer nats = nats();
@@ -218,10 +264,11 @@ class NatsWireTest {
 
   @Test
   void credentialsFromSettingsOrTheUrl() {
-    NatsServer nats = nats("--user", "node", "--pass", "s3cret");
-    NatsWire right = wire(nats.url(), Optional.of("node"), Optional.of("s3cret"));
+    NatsServer nats = nats("--user", "node", "--pass", "s3+cret");
+    NatsWire right = wire(nats.url(), Optional.of("node"), Optional.of("s3+cret"));
     right.start();
-    NatsWire inUrl = wire(nats.url().replace("nats://", "nats://node:s3cret@"));
+    // A + in a URL's user info is a +, as the NATS client library reads it.
+    NatsWire inUrl = wire(nats.url().replace("nats://", "nats://node:s3+cret@"));
     inUrl.start();
     NatsWire wrong = wire(nats.url(), Optional.of("node"), Optional.of("wrong"));
     wrong.start();
