@@ -103,11 +103,19 @@ final class KvWorker {
   }
 
   /**
-   * Whether {@code now} (from {@link #createdAt}) says the bucket is not the one created at {@code
-   * before}.
+   * The bucket opened again after NATS came back, and whether it is not the one created at {@code
+   * createdBefore} (NATS lost it): then what this node had put in it must be put back.
    */
-  static boolean recreated(java.time.ZonedDateTime before, java.time.ZonedDateTime now) {
-    return before != null && now != null && !before.equals(now);
+  record Reopened(KeyValue bucket, java.time.ZonedDateTime created, boolean lost) {}
+
+  /** Opens {@code bucket} again (creating it if NATS lost it); see {@link Reopened}. */
+  static Reopened reopen(
+      Connection c, String bucket, Duration timeout, java.time.ZonedDateTime createdBefore)
+      throws Exception {
+    KeyValue handle = openBucket(c, bucket, timeout);
+    java.time.ZonedDateTime created = createdAt(handle);
+    boolean lost = createdBefore != null && created != null && !createdBefore.equals(created);
+    return new Reopened(handle, created, lost);
   }
 
   /** Why the bucket cannot be used now: it is not open yet, or NATS is not connected. */

@@ -151,9 +151,11 @@ final class NatsRegistry {
             return;
           }
           try {
-            bucketHandle = KvWorker.openBucket(connection, bucket, timeout);
-            java.time.ZonedDateTime created = KvWorker.createdAt(bucketHandle);
-            if (KvWorker.recreated(bucketCreated, created)) {
+            KvWorker.Reopened reopened =
+                KvWorker.reopen(connection, bucket, timeout, bucketCreated);
+            bucketHandle = reopened.bucket();
+            bucketCreated = reopened.created();
+            if (reopened.lost()) {
               LOG.warnf(
                   "node %s: NATS lost the cluster's registrations (bucket %s; a server without"
                       + " its store?); registering this node's %d procedure(s) again",
@@ -163,7 +165,6 @@ final class NatsRegistry {
                 reassert(key);
               }
             }
-            bucketCreated = created;
             if (watch != null) {
               try {
                 watch.unsubscribe();

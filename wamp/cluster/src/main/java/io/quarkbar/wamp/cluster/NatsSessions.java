@@ -198,13 +198,14 @@ final class NatsSessions implements SessionDirectory {
             return;
           }
           try {
-            bucketHandle = KvWorker.openBucket(connection, bucket, timeout);
-            java.time.ZonedDateTime created = KvWorker.createdAt(bucketHandle);
-            if (KvWorker.recreated(bucketCreated, created)) {
+            KvWorker.Reopened reopened =
+                KvWorker.reopen(connection, bucket, timeout, bucketCreated);
+            bucketHandle = reopened.bucket();
+            bucketCreated = reopened.created();
+            if (reopened.lost()) {
               kv = bucketHandle;
               relist();
             }
-            bucketCreated = created;
             follow(bucketHandle);
           } catch (Exception e) {
             LOG.warnf("node %s: could not follow the cluster's sessions again: %s", node, e);

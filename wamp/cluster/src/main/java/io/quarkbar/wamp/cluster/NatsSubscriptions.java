@@ -208,9 +208,10 @@ final class NatsSubscriptions {
             return;
           }
           try {
-            KeyValue bucketHandle = KvWorker.openBucket(c, bucket, timeout);
-            java.time.ZonedDateTime created = KvWorker.createdAt(bucketHandle);
-            if (KvWorker.recreated(bucketCreated, created)) {
+            KvWorker.Reopened reopened = KvWorker.reopen(c, bucket, timeout, bucketCreated);
+            KeyValue bucketHandle = reopened.bucket();
+            bucketCreated = reopened.created();
+            if (reopened.lost()) {
               LOG.warnf(
                   "node %s: NATS lost the cluster's subscriptions (bucket %s; a server without"
                       + " its store?); putting this node's %d back",
@@ -220,7 +221,6 @@ final class NatsSubscriptions {
                 rejoin(bucketHandle, own.getKey(), own.getValue());
               }
             }
-            bucketCreated = created;
           } catch (Exception e) {
             LOG.warnf("node %s: could not check the cluster's subscriptions: %s", node, e);
           }

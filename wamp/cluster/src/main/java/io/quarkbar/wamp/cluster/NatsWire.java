@@ -384,17 +384,9 @@ final class NatsWire implements CallWire {
   /** Closes the connection in use; the reader thread notices and makes a new one. */
   private void breakConnection() {
     synchronized (lock) {
-      connected = false;
-      state = closed ? "closed" : "reconnecting";
-      if (channel != null) {
-        try {
-          channel.close();
-        } catch (IOException e) {
-          LOG.debugf("%s: close: %s", name, e);
-        }
-        if (key != null) {
-          key.selector().wakeup();
-        }
+      disconnected();
+      if (key != null) {
+        key.selector().wakeup();
       }
     }
   }
@@ -446,17 +438,22 @@ final class NatsWire implements CallWire {
     return server.getHost() + ":" + (server.getPort() < 0 ? 4222 : server.getPort());
   }
 
+  /** Lock held: not connected any more, and the socket closed. */
+  private void disconnected() {
+    connected = false;
+    state = closed ? "closed" : "reconnecting";
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        LOG.debugf("%s: close: %s", name, e);
+      }
+    }
+  }
+
   private void dropConnection() {
     synchronized (lock) {
-      connected = false;
-      state = closed ? "closed" : "reconnecting";
-      if (channel != null) {
-        try {
-          channel.close();
-        } catch (IOException e) {
-          LOG.debugf("%s: close: %s", name, e);
-        }
-      }
+      disconnected();
       channel = null;
       key = null;
       pingSent = 0;
