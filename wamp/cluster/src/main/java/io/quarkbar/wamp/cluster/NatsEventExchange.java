@@ -222,6 +222,13 @@ final class NatsEventExchange implements EventExchange {
   }
 
   @Override
+  public java.util.Collection<io.quarkbar.wamp.router.broker.SubscriptionInfo> subscriptions(
+      String realm) {
+    NatsSubscriptions shared = subscriptions;
+    return shared == null ? null : shared.mirrored(realm);
+  }
+
+  @Override
   public CompletionStage<Boolean> release(String realm, String uri, MatchPolicy match) {
     NatsSubscriptions shared = subscriptions;
     return shared == null

@@ -8,6 +8,7 @@ import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.quarkbar.wamp.router.broker.Broker;
 import io.quarkbar.wamp.router.broker.EventExchange.NotShared;
 import io.quarkbar.wamp.router.broker.EventExchange.SharedSubscription;
+import io.quarkbar.wamp.router.broker.SubscriptionInfo;
 import io.quarkbar.wamp.router.config.MatchPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
@@ -59,6 +61,62 @@ final class NatsSubscriptions {
   /** Worker only: when the bucket's stream was created, as of the last (re)connection. */
   private java.time.ZonedDateTime bucketCreated;
 
+  /** Worker only: the watch that feeds {@link #mirror}. */
+  private io.nats.client.impl.NatsKeyValueWatchSubscription watch;
+
+  /**
+   * The cluster's subscriptions as the bucket has them, by realm and entry key, for the
+   * subscription meta API's queries: a few milliseconds behind the bucket.
+   */
+  private volatile Map<String, Map<String, SubscriptionInfo>> mirror = new ConcurrentHashMap<>();
+
+  /** The subscriptions of {@code realm} on every node, as the mirror has them. */
+  java.util.Collection<SubscriptionInfo> mirrored(String realm) {
+    Map<String, SubscriptionInfo> inRealm = mirror.get(realm);
+    return inRealm == null ? List.of() : List.copyOf(inRealm.values());
+  }
+
+  /**
+   * The bucket's changes into the mirror. A new watch (after NATS came back) loads the bucket into
+   * a map of its own, which replaces the mirror once loaded.
+   */
+  private final class Mirror implements io.nats.client.api.KeyValueWatcher {
+
+    private Map<String, Map<String, SubscriptionInfo>> target = new ConcurrentHashMap<>();
+
+    @Override
+    public synchronized void watch(KeyValueEntry entry) {
+      String[] k;
+      try {
+        k = NatsRegistry.parseKey(entry.getKey());
+      } catch (RuntimeException e) {
+        LOG.debugf("node %s: ignored a subscription entry it cannot read: %s", node, entry);
+        return;
+      }
+      Map<String, SubscriptionInfo> inRealm =
+          target.computeIfAbsent(k[0], r -> new ConcurrentHashMap<>());
+      if (entry.getOperation() != io.nats.client.api.KeyValueOperation.PUT
+          || entry.getValue() == null) {
+        inRealm.remove(entry.getKey());
+        return;
+      }
+      try {
+        long id = ((Number) decode(entry.getValue()).get(1)).longValue();
+        inRealm.put(
+            entry.getKey(),
+            new SubscriptionInfo(
+                id, k[2], MatchPolicy.valueOf(k[1]), entry.getCreated().toInstant()));
+      } catch (RuntimeException e) {
+        LOG.debugf("node %s: ignored a malformed subscription entry %s: %s", node, entry, e);
+      }
+    }
+
+    @Override
+    public synchronized void endOfData() {
+      mirror = target;
+    }
+  }
+
   /** Worker only: whether what an earlier process of this name left has been removed. */
   private boolean selfPurged;
 
@@ -83,6 +141,7 @@ final class NatsSubscriptions {
     try {
       KeyValue bucketHandle = KvWorker.openBucket(c, bucket, timeout);
       bucketCreated = KvWorker.createdAt(bucketHandle);
+      watch = bucketHandle.watchAll(new Mirror());
       kv = bucketHandle;
     } catch (Exception e) {
       LOG.debugf("node %s: cannot open the cluster's subscriptions yet: %s", node, e);
@@ -221,6 +280,13 @@ final class NatsSubscriptions {
                 rejoin(bucketHandle, own.getKey(), own.getValue());
               }
             }
+            // A NATS server that restarted lost the watch's consumer.
+            try {
+              watch.unsubscribe();
+            } catch (RuntimeException e) {
+              LOG.debugf("node %s: the old watch of the subscriptions: %s", node, e);
+            }
+            watch = bucketHandle.watchAll(new Mirror());
           } catch (Exception e) {
             LOG.warnf("node %s: could not check the cluster's subscriptions: %s", node, e);
           }

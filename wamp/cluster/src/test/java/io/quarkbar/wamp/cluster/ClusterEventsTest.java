@@ -69,6 +69,69 @@ class ClusterEventsTest {
     watcher.expectNothing();
   }
 
+  /**
+   * The subscription meta API's queries on one node answer for the subscriptions of every node; the
+   * subscribers it lists and counts are the node's own.
+   */
+  @Test
+  void theSubscriptionMetaApiOfOneNodeKnowsTheSubscriptionsOfEveryNode() {
+    Peer elsewhere = cluster.join(2);
+    long exact = elsewhere.subscribe("com.meta.sub.topic");
+    long prefix = elsewhere.subscribe("com.meta.sub", Map.of("match", "prefix"));
+    Peer asker = cluster.join(1);
+    Cluster.await(
+        "node 1 lists node 2's subscriptions",
+        () -> {
+          @SuppressWarnings("unchecked")
+          Map<String, List<Long>> listed =
+              (Map<String, List<Long>>) ClusterSessionsTest.meta(asker, "wamp.subscription.list");
+          return listed.get("exact").contains(exact) && listed.get("prefix").contains(prefix);
+        });
+
+    assertThat(ClusterSessionsTest.meta(asker, "wamp.subscription.lookup", "com.meta.sub.topic"))
+        .isEqualTo(exact);
+    assertThat(
+            asker
+                .result(
+                    asker.call(
+                        "wamp.subscription.lookup",
+                        Map.of(),
+                        List.of("com.meta.sub", Map.of("match", "prefix"))))
+                .arguments()
+                .get(0))
+        .isEqualTo(prefix);
+    @SuppressWarnings("unchecked")
+    List<Long> matched =
+        (List<Long>)
+            ClusterSessionsTest.meta(asker, "wamp.subscription.match", "com.meta.sub.topic");
+    // (Other tests of this class may have left patterns that match too.)
+    assertThat(matched).contains(exact, prefix);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> details =
+        (Map<String, Object>) ClusterSessionsTest.meta(asker, "wamp.subscription.get", prefix);
+    assertThat(details)
+        .containsEntry("id", prefix)
+        .containsEntry("uri", "com.meta.sub")
+        .containsEntry("match", "prefix");
+    // Node 1 has no subscriber of its own to it.
+    assertThat(ClusterSessionsTest.meta(asker, "wamp.subscription.count_subscribers", exact))
+        .isEqualTo(0L);
+    // A subscriber on node 1 too: the same ID, one subscriber here.
+    assertThat(asker.subscribe("com.meta.sub.topic")).isEqualTo(exact);
+    assertThat(ClusterSessionsTest.meta(asker, "wamp.subscription.list_subscribers", exact))
+        .isEqualTo(List.of(asker.session()));
+
+    // Gone from every node's answers once its last subscriber left.
+    elsewhere.unsubscribe(prefix);
+    Cluster.await(
+        "node 1 no longer finds the prefix subscription",
+        () -> {
+          asker.call("wamp.subscription.get", Map.of(), List.of(prefix));
+          return asker.expect(WampMessage.class) instanceof Error e
+              && e.error().equals(WampUris.NO_SUCH_SUBSCRIPTION);
+        });
+  }
+
   @Test
   void anEventPublishedOnOneNodeReachesSubscribersOnEveryNodeOnce() {
     Peer onTwo = cluster.join(2);

@@ -172,7 +172,14 @@ class ClusterOutageTest {
         () ->
             ClusterSessionsTest.ids(late, "wamp.session.list")
                 .containsAll(List.of(callee.session(), subscriber.session(), caller.session())));
-    // The subscription keeps its ID in the cluster: a subscriber on another node gets the same.
+    // The subscription keeps its ID in the cluster: once node 2 has put it back, node 1 knows it,
+    // and a subscriber on node 1 gets the same ID.
+    Cluster.await(
+        "node 1 knows node 2's subscription again",
+        () ->
+            Long.valueOf(subscription)
+                .equals(
+                    ClusterSessionsTest.meta(late, "wamp.subscription.lookup", "com.lost.topic")));
     Peer another = cluster.join(1);
     assertThat(another.subscribe("com.lost.topic")).isEqualTo(subscription);
     // The registration is the cluster's again: the URI is taken.

@@ -688,39 +688,76 @@ public final class Broker {
 
   // --- what the subscription meta API asks ---
 
-  /** Every subscription's ID, by match policy. */
+  /**
+   * The subscriptions of the other nodes (in a cluster) that this one has not, by ID; empty on a
+   * node of its own.
+   */
+  private Map<Long, SubscriptionInfo> elsewhere() {
+    EventExchange e = exchange;
+    java.util.Collection<SubscriptionInfo> shared = e == null ? null : e.subscriptions(realm);
+    if (shared == null) {
+      return Map.of();
+    }
+    Map<Long, SubscriptionInfo> others = new java.util.LinkedHashMap<>();
+    for (SubscriptionInfo s : shared) {
+      if (!byId.containsKey(s.id())) {
+        others.put(s.id(), s);
+      }
+    }
+    return others;
+  }
+
+  /** Every subscription's ID (of every node, in a cluster), by match policy. */
   public Map<MatchPolicy, List<Long>> subscriptionIds() {
     Map<MatchPolicy, List<Long>> ids = new java.util.EnumMap<>(MatchPolicy.class);
     for (MatchPolicy m : MatchPolicy.values()) {
       ids.put(m, new ArrayList<>());
     }
     byId.values().forEach(s -> ids.get(s.match).add(s.id));
+    elsewhere().values().forEach(s -> ids.get(s.match()).add(s.id()));
     return ids;
   }
 
-  /** The subscription to exactly {@code topic} under {@code match}, if any. */
+  /** The subscription to exactly {@code topic} under {@code match}, if any (on any node). */
   public SubscriptionInfo lookup(String topic, MatchPolicy match) {
     Subscription s = byTopic.get(topic, match);
-    return s == null ? null : SubscriptionInfo.of(s);
+    if (s != null) {
+      return SubscriptionInfo.of(s);
+    }
+    for (SubscriptionInfo other : elsewhere().values()) {
+      if (other.uri().equals(topic) && other.match() == match) {
+        return other;
+      }
+    }
+    return null;
   }
 
-  /** The IDs of every subscription an event to {@code topic} would go to. */
+  /** The IDs of every subscription an event to {@code topic} would go to (on any node). */
   public List<Long> match(String topic) {
     List<Long> ids = new ArrayList<>();
     byTopic.forEachMatch(topic, s -> ids.add(s.id));
+    for (SubscriptionInfo other : elsewhere().values()) {
+      if (UriMatcher.matches(other.uri(), other.match(), topic)) {
+        ids.add(other.id());
+      }
+    }
     return ids;
   }
 
+  /** Subscription {@code id} of any node, or null. */
   public SubscriptionInfo subscription(long id) {
     Subscription s = byId.get(id);
-    return s == null ? null : SubscriptionInfo.of(s);
+    return s == null ? elsewhere().get(id) : SubscriptionInfo.of(s);
   }
 
-  /** The session IDs of a subscription's subscribers, or null when there is no such one. */
+  /**
+   * The session IDs of a subscription's subscribers on this node, or null when there is no such one
+   * on any node (a subscription of other nodes only has none here).
+   */
   public List<Long> subscribers(long id) {
     Subscription s = byId.get(id);
     if (s == null) {
-      return null;
+      return elsewhere().containsKey(id) ? List.of() : null;
     }
     List<Long> ids = new ArrayList<>();
     for (Session session : s.subscribers()) {

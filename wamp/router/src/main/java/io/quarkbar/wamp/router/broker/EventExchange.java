@@ -40,6 +40,15 @@ public interface EventExchange {
   void unfollow(String realm, String uri, MatchPolicy match);
 
   /**
+   * The subscriptions of {@code realm} on every node, as the cluster knows them (its IDs, URIs and
+   * match policies; the time each was last changed in the cluster as {@code created}), or null when
+   * the exchange does not keep them; the broker adds its own.
+   */
+  default java.util.Collection<SubscriptionInfo> subscriptions(String realm) {
+    return null;
+  }
+
+  /**
    * The cluster's subscription to {@code uri} under {@code match}, which this node's first
    * subscriber joins: its ID, the same on every node, and whether this node created it (and so
    * announces {@code on_create}). Completes with null where subscription IDs are each node's own.
