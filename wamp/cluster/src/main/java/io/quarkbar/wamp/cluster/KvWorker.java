@@ -22,6 +22,9 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class KvWorker {
 
+  private static final org.jboss.logging.Logger LOG =
+      org.jboss.logging.Logger.getLogger(KvWorker.class);
+
   interface Task<T> {
     T run() throws Exception;
   }
@@ -116,6 +119,26 @@ final class KvWorker {
     java.time.ZonedDateTime created = createdAt(handle);
     boolean lost = createdBefore != null && created != null && !createdBefore.equals(created);
     return new Reopened(handle, created, lost);
+  }
+
+  /**
+   * Watches the whole bucket with {@code watcher} instead of {@code old} (null at first), which is
+   * stopped: after NATS came back, the old one's consumer may be gone with the server, which is
+   * worth no more than a debug line.
+   */
+  io.nats.client.impl.NatsKeyValueWatchSubscription rewatch(
+      io.nats.client.impl.NatsKeyValueWatchSubscription old,
+      KeyValue bucketHandle,
+      io.nats.client.api.KeyValueWatcher watcher)
+      throws Exception {
+    if (old != null) {
+      try {
+        old.unsubscribe();
+      } catch (RuntimeException e) {
+        LOG.debugf("the old watch of the cluster's %s: %s", what, e);
+      }
+    }
+    return bucketHandle.watchAll(watcher);
   }
 
   /** Why the bucket cannot be used now: it is not open yet, or NATS is not connected. */

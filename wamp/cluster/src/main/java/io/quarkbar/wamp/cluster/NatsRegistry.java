@@ -165,14 +165,7 @@ final class NatsRegistry {
                 reassert(key);
               }
             }
-            if (watch != null) {
-              try {
-                watch.unsubscribe();
-              } catch (RuntimeException e) {
-                LOG.debugf("node %s: the old watch of the registrations: %s", node, e);
-              }
-            }
-            watch = bucketHandle.watchAll(new Mirror());
+            watch = tasks.rewatch(watch, bucketHandle, new Mirror());
           } catch (Exception e) {
             LOG.warnf("node %s: could not follow the cluster's registrations again: %s", node, e);
           }

@@ -260,15 +260,8 @@ final class NatsSessions implements SessionDirectory {
 
   /** Worker only: (re)starts the watch that feeds the mirror. */
   private void follow(KeyValue bucketHandle) throws Exception {
-    if (watch != null) {
-      try {
-        watch.unsubscribe();
-      } catch (RuntimeException e) {
-        LOG.debugf("node %s: the old watch of the %s: %s", node, "sessions", e);
-      }
-    }
     lastDelivery = System.nanoTime();
-    watch = bucketHandle.watchAll(new Mirror());
+    watch = tasks.rewatch(watch, bucketHandle, new Mirror());
   }
 
   /**

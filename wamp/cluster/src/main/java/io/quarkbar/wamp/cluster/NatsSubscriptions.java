@@ -281,12 +281,7 @@ final class NatsSubscriptions {
               }
             }
             // A NATS server that restarted lost the watch's consumer.
-            try {
-              watch.unsubscribe();
-            } catch (RuntimeException e) {
-              LOG.debugf("node %s: the old watch of the subscriptions: %s", node, e);
-            }
-            watch = bucketHandle.watchAll(new Mirror());
+            watch = tasks.rewatch(watch, bucketHandle, new Mirror());
           } catch (Exception e) {
             LOG.warnf("node %s: could not check the cluster's subscriptions: %s", node, e);
           }
