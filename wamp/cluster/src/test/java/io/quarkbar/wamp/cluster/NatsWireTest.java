@@ -290,6 +290,15 @@ class NatsWireTest {
         .hasMessageContaining("nats://");
   }
 
+  @Test
+  void controlLinesSplitAtRunsOfSpacesAndTabs() {
+    // The protocol allows either, and more than one, between the fields of MSG.
+    assertThat(NatsWire.tokens("MSG qb.x.inbox  1\treply.42 17"))
+        .containsExactly("MSG", "qb.x.inbox", "1", "reply.42", "17");
+    assertThat(NatsWire.tokens(" HMSG a 2 12 30 ")).containsExactly("HMSG", "a", "2", "12", "30");
+    assertThat(NatsWire.tokens("")).isEmpty();
+  }
+
   private static void sleep(long millis) {
     try {
       Thread.sleep(millis);
