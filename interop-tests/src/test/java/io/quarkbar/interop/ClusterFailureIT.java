@@ -53,15 +53,24 @@ class ClusterFailureIT {
             JdkWampSession.join(nodes.get(2).webSocketUrl(), "realm1");
         JdkWampSession publisher = JdkWampSession.join(nodes.get(0).webSocketUrl(), "realm1");
         JdkWampSession watcher = JdkWampSession.join(nodes.get(0).webSocketUrl(), "realm1")) {
-      subscriber.subscribe("com.failure.frozen");
+      long subscription = subscriber.subscribe("com.failure.frozen");
       frozenSubscriber.subscribe("com.failure.frozen");
       watcher.subscribe("wamp.session.on_leave");
 
       signal("STOP", nodes.get(2).pid());
       try {
+        // The frozen node cannot say who its subscribers are: an ERROR that names it, not a hang.
+        List<Object> unanswered = subscribersOf(watcher, subscription);
+        assertThat(unanswered)
+            .as("list_subscribers while a node is frozen")
+            .element(4)
+            .isEqualTo("quarkbar.error.cluster_unavailable");
+        assertThat(unanswered.toString()).contains("router node n3");
         publishAndExpectAll(publisher, subscriber, "com.failure.frozen", 0, 500);
         // Frozen beyond the death timeout: the cluster takes its sessions for gone.
         awaitLeft(watcher, frozenSubscriber.sessionId());
+        // And no longer asks it.
+        awaitSubscribers(watcher, subscription, List.of(subscriber.sessionId()));
       } finally {
         signal("CONT", nodes.get(2).pid());
       }
@@ -243,6 +252,34 @@ class ClusterFailureIT {
     }
   }
 
+  /** The answer (RESULT or ERROR) to {@code wamp.subscription.list_subscribers}. */
+  private static List<Object> subscribersOf(JdkWampSession asker, long subscription)
+      throws InterruptedException {
+    long request = asker.call("wamp.subscription.list_subscribers", List.of(subscription));
+    return asker.next(
+        JdkWampSession.answerTo(CALL, request), Duration.ofSeconds(10), "list_subscribers");
+  }
+
+  /** Waits (10 s at most) until {@code list_subscribers} answers {@code expected}. */
+  private static void awaitSubscribers(JdkWampSession asker, long subscription, List<Long> expected)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    List<Object> answer = subscribersOf(asker, subscription);
+    while (!(answer.getFirst().equals(RESULT) && expected.equals(ids(answer)))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      answer = subscribersOf(asker, subscription);
+    }
+    assertThat(answer).as("list_subscribers").element(0).isEqualTo(RESULT);
+    assertThat(ids(answer)).isEqualTo(expected);
+  }
+
+  private static List<Long> ids(List<Object> result) {
+    List<?> args = (List<?>) result.get(3);
+    return ((List<?>) args.getFirst()).stream().map(id -> ((Number) id).longValue()).toList();
+  }
+
+  private static final long RESULT = 50;
   private static final long GOODBYE = 6;
   private static final long ABORT = 3;
   private static final long INTERRUPT = 69;

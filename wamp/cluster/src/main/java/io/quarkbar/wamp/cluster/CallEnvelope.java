@@ -26,7 +26,11 @@ import java.util.Map;
  *       wamp.error.canceled};
  *   <li>the other way, an ask: {@code [2, "ask", from, realm, [callId...]]}, from a callee's node
  *       to a caller's node inbox: do your callers still wait for these? It answers with a {@code
- *       [2, "gone", from, realm, [callId...]]} for those they do not, whose invocations end.
+ *       [2, "gone", from, realm, [callId...]]} for those they do not, whose invocations end;
+ *   <li>a question for {@code wamp.subscription.list_subscribers}: {@code [2, "subscribers", from,
+ *       realm, questionId, subscriptionId]}, to a node's inbox, answered like a call (an answer
+ *       whose args hold the node's subscribers' session IDs) to the reply subject that names the
+ *       question.
  * </ul>
  */
 final class CallEnvelope {
@@ -41,6 +45,7 @@ final class CallEnvelope {
   static final String PART = "part";
   static final String ASK = "ask";
   static final String GONE = "gone";
+  static final String SUBSCRIBERS = "subscribers";
 
   private CallEnvelope() {}
 
@@ -79,6 +84,10 @@ final class CallEnvelope {
   /** An ask ({@link #ASK}) or its answer ({@link #GONE}): a kind with a list of call IDs. */
   static byte[] calls(String kind, String from, String realm, List<Long> callIds) {
     return encode(kind, from, realm, callIds);
+  }
+
+  static byte[] subscribers(String from, String realm, long questionId, long subscriptionId) {
+    return encode(SUBSCRIBERS, from, realm, questionId, subscriptionId);
   }
 
   static byte[] answer(String realm, CallAnswer a) {

@@ -88,6 +88,7 @@ public final class ClusterNode implements AutoCloseable {
             sessionsWorker,
             settings.requestTimeout());
     this.calls = new NatsCallExchange(subjects, settings.node(), incarnation, router, registry);
+    events.askWith(calls);
     this.liveness =
         new Liveness(
             subjects,

@@ -11,7 +11,9 @@ import io.quarkbar.wamp.router.dealer.InvokePolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -50,6 +52,12 @@ final class NatsCallExchange implements CallExchange {
   private final AtomicLong invoked = new AtomicLong();
   private CallWire wire;
   private Liveness liveness;
+
+  /**
+   * Questions this node asked other nodes ({@link #subscribersOf}), by the ID their answers' reply
+   * subject names: drawn from the call IDs, so an answer is never taken for a call's.
+   */
+  private final Map<Long, CompletableFuture<List<Long>>> questions = new ConcurrentHashMap<>();
 
   /** The answer to a probed call the callee's node does not have. */
   private static final CallAnswer NOT_HERE =
@@ -202,6 +210,47 @@ final class NatsCallExchange implements CallExchange {
     }
   }
 
+  /**
+   * The session IDs of node {@code to}'s subscribers to subscription {@code id} of {@code realm}:
+   * empty when the node is gone (NATS says nobody takes its inbox); fails with {@code
+   * quarkbar.error.cluster_unavailable} when NATS is unreachable or the node does not answer within
+   * {@code timeout}.
+   */
+  CompletableFuture<List<Long>> subscribersOf(
+      String to, String realm, long id, java.time.Duration timeout) {
+    long question = callIds.incrementAndGet();
+    CompletableFuture<List<Long>> answer = new CompletableFuture<>();
+    questions.put(question, answer);
+    try {
+      wire.publish(
+          subjects.inbox(to),
+          subjects.reply(node, question),
+          CallEnvelope.subscribers(node, realm, question, id));
+    } catch (RuntimeException e) {
+      questions.remove(question);
+      return CompletableFuture.failedFuture(
+          new NotShared(
+              Broker.CLUSTER_UNAVAILABLE,
+              "cannot ask router node " + to + " for its subscribers: " + e.getMessage(),
+              e));
+    }
+    return answer
+        .orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .exceptionallyCompose(
+            e -> {
+              questions.remove(question);
+              return CompletableFuture.failedFuture(
+                  new NotShared(
+                      Broker.CLUSTER_UNAVAILABLE,
+                      "router node "
+                          + to
+                          + " did not say who its subscribers are within "
+                          + timeout.toMillis()
+                          + " ms",
+                      e));
+            });
+  }
+
   /** A call, the part of one, an interrupt or a probe from another node. */
   @SuppressWarnings("unchecked")
   private void inbound(byte[] data) {
@@ -261,6 +310,16 @@ final class NatsCallExchange implements CallExchange {
             dealer.abandoned((String) l.get(2), id);
           }
         }
+      } else if (kind.equals(CallEnvelope.SUBSCRIBERS)) {
+        String from = (String) l.get(2);
+        String realm = (String) l.get(3);
+        List<Object> ids =
+            new ArrayList<>(router.subscribersHere(realm, CallEnvelope.number(l.get(5))));
+        answer(
+            from,
+            realm,
+            CallEnvelope.number(l.get(4)),
+            new CallAnswer(Map.of(), null, List.of(ids), Map.of()));
       } else if (kind.equals(CallEnvelope.INTERRUPT)) {
         Dealer dealer = router.dealer((String) l.get(3));
         if (dealer != null) {
@@ -289,6 +348,11 @@ final class NatsCallExchange implements CallExchange {
     } catch (NumberFormatException e) {
       return;
     }
+    CompletableFuture<List<Long>> question = questions.remove(callId);
+    if (question != null) {
+      answeredQuestion(question, status, data);
+      return;
+    }
     if (status != 0) {
       if (status == CallWire.NO_RESPONDERS) {
         CallAnswer gone =
@@ -315,6 +379,26 @@ final class NatsCallExchange implements CallExchange {
       }
     } catch (RuntimeException e) {
       LOG.warnf("node %s: dropped a malformed answer from the cluster: %s", node, e.toString());
+    }
+  }
+
+  /** A node's answer to {@link #subscribersOf}; no responders: the node is gone, with them. */
+  private void answeredQuestion(CompletableFuture<List<Long>> question, int status, byte[] data) {
+    if (status == CallWire.NO_RESPONDERS) {
+      question.complete(List.of());
+      return;
+    }
+    try {
+      CallAnswer answer = CallEnvelope.toAnswer(CallEnvelope.decode(data));
+      List<Long> ids = new ArrayList<>();
+      for (Object id : (List<?>) answer.args().get(0)) {
+        ids.add(CallEnvelope.number(id));
+      }
+      question.complete(ids);
+    } catch (RuntimeException e) {
+      question.completeExceptionally(
+          new NotShared(
+              Broker.CLUSTER_UNAVAILABLE, "a malformed answer from another router node", e));
     }
   }
 

@@ -213,6 +213,39 @@ final class NatsEventExchange implements EventExchange {
     this.subscriptions = subscriptions;
   }
 
+  /** Where the other nodes are asked who their subscribers are; set once, before sessions. */
+  private volatile NatsCallExchange questions;
+
+  void askWith(NatsCallExchange calls) {
+    this.questions = calls;
+  }
+
+  /**
+   * Asks each other node that the subscriptions' bucket names for subscription {@code id}, at once,
+   * and puts their answers together, in the nodes' order.
+   */
+  @Override
+  public CompletionStage<List<Long>> subscribersElsewhere(String realm, long id) {
+    NatsSubscriptions shared = subscriptions;
+    NatsCallExchange calls = questions;
+    if (shared == null || calls == null) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    List<CompletableFuture<List<Long>>> answers = new ArrayList<>();
+    for (String other : shared.nodesOf(realm, id)) {
+      if (!other.equals(calls.node())) {
+        answers.add(calls.subscribersOf(other, realm, id, syncTimeout));
+      }
+    }
+    return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+        .thenApply(
+            all -> {
+              List<Long> ids = new ArrayList<>();
+              answers.forEach(a -> ids.addAll(a.join()));
+              return ids;
+            });
+  }
+
   @Override
   public CompletionStage<SharedSubscription> claim(String realm, String uri, MatchPolicy match) {
     NatsSubscriptions shared = subscriptions;

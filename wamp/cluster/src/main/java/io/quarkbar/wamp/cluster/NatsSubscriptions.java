@@ -68,12 +68,28 @@ final class NatsSubscriptions {
    * The cluster's subscriptions as the bucket has them, by realm and entry key, for the
    * subscription meta API's queries: a few milliseconds behind the bucket.
    */
-  private volatile Map<String, Map<String, SubscriptionInfo>> mirror = new ConcurrentHashMap<>();
+  private volatile Map<String, Map<String, Mirrored>> mirror = new ConcurrentHashMap<>();
+
+  /** An entry of the bucket as the mirror has it: the subscription, and the nodes that hold it. */
+  private record Mirrored(SubscriptionInfo info, List<String> nodes) {}
 
   /** The subscriptions of {@code realm} on every node, as the mirror has them. */
   java.util.Collection<SubscriptionInfo> mirrored(String realm) {
-    Map<String, SubscriptionInfo> inRealm = mirror.get(realm);
-    return inRealm == null ? List.of() : List.copyOf(inRealm.values());
+    Map<String, Mirrored> inRealm = mirror.get(realm);
+    return inRealm == null ? List.of() : inRealm.values().stream().map(Mirrored::info).toList();
+  }
+
+  /** The nodes that have subscribers to subscription {@code id} of {@code realm}, as mirrored. */
+  List<String> nodesOf(String realm, long id) {
+    Map<String, Mirrored> inRealm = mirror.get(realm);
+    if (inRealm != null) {
+      for (Mirrored m : inRealm.values()) {
+        if (m.info().id() == id) {
+          return m.nodes();
+        }
+      }
+    }
+    return List.of();
   }
 
   /**
@@ -82,7 +98,7 @@ final class NatsSubscriptions {
    */
   private final class Mirror implements io.nats.client.api.KeyValueWatcher {
 
-    private Map<String, Map<String, SubscriptionInfo>> target = new ConcurrentHashMap<>();
+    private Map<String, Map<String, Mirrored>> target = new ConcurrentHashMap<>();
 
     @Override
     public synchronized void watch(KeyValueEntry entry) {
@@ -93,19 +109,21 @@ final class NatsSubscriptions {
         LOG.debugf("node %s: ignored a subscription entry it cannot read: %s", node, entry);
         return;
       }
-      Map<String, SubscriptionInfo> inRealm =
-          target.computeIfAbsent(k[0], r -> new ConcurrentHashMap<>());
+      Map<String, Mirrored> inRealm = target.computeIfAbsent(k[0], r -> new ConcurrentHashMap<>());
       if (entry.getOperation() != io.nats.client.api.KeyValueOperation.PUT
           || entry.getValue() == null) {
         inRealm.remove(entry.getKey());
         return;
       }
       try {
-        long id = ((Number) decode(entry.getValue()).get(1)).longValue();
+        List<Object> held = decode(entry.getValue());
+        long id = ((Number) held.get(1)).longValue();
         inRealm.put(
             entry.getKey(),
-            new SubscriptionInfo(
-                id, k[2], MatchPolicy.valueOf(k[1]), entry.getCreated().toInstant()));
+            new Mirrored(
+                new SubscriptionInfo(
+                    id, k[2], MatchPolicy.valueOf(k[1]), entry.getCreated().toInstant()),
+                List.copyOf(nodes(held))));
       } catch (RuntimeException e) {
         LOG.debugf("node %s: ignored a malformed subscription entry %s: %s", node, entry, e);
       }

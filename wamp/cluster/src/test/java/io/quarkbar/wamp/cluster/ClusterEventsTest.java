@@ -70,8 +70,8 @@ class ClusterEventsTest {
   }
 
   /**
-   * The subscription meta API's queries on one node answer for the subscriptions of every node; the
-   * subscribers it lists and counts are the node's own.
+   * The subscription meta API's queries on one node answer for the subscriptions of every node, and
+   * list and count the subscribers of every node.
    */
   @Test
   void theSubscriptionMetaApiOfOneNodeKnowsTheSubscriptionsOfEveryNode() {
@@ -113,13 +113,32 @@ class ClusterEventsTest {
         .containsEntry("id", prefix)
         .containsEntry("uri", "com.meta.sub")
         .containsEntry("match", "prefix");
-    // Node 1 has no subscriber of its own to it.
+    // Node 1 has no subscriber of its own to it: node 2 is asked for its own.
     assertThat(ClusterSessionsTest.meta(asker, "wamp.subscription.count_subscribers", exact))
-        .isEqualTo(0L);
-    // A subscriber on node 1 too: the same ID, one subscriber here.
-    assertThat(asker.subscribe("com.meta.sub.topic")).isEqualTo(exact);
+        .isEqualTo(1L);
     assertThat(ClusterSessionsTest.meta(asker, "wamp.subscription.list_subscribers", exact))
-        .isEqualTo(List.of(asker.session()));
+        .isEqualTo(List.of(elsewhere.session()));
+    // A subscriber on node 1 too: the same ID, the node's own subscribers first.
+    assertThat(asker.subscribe("com.meta.sub.topic")).isEqualTo(exact);
+    Peer third = cluster.join(3);
+    assertThat(third.subscribe("com.meta.sub.topic")).isEqualTo(exact);
+    Cluster.await(
+        "node 1 counts the subscribers of three nodes",
+        () ->
+            ClusterSessionsTest.meta(asker, "wamp.subscription.count_subscribers", exact)
+                .equals(3L));
+    @SuppressWarnings("unchecked")
+    List<Long> listed =
+        (List<Long>) ClusterSessionsTest.meta(asker, "wamp.subscription.list_subscribers", exact);
+    assertThat(listed.getFirst()).isEqualTo(asker.session());
+    assertThat(listed)
+        .containsExactlyInAnyOrder(asker.session(), elsewhere.session(), third.session());
+    third.unsubscribe(exact);
+    Cluster.await(
+        "node 1 no longer lists node 3's subscriber",
+        () ->
+            ClusterSessionsTest.meta(asker, "wamp.subscription.count_subscribers", exact)
+                .equals(2L));
 
     // Gone from every node's answers once its last subscriber left.
     elsewhere.unsubscribe(prefix);

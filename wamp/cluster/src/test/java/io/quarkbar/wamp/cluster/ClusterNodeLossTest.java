@@ -49,6 +49,28 @@ class ClusterNodeLossTest {
   }
 
   @Test
+  void theSubscribersOfANodeWhoseProcessIsGoneAreNotListed() {
+    // A long death timeout: the gone node's subscriptions stay in the cluster's bucket meanwhile.
+    try (Cluster cluster = Cluster.start(2, Duration.ofMillis(100), Duration.ofSeconds(30))) {
+      Peer doomed = cluster.join(2);
+      long id = doomed.subscribe("com.example.listed");
+      Peer asker = cluster.join(1);
+      assertThat(asker.subscribe("com.example.listed")).isEqualTo(id);
+      Cluster.await(
+          "node 1 counts node 2's subscriber",
+          () ->
+              ClusterSessionsTest.meta(asker, "wamp.subscription.count_subscribers", id)
+                  .equals(2L));
+
+      cluster.crash(2);
+      // Nobody takes node 2's inbox any more: a RESULT without its subscriber, not an ERROR after
+      // the request timeout.
+      assertThat(ClusterSessionsTest.meta(asker, "wamp.subscription.list_subscribers", id))
+          .isEqualTo(List.of(asker.session()));
+    }
+  }
+
+  @Test
   void aCallersNodeGoneInterruptsItsInvocations() {
     try (Cluster cluster = Cluster.start(2)) {
       Peer callee = cluster.join(2);

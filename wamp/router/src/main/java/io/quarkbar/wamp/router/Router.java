@@ -186,6 +186,17 @@ public final class Router implements JoinHandler {
     return r == null ? null : r.dealer();
   }
 
+  /**
+   * The session IDs of this node's subscribers to subscription {@code id} of {@code realm}, for
+   * another node of the cluster that answers {@code wamp.subscription.list_subscribers}: empty when
+   * this node has none, or no such realm.
+   */
+  public java.util.List<Long> subscribersHere(String realm, long id) {
+    Realm r = realms.get(realm);
+    java.util.List<Long> ids = r == null ? null : r.broker().subscribers(id);
+    return ids == null ? java.util.List.of() : ids;
+  }
+
   /** Node {@code node} runs as a new process: see {@link Dealer#nodeRestarted}, in every realm. */
   public void nodeRestarted(String node, long incarnation) {
     realms.values().forEach(r -> r.dealer().nodeRestarted(node, incarnation));

@@ -767,6 +767,17 @@ public final class Broker {
   }
 
   /**
+   * The session IDs of a subscription's subscribers on the other nodes of a cluster (none for a
+   * single router), each node asked; fails with the cluster's reason when one does not answer.
+   */
+  public java.util.concurrent.CompletionStage<List<Long>> subscribersElsewhere(long id) {
+    EventExchange e = exchange;
+    return e == null
+        ? java.util.concurrent.CompletableFuture.completedFuture(List.of())
+        : e.subscribersElsewhere(realm, id);
+  }
+
+  /**
    * Sends the event to the subscribers of {@code sub} the filter accepts; returns how many.
    *
    * @param disclosure the publisher's identity for EVENT.Details, or null when not disclosed

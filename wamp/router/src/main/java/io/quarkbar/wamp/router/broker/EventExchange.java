@@ -1,6 +1,7 @@
 package io.quarkbar.wamp.router.broker;
 
 import io.quarkbar.wamp.router.config.MatchPolicy;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -46,6 +47,15 @@ public interface EventExchange {
    */
   default java.util.Collection<SubscriptionInfo> subscriptions(String realm) {
     return null;
+  }
+
+  /**
+   * The session IDs of the subscribers of subscription {@code id} of {@code realm} on the other
+   * nodes, asked of each node that has some; fails with a {@link NotShared} when a node does not
+   * answer. Completes with an empty list where subscriptions are each node's own.
+   */
+  default CompletionStage<List<Long>> subscribersElsewhere(String realm, long id) {
+    return java.util.concurrent.CompletableFuture.completedFuture(List.of());
   }
 
   /**

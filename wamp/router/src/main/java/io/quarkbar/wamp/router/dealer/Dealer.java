@@ -1018,10 +1018,35 @@ public final class Dealer {
       return;
     }
     try {
+      if (procedure instanceof RouterProcedure.Later later) {
+        later
+            .callLater(caller, msg.arguments(), msg.argumentsKw())
+            .whenComplete((answer, failure) -> answerBuiltin(caller, msg, answer, failure));
+        return;
+      }
       RouterProcedure.Answer answer = procedure.call(caller, msg.arguments(), msg.argumentsKw());
       caller.send(new Result(msg.request(), Map.of(), answer.args(), answer.kwargs()));
     } catch (RouterProcedure.Failure e) {
       caller.error(Call.CODE, msg.request(), e.error(), e.getMessage());
+    }
+  }
+
+  /** The answer of a {@link RouterProcedure.Later}, or why there is none. */
+  private static void answerBuiltin(
+      Session caller, Call msg, RouterProcedure.Answer answer, Throwable failure) {
+    if (failure == null) {
+      caller.send(new Result(msg.request(), Map.of(), answer.args(), answer.kwargs()));
+      return;
+    }
+    Throwable cause =
+        failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    if (cause instanceof RouterProcedure.Failure f) {
+      caller.error(Call.CODE, msg.request(), f.error(), f.getMessage());
+    } else {
+      NotShared n = NotShared.of(cause);
+      caller.error(Call.CODE, msg.request(), n.error(), n.getMessage());
     }
   }
 

@@ -4,7 +4,10 @@ import io.quarkbar.wamp.router.session.Session;
 import java.util.List;
 import java.util.Map;
 
-/** A procedure the router serves itself (the meta API under {@code wamp.}), answered at once. */
+/**
+ * A procedure the router serves itself (the meta API under {@code wamp.}), answered at once, or
+ * later ({@link Later}) when the answer needs the other router nodes of a cluster.
+ */
 @FunctionalInterface
 public interface RouterProcedure {
 
@@ -38,4 +41,26 @@ public interface RouterProcedure {
    * @throws Failure for an ERROR
    */
   Answer call(Session caller, List<Object> args, Map<String, Object> kwargs);
+
+  /**
+   * A procedure whose answer comes later, on whatever thread completes it: one that asks the other
+   * nodes of a cluster. A stage that fails with a {@link Failure} (or a cluster's {@code
+   * NotShared}) becomes that ERROR.
+   */
+  @FunctionalInterface
+  interface Later extends RouterProcedure {
+
+    /**
+     * Starts answering a call from {@code caller}.
+     *
+     * @throws Failure for an ERROR found at once (a malformed argument)
+     */
+    java.util.concurrent.CompletionStage<Answer> callLater(
+        Session caller, List<Object> args, Map<String, Object> kwargs);
+
+    @Override
+    default Answer call(Session caller, List<Object> args, Map<String, Object> kwargs) {
+      throw new UnsupportedOperationException("answered later: use callLater");
+    }
+  }
 }

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
 
@@ -247,10 +248,13 @@ public final class MetaApi implements RegistrationListener, SubscriptionListener
         });
     p.put("wamp.subscription.get", (caller, args, kw) -> Answer.of(subscription(args).details()));
     p.put("wamp.subscription.get_events", this::getEvents);
-    p.put("wamp.subscription.list_subscribers", (caller, args, kw) -> Answer.of(subscribers(args)));
+    p.put(
+        "wamp.subscription.list_subscribers",
+        (RouterProcedure.Later) (caller, args, kw) -> subscribers(args).thenApply(Answer::of));
     p.put(
         "wamp.subscription.count_subscribers",
-        (caller, args, kw) -> Answer.of(subscribers(args).size()));
+        (RouterProcedure.Later)
+            (caller, args, kw) -> subscribers(args).thenApply(ids -> Answer.of(ids.size())));
     return p;
   }
 
@@ -521,13 +525,27 @@ public final class MetaApi implements RegistrationListener, SubscriptionListener
     return s;
   }
 
-  private List<Long> subscribers(List<Object> args) {
+  /**
+   * The session IDs of a subscription's subscribers: this node's, then those of the other nodes of
+   * a cluster (asked, so the answer comes later).
+   */
+  private CompletionStage<List<Long>> subscribers(List<Object> args) {
     long id = id(args, "subscription");
-    List<Long> subscribers = broker.subscribers(id);
-    if (subscribers == null) {
+    List<Long> here = broker.subscribers(id);
+    if (here == null) {
       throw new Failure(WampUris.NO_SUCH_SUBSCRIPTION, "no subscription " + id);
     }
-    return subscribers;
+    return broker
+        .subscribersElsewhere(id)
+        .thenApply(
+            there -> {
+              if (there.isEmpty()) {
+                return here;
+              }
+              List<Long> all = new ArrayList<>(here);
+              all.addAll(there);
+              return all;
+            });
   }
 
   /** The match policy in the optional second argument, {@code options|dict}. */
