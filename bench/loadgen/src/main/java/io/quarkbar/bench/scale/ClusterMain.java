@@ -46,6 +46,7 @@ import org.HdrHistogram.Histogram;
  * --events N          events (and calls) timed one at a time per latency case (default 5000,
  *                     after 1000)
  * --cases C           all (default), events or calls: which half to run
+ * --window N          calls kept in flight by the caller (default 32)
  * </pre>
  */
 public final class ClusterMain {
@@ -58,6 +59,7 @@ public final class ClusterMain {
   private int seconds = 10;
   private int events = 5000;
   private String cases = "all";
+  private int window = WINDOW;
 
   private RouterNodes routers;
   private Vertx vertx;
@@ -73,6 +75,7 @@ public final class ClusterMain {
         case "--seconds" -> bench.seconds = Integer.parseInt(args[i + 1]);
         case "--events" -> bench.events = Integer.parseInt(args[i + 1]);
         case "--cases" -> bench.cases = args[i + 1];
+        case "--window" -> bench.window = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -158,7 +161,7 @@ public final class ClusterMain {
               "%,.0f calls/s (%d in flight); %.1f µs of CPU (routers and NATS) per call; %d"
                   + " errors",
               c.perSecond,
-              WINDOW,
+              window,
               c.cpuMicrosPerCall,
               c.errors);
       rows.merge(name, value, (a, b) -> a + " / then " + b);
@@ -320,7 +323,7 @@ public final class ClusterMain {
 
   /**
    * A callee on node 0 ({@code across} false) or node 1 for {@code procedure}, answering every
-   * INVOCATION at once, and a caller on node 0 that keeps {@link #WINDOW} calls in flight.
+   * INVOCATION at once, and a caller on node 0 that keeps {@code --window} calls in flight.
    */
   private Calls calls(boolean across, String procedure) throws Exception {
     Peer callee = callee(across, procedure);
@@ -347,7 +350,7 @@ public final class ClusterMain {
                   caller.send(call, ++sent[0]);
                 }
               });
-          for (int i = 0; i < WINDOW; i++) {
+          for (int i = 0; i < window; i++) {
             caller.send(call, ++sent[0]);
           }
           return null;
