@@ -1,18 +1,27 @@
 package io.quarkbar.router.cluster;
 
+import io.netty.channel.nio.NioEventLoop;
+import io.netty.channel.nio.NioTask;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
 import io.quarkbar.router.config.RouterServiceConfig;
 import io.quarkbar.wamp.cluster.ClusterNode;
 import io.quarkbar.wamp.cluster.ClusterSettings;
+import io.quarkbar.wamp.cluster.LoopWatch;
 import io.quarkbar.wamp.router.Router;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,6 +34,8 @@ public class RouterCluster {
   private static final Logger LOG = Logger.getLogger(RouterCluster.class);
 
   @Inject RouterServiceConfig config;
+
+  @Inject io.vertx.core.Vertx vertx;
 
   private volatile ClusterNode node;
 
@@ -54,7 +65,7 @@ public class RouterCluster {
               + e.getMessage(),
           e);
     }
-    node = ClusterNode.join(settings, router, RouterCluster::afterTurn);
+    node = ClusterNode.join(settings, router, RouterCluster::afterTurn, this::watchOnLoop);
     LOG.infof(
         "the router is node %s of cluster %s over NATS at %s (connecting)",
         settings.node(), settings.cluster(), settings.natsUrl());
@@ -73,6 +84,39 @@ public class RouterCluster {
     }
     loop.execute(task);
     return true;
+  }
+
+  /**
+   * Watches the calls' NATS connection on one of Vert.x's event loops, as Netty lets a plain NIO
+   * channel be watched beside its own ({@code NioEventLoop.register}): a call from another node is
+   * then handled on an event loop, not handed to one by the connection's own thread. False (the
+   * connection's thread reads) where the loops are not Netty's NIO ones (the native transport).
+   */
+  private boolean watchOnLoop(SocketChannel ch, LoopWatch.Ready ready) throws IOException {
+    if (!(vertx.nettyEventLoopGroup().next() instanceof NioEventLoop loop)) {
+      return false;
+    }
+    NioTask<SocketChannel> task =
+        new NioTask<>() {
+          @Override
+          public void channelReady(SocketChannel channel, SelectionKey key) {
+            ready.ready(key);
+          }
+
+          @Override
+          public void channelUnregistered(SocketChannel channel, Throwable cause) {
+            // The wire closed the channel or cancelled the key itself, and connects again.
+          }
+        };
+    try {
+      loop.submit(() -> loop.register(ch, SelectionKey.OP_READ, task)).get(10, TimeUnit.SECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while an event loop took the NATS connection", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IOException("no event loop took the NATS connection: " + e.getMessage(), e);
+    }
   }
 
   /** The node, when the router is part of a cluster. */

@@ -12,7 +12,10 @@ package io.quarkbar.wamp.cluster;
  */
 interface CallWire extends AutoCloseable {
 
-  /** Takes the messages of one subscription, on the wire's reading thread. */
+  /**
+   * Takes the messages of one subscription, on the thread that reads the wire (one at a time, in
+   * NATS's order): it must not block.
+   */
   @FunctionalInterface
   interface Receiver {
 

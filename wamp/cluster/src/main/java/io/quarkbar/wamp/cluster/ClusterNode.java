@@ -53,7 +53,8 @@ public final class ClusterNode implements AutoCloseable {
   private volatile Connection connection;
   private volatile boolean closed;
 
-  private ClusterNode(ClusterSettings settings, Router router, AfterTurn afterTurn) {
+  private ClusterNode(
+      ClusterSettings settings, Router router, AfterTurn afterTurn, LoopWatch loops) {
     this.settings = settings;
     this.control =
         Executors.newSingleThreadExecutor(
@@ -127,7 +128,8 @@ public final class ClusterNode implements AutoCloseable {
                 settings.deathTimeout().compareTo(Duration.ofSeconds(2)) > 0
                     ? settings.deathTimeout()
                     : Duration.ofSeconds(2),
-                afterTurn)
+                afterTurn,
+                loops)
             : new JnatsCallWire();
     calls.attach(callWire);
     router.shareCalls(calls);
@@ -160,15 +162,17 @@ public final class ClusterNode implements AutoCloseable {
    * @throws IllegalArgumentException for settings NATS's client refuses (a malformed URL)
    */
   public static ClusterNode join(ClusterSettings settings, Router router) {
-    return join(settings, router, AfterTurn.NONE);
+    return join(settings, router, AfterTurn.NONE, LoopWatch.NONE);
   }
 
   /**
    * Like {@link #join(ClusterSettings, Router)}, with the calls a turn of an event loop publishes
-   * to other nodes written together at the turn's end ({@link AfterTurn}).
+   * to other nodes written together at the turn's end ({@link AfterTurn}), and the calls' NATS
+   * connection read on an event loop ({@link LoopWatch}).
    */
-  public static ClusterNode join(ClusterSettings settings, Router router, AfterTurn afterTurn) {
-    ClusterNode node = new ClusterNode(settings, router, afterTurn);
+  public static ClusterNode join(
+      ClusterSettings settings, Router router, AfterTurn afterTurn, LoopWatch loops) {
+    ClusterNode node = new ClusterNode(settings, router, afterTurn, loops);
     node.connector.start();
     if (node.callWire instanceof NatsWire wire) {
       wire.start();

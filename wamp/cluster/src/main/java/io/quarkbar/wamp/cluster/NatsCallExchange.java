@@ -24,7 +24,8 @@ import org.jboss.logging.Logger;
  * RESULT or ERROR) to that subject. Interrupts follow their call on the same inbox, so they never
  * overtake it. They travel on a connection of their own ({@link CallWire}): one connection per node
  * keeps a caller node's calls and a callee node's answers in order, and each node handles its inbox
- * and its replies on that connection's reading thread.
+ * and its replies on the thread that reads that connection (in a router, an event loop: {@link
+ * LoopWatch}).
  *
  * <p>A call to a node that has no inbox any more (its process is gone) comes back at once as NATS's
  * "no responders" status, and its caller gets {@code wamp.error.canceled}; a node that is gone

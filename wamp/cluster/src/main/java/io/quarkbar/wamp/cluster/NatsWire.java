@@ -32,9 +32,9 @@ import org.jboss.logging.Logger;
  * (jnats) for a measured reason: jnats hands every published message to a writer thread and every
  * received one to a dispatcher thread. A call across nodes took four such hand-offs besides the two
  * to the event loops, and cost six times the CPU of a call on one node (bench/README.md, "Events
- * and calls across a cluster"). Here a publication is written to the socket on the thread that
- * publishes it (the caller's or the callee's event loop), and what arrives is handled on the thread
- * that read it.
+ * and calls across a cluster"). Here what an event loop publishes during one turn is written to the
+ * socket in one write at the end of the turn ({@link AfterTurn}), and what arrives is handled on
+ * the thread that read it: in a router, one of its event loops ({@link LoopWatch}).
  *
  * <p>It speaks the client side of NATS's core protocol only: INFO, CONNECT (with a user and
  * password or a token), SUB, PUB, MSG and HMSG (for the no-responders status), PING, PONG, +OK and
@@ -42,9 +42,12 @@ import org.jboss.logging.Logger;
  * other servers. Nothing is kept for replay while disconnected: at most once, like the rest of the
  * cluster; it reconnects for ever, to the listed servers in turn.
  *
- * <p>Threads: one connects, reads, parses and delivers, and finishes the writes the socket did not
- * take at once; any thread publishes, under a lock. What the socket cannot take at once waits, up
- * to {@link #MAX_PENDING} bytes; past it, publications are refused rather than queued without end.
+ * <p>Threads: the wire's own thread connects and makes the handshake, then hands the reading
+ * (parsing, delivering) over to an event loop if it was given one, or goes on reading itself; it
+ * pings, finishes the writes the socket did not take at once, and connects again when the
+ * connection breaks. Any thread publishes, under a lock. What the socket cannot take at once waits,
+ * up to {@link #MAX_PENDING} bytes; past it, publications are refused rather than queued without
+ * end.
  */
 final class NatsWire implements CallWire {
 
@@ -89,6 +92,18 @@ final class NatsWire implements CallWire {
   private static final int INITIAL_OUT = 64 << 10;
 
   private final AfterTurn afterTurn;
+  private final LoopWatch loops;
+
+  /**
+   * Guarded by lock: what the reader thread's key watches besides writes: reads, until an event
+   * loop reads the connection ({@link #handOver}); then nothing (the reader thread still writes
+   * what the socket did not take at once).
+   */
+  private int readInterest = SelectionKey.OP_READ;
+
+  /** Why the event loop reading the connection gave it up, for the reader thread's log. */
+  private volatile String lostBecause;
+
   private final ThreadLocal<Boolean> flushScheduledHere = ThreadLocal.withInitial(() -> false);
   private final Runnable flushTask = this::flushAtEndOfTurn;
 
@@ -120,6 +135,8 @@ final class NatsWire implements CallWire {
    * @param staleAfter how long a PING of {@link #ping} may wait for its PONG before the connection
    *     is taken for broken and made again
    * @param afterTurn where publications from an event loop are written at the end of its turn
+   * @param loops where the connection is read once made ({@link LoopWatch#NONE}: on the reader
+   *     thread)
    */
   NatsWire(
       String natsUrls,
@@ -129,9 +146,11 @@ final class NatsWire implements CallWire {
       Optional<String> token,
       Duration connectTimeout,
       Duration staleAfter,
-      AfterTurn afterTurn) {
+      AfterTurn afterTurn,
+      LoopWatch loops) {
     this.servers = parse(natsUrls);
     this.afterTurn = afterTurn;
+    this.loops = loops;
     this.name = name;
     this.user = user;
     this.password = password;
@@ -328,7 +347,7 @@ final class NatsWire implements CallWire {
         channel.write(out);
         if (out.hasRemaining()) {
           moveOutToBacklog(true);
-          key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+          key.interestOps(readInterest | SelectionKey.OP_WRITE);
           key.selector().wakeup();
         } else {
           out.clear();
@@ -372,7 +391,7 @@ final class NatsWire implements CallWire {
         backlog.poll();
       }
       if (backlog.isEmpty()) {
-        key.interestOps(SelectionKey.OP_READ);
+        key.interestOps(readInterest);
       }
     }
   }
@@ -471,7 +490,11 @@ final class NatsWire implements CallWire {
         }
         channel = ch;
         key = ch.register(selector, SelectionKey.OP_CONNECT);
+        readInterest = SelectionKey.OP_READ;
       }
+      lostBecause = null;
+      boolean handedOver = false;
+      boolean triedHandOver = false;
       handshaking = true;
       errorsLogged = 0;
       Reading reading = new Reading(server);
@@ -497,7 +520,8 @@ final class NatsWire implements CallWire {
           ping();
         }
         if (!k.isValid() || !ch.isOpen()) {
-          throw new EOFException("connection closed");
+          String why = lostBecause;
+          throw new EOFException(why != null ? why : "connection closed");
         }
         if (!selector.selectedKeys().remove(k)) {
           continue;
@@ -505,11 +529,58 @@ final class NatsWire implements CallWire {
         if (k.isConnectable() && ch.finishConnect()) {
           k.interestOps(SelectionKey.OP_READ);
         }
-        if (k.isReadable()) {
+        if (!handedOver && k.isReadable()) {
           reading.readFrom(ch);
         }
         if (k.isValid() && k.isWritable()) {
           writable();
+        }
+        if (!triedHandOver && connected && loops != LoopWatch.NONE) {
+          triedHandOver = true;
+          handedOver = handOver(ch, k, reading);
+        }
+      }
+    }
+  }
+
+  /**
+   * The connection is made: an event loop reads it from now on, if one takes it. This thread's key
+   * stops watching reads first (what arrives meanwhile waits in the socket); it still writes what
+   * the socket does not take at once, and pings.
+   *
+   * @return false when no event loop took it (the loops are not NIO ones): this thread reads on
+   */
+  private boolean handOver(SocketChannel ch, SelectionKey own, Reading reading) throws IOException {
+    synchronized (lock) {
+      readInterest = 0;
+      own.interestOps(own.interestOps() & ~SelectionKey.OP_READ);
+    }
+    if (loops.watch(ch, k -> ready(k, reading))) {
+      return true;
+    }
+    synchronized (lock) {
+      readInterest = SelectionKey.OP_READ;
+      own.interestOps(own.interestOps() | SelectionKey.OP_READ);
+    }
+    LOG.debugf("%s: no event loop reads the NATS connection; its own thread does", name);
+    return false;
+  }
+
+  /** On the event loop that reads the connection: it has bytes. */
+  private void ready(SelectionKey k, Reading reading) {
+    SocketChannel ch = (SocketChannel) k.channel();
+    try {
+      if (k.isValid() && k.isReadable()) {
+        reading.readFrom(ch);
+      }
+    } catch (IOException | RuntimeException e) {
+      // The reader thread logs it, and connects again.
+      lostBecause = String.valueOf(e.getMessage());
+      LOG.debugf(e, "%s: the event loop reading NATS gave the connection up", name);
+      k.cancel();
+      synchronized (lock) {
+        if (channel == ch) {
+          breakConnection();
         }
       }
     }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class NatsWireTest {
 
-  private final List<AutoCloseable> open = new ArrayList<>();
+  final List<AutoCloseable> open = new ArrayList<>();
 
   /** A one-thread event loop for the wires' end-of-turn writes. */
   private final ExecutorService loop = Executors.newSingleThreadExecutor();
@@ -40,6 +40,11 @@ class NatsWireTest {
         loop.execute(task);
         return true;
       };
+
+  /** Where the wires are read once connected: here their own thread. */
+  LoopWatch loops() {
+    return LoopWatch.NONE;
+  }
 
   @AfterEach
   void close() throws Exception {
@@ -84,7 +89,7 @@ class NatsWireTest {
     assertThat(got).containsExactlyElementsOf(expected);
   }
 
-  private NatsServer nats(String... options) {
+  NatsServer nats(String... options) {
     NatsServer server = NatsServer.start(Path.of("target", "nats"), List.of(options));
     open.add(server);
     return server;
@@ -100,12 +105,13 @@ class NatsWireTest {
             Optional.empty(),
             Duration.ofSeconds(2),
             Duration.ofSeconds(5),
-            afterTurn);
+            afterTurn,
+            loops());
     open.add(wire);
     return wire;
   }
 
-  private NatsWire wire(String url) {
+  NatsWire wire(String url) {
     return wire(url, Optional.empty(), Optional.empty());
   }
 
@@ -245,7 +251,8 @@ class NatsWireTest {
             Optional.empty(),
             Duration.ofSeconds(2),
             Duration.ofMillis(500),
-            AfterTurn.NONE);
+            AfterTurn.NONE,
+            LoopWatch.NONE);
     open.add(wire);
     wire.start();
     Cluster.await("connected", wire::isConnected);

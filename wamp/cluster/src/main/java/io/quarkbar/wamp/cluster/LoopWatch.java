@@ -1,0 +1,34 @@
+package io.quarkbar.wamp.cluster;
+
+import java.io.IOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * Where the calls' NATS connection is read once it is made: on one of the router's event loops
+ * rather than on the connection's own thread. A call from another node is then handled on a thread
+ * that writes its INVOCATION at once when the callee's connection is on the same loop, and whose
+ * answers go out at the end of its turn ({@link AfterTurn}); the connection's own thread would have
+ * to wake an event loop for each. The router's transport provides it.
+ */
+@FunctionalInterface
+public interface LoopWatch {
+
+  /** No event loop: the connection's own thread reads. */
+  LoopWatch NONE = (ch, ready) -> false;
+
+  /**
+   * Watches {@code ch} for reads on an event loop, from now on; {@code ready} runs on that loop
+   * each time {@code ch} has bytes, with its key there (cancel it to stop).
+   *
+   * @return false when there is no event loop to watch it (nothing is watched then)
+   * @throws IOException when the loop could not take the channel
+   */
+  boolean watch(SocketChannel ch, Ready ready) throws IOException;
+
+  /** What runs on the loop when the channel's key is ready. */
+  @FunctionalInterface
+  interface Ready {
+    void ready(SelectionKey key);
+  }
+}
