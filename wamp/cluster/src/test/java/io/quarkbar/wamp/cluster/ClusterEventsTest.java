@@ -122,11 +122,7 @@ class ClusterEventsTest {
     assertThat(asker.subscribe("com.meta.sub.topic")).isEqualTo(exact);
     Peer third = cluster.join(3);
     assertThat(third.subscribe("com.meta.sub.topic")).isEqualTo(exact);
-    Cluster.await(
-        "node 1 counts the subscribers of three nodes",
-        () ->
-            ClusterSessionsTest.meta(asker, "wamp.subscription.count_subscribers", exact)
-                .equals(3L));
+    awaitSubscriberCount(asker, exact, 3);
     @SuppressWarnings("unchecked")
     List<Long> listed =
         (List<Long>) ClusterSessionsTest.meta(asker, "wamp.subscription.list_subscribers", exact);
@@ -134,11 +130,7 @@ class ClusterEventsTest {
     assertThat(listed)
         .containsExactlyInAnyOrder(asker.session(), elsewhere.session(), third.session());
     third.unsubscribe(exact);
-    Cluster.await(
-        "node 1 no longer lists node 3's subscriber",
-        () ->
-            ClusterSessionsTest.meta(asker, "wamp.subscription.count_subscribers", exact)
-                .equals(2L));
+    awaitSubscriberCount(asker, exact, 2);
 
     // Gone from every node's answers once its last subscriber left.
     elsewhere.unsubscribe(prefix);
@@ -149,6 +141,15 @@ class ClusterEventsTest {
           return asker.expect(WampMessage.class) instanceof Error e
               && e.error().equals(WampUris.NO_SUCH_SUBSCRIPTION);
         });
+  }
+
+  /** Waits until {@code count_subscribers} on {@code asker}'s node answers {@code count}. */
+  static void awaitSubscriberCount(Peer asker, long subscription, long count) {
+    Cluster.await(
+        "subscription " + subscription + " counted with " + count + " subscribers",
+        () ->
+            ClusterSessionsTest.meta(asker, "wamp.subscription.count_subscribers", subscription)
+                .equals(count));
   }
 
   @Test

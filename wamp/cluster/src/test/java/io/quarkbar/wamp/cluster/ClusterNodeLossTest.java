@@ -56,11 +56,7 @@ class ClusterNodeLossTest {
       long id = doomed.subscribe("com.example.listed");
       Peer asker = cluster.join(1);
       assertThat(asker.subscribe("com.example.listed")).isEqualTo(id);
-      Cluster.await(
-          "node 1 counts node 2's subscriber",
-          () ->
-              ClusterSessionsTest.meta(asker, "wamp.subscription.count_subscribers", id)
-                  .equals(2L));
+      ClusterEventsTest.awaitSubscriberCount(asker, id, 2);
 
       cluster.crash(2);
       // Nobody takes node 2's inbox any more: a RESULT without its subscriber, not an ERROR after

@@ -30,41 +30,30 @@ class NatsWireOnLoopTest extends NatsWireTest {
 
   @Test
   void whatArrivesIsHandledOnTheEventLoop() {
-    NatsServer nats = nats();
-    List<Thread> handledOn = new CopyOnWriteArrayList<>();
-    NatsWire receiver = wire(nats.url());
-    receiver.subscribe("t.loop", (s, status, data) -> handledOn.add(Thread.currentThread()));
-    receiver.start();
-    NatsWire sender = wire(nats.url());
-    sender.start();
-    Cluster.await("both connected", () -> receiver.isConnected() && sender.isConnected());
     // The handshake's PONG is read before the loop takes over: every message after it on the loop.
-    Cluster.await(
-        "a message received",
-        () -> {
-          sender.publish("t.loop", null, new byte[] {1});
-          return !handledOn.isEmpty();
-        });
-    assertThat(handledOn).containsOnly(selectorLoop.thread());
+    NatsServer nats = nats();
+    assertThat(threadsHandling(nats, wire(nats.url()))).containsOnly(selectorLoop.thread());
   }
 
   @Test
   void aWireNoEventLoopTakesReadsOnItsOwnThread() {
     NatsServer nats = nats();
-    List<Thread> handledOn = new CopyOnWriteArrayList<>();
-    NatsWire receiver =
-        new NatsWire(
+    NatsWire refused =
+        wire(
             nats.url(),
-            "test-wire",
             Optional.empty(),
             Optional.empty(),
-            Optional.empty(),
-            Duration.ofSeconds(2),
             Duration.ofSeconds(5),
-            AfterTurn.NONE,
             (ch, ready) -> false);
-    open.add(receiver);
-    receiver.subscribe("t.own", (s, status, data) -> handledOn.add(Thread.currentThread()));
+    List<Thread> threads = threadsHandling(nats, refused);
+    assertThat(threads).doesNotContain(selectorLoop.thread());
+    assertThat(threads.getFirst().getName()).isEqualTo("test-wire-calls");
+  }
+
+  /** The threads {@code receiver} handled messages on, once one reached it from {@code nats}. */
+  private List<Thread> threadsHandling(NatsServer nats, NatsWire receiver) {
+    List<Thread> handledOn = new CopyOnWriteArrayList<>();
+    receiver.subscribe("t.thread", (s, status, data) -> handledOn.add(Thread.currentThread()));
     receiver.start();
     NatsWire sender = wire(nats.url());
     sender.start();
@@ -72,10 +61,9 @@ class NatsWireOnLoopTest extends NatsWireTest {
     Cluster.await(
         "a message received",
         () -> {
-          sender.publish("t.own", null, new byte[] {1});
+          sender.publish("t.thread", null, new byte[] {1});
           return !handledOn.isEmpty();
         });
-    assertThat(handledOn).doesNotContain(selectorLoop.thread());
-    assertThat(handledOn.getFirst().getName()).isEqualTo("test-wire-calls");
+    return handledOn;
   }
 }

@@ -96,6 +96,16 @@ class NatsWireTest {
   }
 
   private NatsWire wire(String url, Optional<String> user, Optional<String> password) {
+    return wire(url, user, password, Duration.ofSeconds(5), loops());
+  }
+
+  /** A wire that takes the connection for broken when a PING waits {@code staleAfter}. */
+  NatsWire wire(
+      String url,
+      Optional<String> user,
+      Optional<String> password,
+      Duration staleAfter,
+      LoopWatch loops) {
     NatsWire wire =
         new NatsWire(
             url,
@@ -104,9 +114,9 @@ class NatsWireTest {
             password,
             Optional.empty(),
             Duration.ofSeconds(2),
-            Duration.ofSeconds(5),
+            staleAfter,
             afterTurn,
-            loops());
+            loops);
     open.add(wire);
     return wire;
   }
@@ -243,17 +253,7 @@ class NatsWireTest {
   void aServerThatStopsAnsweringIsLeftForANewConnection() {
     NatsServer nats = nats();
     NatsWire wire =
-        new NatsWire(
-            nats.url(),
-            "test-wire",
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Duration.ofSeconds(2),
-            Duration.ofMillis(500),
-            AfterTurn.NONE,
-            LoopWatch.NONE);
-    open.add(wire);
+        wire(nats.url(), Optional.empty(), Optional.empty(), Duration.ofMillis(500), loops());
     wire.start();
     Cluster.await("connected", wire::isConnected);
 
