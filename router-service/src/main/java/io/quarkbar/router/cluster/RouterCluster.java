@@ -105,7 +105,8 @@ public class RouterCluster {
 
           @Override
           public void channelUnregistered(SocketChannel channel, Throwable cause) {
-            // The wire closed the channel or cancelled the key itself, and connects again.
+            // Also when the wire closed the channel itself: it then knows already.
+            ready.unwatched();
           }
         };
     try {

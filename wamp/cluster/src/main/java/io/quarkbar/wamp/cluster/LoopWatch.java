@@ -26,9 +26,16 @@ public interface LoopWatch {
    */
   boolean watch(SocketChannel ch, Ready ready) throws IOException;
 
-  /** What runs on the loop when the channel's key is ready. */
-  @FunctionalInterface
+  /** What runs on the loop about the channel. */
   interface Ready {
+
+    /** The channel has bytes; {@code key} is its key on the loop. */
     void ready(SelectionKey key);
+
+    /**
+     * The loop stopped watching the channel without being asked (it shut down, or {@link #ready}
+     * threw): the connection is made again.
+     */
+    void unwatched();
   }
 }

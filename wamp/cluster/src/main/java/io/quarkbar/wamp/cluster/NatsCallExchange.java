@@ -12,8 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -58,7 +60,10 @@ final class NatsCallExchange implements CallExchange {
    * Questions this node asked other nodes ({@link #subscribersOf}), by the ID their answers' reply
    * subject names: drawn from the call IDs, so an answer is never taken for a call's.
    */
-  private final Map<Long, CompletableFuture<List<Long>>> questions = new ConcurrentHashMap<>();
+  private final Map<Long, Question> questions = new ConcurrentHashMap<>();
+
+  /** A question to node {@code to}, and where its answer goes. */
+  private record Question(String to, CompletableFuture<List<Long>> answer) {}
 
   /** The answer to a probed call the callee's node does not have. */
   private static final CallAnswer NOT_HERE =
@@ -213,15 +218,16 @@ final class NatsCallExchange implements CallExchange {
 
   /**
    * The session IDs of node {@code to}'s subscribers to subscription {@code id} of {@code realm}:
-   * empty when the node is gone (NATS says nobody takes its inbox); fails with {@code
-   * quarkbar.error.cluster_unavailable} when NATS is unreachable or the node does not answer within
-   * {@code timeout}.
+   * empty when the node is gone (NATS says nobody takes its inbox, and it is no longer heard from);
+   * fails with {@code quarkbar.error.cluster_unavailable} when NATS is unreachable, when nobody
+   * takes the inbox of a node still heard from (its calls' connection is being made again, or its
+   * process just ended), or when it does not answer within {@code timeout}.
    */
   CompletableFuture<List<Long>> subscribersOf(
       String to, String realm, long id, java.time.Duration timeout) {
     long question = callIds.incrementAndGet();
     CompletableFuture<List<Long>> answer = new CompletableFuture<>();
-    questions.put(question, answer);
+    questions.put(question, new Question(to, answer));
     try {
       wire.publish(
           subjects.inbox(to),
@@ -240,6 +246,11 @@ final class NatsCallExchange implements CallExchange {
         .exceptionallyCompose(
             e -> {
               questions.remove(question);
+              Throwable cause =
+                  e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+              if (!(cause instanceof TimeoutException)) {
+                return CompletableFuture.failedFuture(cause);
+              }
               return CompletableFuture.failedFuture(
                   new NotShared(
                       Broker.CLUSTER_UNAVAILABLE,
@@ -248,7 +259,7 @@ final class NatsCallExchange implements CallExchange {
                           + " did not say who its subscribers are within "
                           + timeout.toMillis()
                           + " ms",
-                      e));
+                      cause));
             });
   }
 
@@ -349,7 +360,7 @@ final class NatsCallExchange implements CallExchange {
     } catch (NumberFormatException e) {
       return;
     }
-    CompletableFuture<List<Long>> question = questions.remove(callId);
+    Question question = questions.remove(callId);
     if (question != null) {
       answeredQuestion(question, status, data);
       return;
@@ -383,10 +394,26 @@ final class NatsCallExchange implements CallExchange {
     }
   }
 
-  /** A node's answer to {@link #subscribersOf}; no responders: the node is gone, with them. */
-  private void answeredQuestion(CompletableFuture<List<Long>> question, int status, byte[] data) {
+  /**
+   * A node's answer to {@link #subscribersOf}. No responders: a node no longer heard from is gone,
+   * with its subscribers; one still heard from may be making its calls' connection again while its
+   * subscribers still get events, so no answer is given rather than a wrong one.
+   */
+  private void answeredQuestion(Question q, int status, byte[] data) {
+    CompletableFuture<List<Long>> question = q.answer();
     if (status == CallWire.NO_RESPONDERS) {
-      question.complete(List.of());
+      if (liveness.alive().contains(q.to())) {
+        question.completeExceptionally(
+            new NotShared(
+                Broker.CLUSTER_UNAVAILABLE,
+                "router node "
+                    + q.to()
+                    + " takes no questions now: its connection for calls is being made again, or"
+                    + " its process ended and the cluster has not taken it for gone yet",
+                null));
+      } else {
+        question.complete(List.of());
+      }
       return;
     }
     try {

@@ -76,6 +76,13 @@ final class NatsWire implements CallWire {
   private final Thread reader;
 
   private final Object lock = new Object();
+
+  /** Held while a receiver runs: see {@link #deliver}. */
+  private final Object deliveries = new Object();
+
+  /** Guarded by lock: what the connection in use has read. */
+  private Reading reading;
+
   // Guarded by lock: the connection being made or made, and what waits to be written to it.
   private SocketChannel channel;
   private SelectionKey key;
@@ -468,6 +475,10 @@ final class NatsWire implements CallWire {
 
   private void dropConnection() {
     synchronized (lock) {
+      if (reading != null) {
+        reading.dead = true;
+        reading = null;
+      }
       disconnected();
       channel = null;
       key = null;
@@ -498,6 +509,9 @@ final class NatsWire implements CallWire {
       handshaking = true;
       errorsLogged = 0;
       Reading reading = new Reading(server);
+      synchronized (lock) {
+        this.reading = reading;
+      }
       int port = server.getPort() < 0 ? 4222 : server.getPort();
       if (ch.connect(new InetSocketAddress(server.getHost(), port))) {
         key.interestOps(SelectionKey.OP_READ);
@@ -555,7 +569,25 @@ final class NatsWire implements CallWire {
       readInterest = 0;
       own.interestOps(own.interestOps() & ~SelectionKey.OP_READ);
     }
-    if (loops.watch(ch, k -> ready(k, reading))) {
+    LoopWatch.Ready onLoop =
+        new LoopWatch.Ready() {
+          @Override
+          public void ready(SelectionKey key) {
+            NatsWire.this.ready(key, reading);
+          }
+
+          @Override
+          public void unwatched() {
+            // The loop let the channel go on its own (it shut down, or a read threw an Error).
+            synchronized (lock) {
+              if (!reading.dead) {
+                lostBecause = "the event loop reading it stopped";
+                breakConnection();
+              }
+            }
+          }
+        };
+    if (loops.watch(ch, onLoop)) {
       return true;
     }
     synchronized (lock) {
@@ -579,7 +611,7 @@ final class NatsWire implements CallWire {
       LOG.debugf(e, "%s: the event loop reading NATS gave the connection up", name);
       k.cancel();
       synchronized (lock) {
-        if (channel == ch) {
+        if (!reading.dead) {
           breakConnection();
         }
       }
@@ -594,6 +626,12 @@ final class NatsWire implements CallWire {
 
     private final URI server;
     private ByteBuffer in = ByteBuffer.allocate(64 << 10);
+
+    /**
+     * Set (under lock) once the connection is given up: what is still read from it is dropped, at
+     * most once like everything else.
+     */
+    private volatile boolean dead;
 
     /** An incoming message whose payload is still to be read; null between messages. */
     private Incoming incoming;
@@ -630,7 +668,7 @@ final class NatsWire implements CallWire {
 
     /** Handles every whole operation in {@code in} (in read mode), leaving the rest. */
     private void parse() throws IOException {
-      while (true) {
+      while (!dead) {
         if (incoming != null) {
           int need = incoming.totalBytes() + 2;
           if (in.remaining() < need) {
@@ -648,7 +686,7 @@ final class NatsWire implements CallWire {
           in.position(in.position() + 2);
           Incoming m = incoming;
           incoming = null;
-          deliver(m, headers, data);
+          deliver(this, m, headers, data);
           continue;
         }
         int eol = lineEnd();
@@ -677,6 +715,16 @@ final class NatsWire implements CallWire {
     private void operation(String line) throws IOException {
       List<String> t = tokens(line);
       String op = t.isEmpty() ? "" : t.get(0).toUpperCase(Locale.ROOT);
+      if (!op.equals("MSG") && !op.equals("HMSG")) {
+        // The wire's state is the current connection's: a loop still reading one that was given
+        // up (stuck in a receiver meanwhile) must not touch the next one's handshake or pings.
+        synchronized (lock) {
+          if (!dead) {
+            wireOperation(op, line);
+          }
+        }
+        return;
+      }
       switch (op) {
         case "MSG" -> {
           // MSG <subject> <sid> [reply-to] <#bytes>
@@ -697,6 +745,13 @@ final class NatsWire implements CallWire {
                   size(t.get(t.size() - 2)),
                   size(t.getLast()));
         }
+        default -> throw new IllegalStateException(op);
+      }
+    }
+
+    /** Lock held: an operation about the connection, not a message for a receiver. */
+    private void wireOperation(String op, String line) throws IOException {
+      switch (op) {
         case "PING" -> control(PONG);
         case "PONG" -> {
           pingSent = 0;
@@ -758,15 +813,24 @@ final class NatsWire implements CallWire {
     return line.length() > 80 ? line.substring(0, 80) + "..." : line;
   }
 
-  private void deliver(Incoming m, byte[] headers, byte[] data) {
+  /**
+   * Hands a message to its receiver: one at a time, even while a loop still reading a connection
+   * that was given up finishes a message as the next connection's first arrives.
+   */
+  private void deliver(Reading from, Incoming m, byte[] headers, byte[] data) {
     int index = m.sid() - 1;
     if (index < 0 || index >= receivers.size()) {
       return;
     }
-    try {
-      receivers.get(index).received(m.subject(), status(headers), data);
-    } catch (RuntimeException e) {
-      LOG.warnf(e, "%s: a message on %s was not handled", name, m.subject());
+    synchronized (deliveries) {
+      if (from.dead) {
+        return;
+      }
+      try {
+        receivers.get(index).received(m.subject(), status(headers), data);
+      } catch (RuntimeException e) {
+        LOG.warnf(e, "%s: a message on %s was not handled", name, m.subject());
+      }
     }
   }
 

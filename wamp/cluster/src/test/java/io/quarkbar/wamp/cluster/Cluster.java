@@ -28,6 +28,7 @@ final class Cluster implements AutoCloseable {
   private Duration deathTimeout = Duration.ofMillis(600);
   final List<Router> routers = new ArrayList<>();
   final List<ClusterNode> nodes = new ArrayList<>();
+  private final List<SelectorLoop> loops = new ArrayList<>();
 
   private Cluster(NatsServer nats) {
     this.nats = nats;
@@ -61,8 +62,18 @@ final class Cluster implements AutoCloseable {
     for (int i = 1; i <= size; i++) {
       Router router = new Router(RouterConfig.openRealm(REALM));
       routers.add(router);
-      nodes.add(ClusterNode.join(settings("n" + i), router));
+      nodes.add(join(i, router));
     }
+  }
+
+  /**
+   * Node {@code n} joins, its calls' connection read on a selector loop of its own once made, as a
+   * router's event loop reads it.
+   */
+  private ClusterNode join(int n, Router router) {
+    SelectorLoop loop = new SelectorLoop();
+    loops.add(loop);
+    return ClusterNode.join(settings("n" + n), router, AfterTurn.NONE, loop);
   }
 
   /**
@@ -86,7 +97,7 @@ final class Cluster implements AutoCloseable {
     nodes.get(n - 1).close();
     Router router = new Router(RouterConfig.openRealm(REALM));
     routers.set(n - 1, router);
-    nodes.set(n - 1, ClusterNode.join(settings("n" + n), router));
+    nodes.set(n - 1, join(n, router));
     awaitConnected();
   }
 
@@ -131,5 +142,12 @@ final class Cluster implements AutoCloseable {
   public void close() {
     nodes.forEach(ClusterNode::close);
     nats.close();
+    for (SelectorLoop loop : loops) {
+      try {
+        loop.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
   }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ class NatsWireOnLoopTest extends NatsWireTest {
   }
 
   @Override
+  @AfterEach
   void close() throws Exception {
     super.close();
     selectorLoop.close();
@@ -48,6 +50,36 @@ class NatsWireOnLoopTest extends NatsWireTest {
     List<Thread> threads = threadsHandling(nats, refused);
     assertThat(threads).doesNotContain(selectorLoop.thread());
     assertThat(threads.getFirst().getName()).isEqualTo("test-wire-calls");
+  }
+
+  @Test
+  void aLoopThatLetsTheConnectionGoMakesItConnectAgain() {
+    NatsServer nats = nats();
+    List<Integer> got = new CopyOnWriteArrayList<>();
+    // Pings would find a connection nobody reads only after a minute: the loop's word is needed.
+    NatsWire receiver =
+        wire(nats.url(), Optional.empty(), Optional.empty(), Duration.ofSeconds(60), loops());
+    receiver.subscribe(
+        "t.error",
+        (s, status, data) -> {
+          if (data[0] == 0) {
+            // Escapes the wire's handling: the loop drops the channel, as Netty's does.
+            throw new AssertionError("a receiver that fails badly");
+          }
+          got.add((int) data[0]);
+        });
+    receiver.start();
+    NatsWire sender = wire(nats.url());
+    sender.start();
+    Cluster.await("both connected", () -> receiver.isConnected() && sender.isConnected());
+    sender.publish("t.error", null, new byte[] {0});
+    Cluster.await(
+        "messages arrive on a new connection",
+        () -> {
+          sender.publish("t.error", null, new byte[] {1});
+          return !got.isEmpty();
+        });
+    assertThat(receiver.isConnected()).isTrue();
   }
 
   /** The threads {@code receiver} handled messages on, once one reached it from {@code nats}. */

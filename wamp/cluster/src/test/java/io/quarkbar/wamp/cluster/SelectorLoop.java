@@ -65,7 +65,14 @@ final class SelectorLoop implements LoopWatch, AutoCloseable {
         return;
       }
       for (SelectionKey key : selector.selectedKeys()) {
-        ((Ready) key.attachment()).ready(key);
+        Ready ready = (Ready) key.attachment();
+        try {
+          ready.ready(key);
+        } catch (RuntimeException | Error e) {
+          // As Netty does: the channel is let go, and its owner told.
+          key.cancel();
+          ready.unwatched();
+        }
       }
       selector.selectedKeys().clear();
       for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
