@@ -39,6 +39,9 @@ public class RouterCluster {
 
   private volatile ClusterNode node;
 
+  /** Whether the log said once that the calls' connection cannot be read on an event loop. */
+  private volatile boolean toldNotNio;
+
   /** Joins the cluster if one is configured; called once, by the router's producer. */
   public void join(Router router) {
     RouterServiceConfig.ClusterSettings c = config.cluster();
@@ -94,6 +97,13 @@ public class RouterCluster {
    */
   private boolean watchOnLoop(SocketChannel ch, LoopWatch.Ready ready) throws IOException {
     if (!(vertx.nettyEventLoopGroup().next() instanceof NioEventLoop loop)) {
+      if (!toldNotNio) {
+        toldNotNio = true;
+        LOG.infof(
+            "the calls between router nodes are read on a thread of their own: the event loops"
+                + " are not Netty's NIO ones (a native transport?), which cost a hand-off per"
+                + " call");
+      }
       return false;
     }
     NioTask<SocketChannel> task =
