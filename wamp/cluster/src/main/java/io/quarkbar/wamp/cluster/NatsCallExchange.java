@@ -2,6 +2,7 @@ package io.quarkbar.wamp.cluster;
 
 import io.quarkbar.wamp.protocol.uri.WampUris;
 import io.quarkbar.wamp.router.Router;
+import io.quarkbar.wamp.router.Stages;
 import io.quarkbar.wamp.router.broker.Broker;
 import io.quarkbar.wamp.router.broker.EventExchange.NotShared;
 import io.quarkbar.wamp.router.config.MatchPolicy;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
@@ -246,8 +246,7 @@ final class NatsCallExchange implements CallExchange {
         .exceptionallyCompose(
             e -> {
               questions.remove(question);
-              Throwable cause =
-                  e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+              Throwable cause = Stages.cause(e);
               if (!(cause instanceof TimeoutException)) {
                 return CompletableFuture.failedFuture(cause);
               }

@@ -524,11 +524,8 @@ public final class Router implements JoinHandler {
   }
 
   private static boolean unregistered(Throwable error) {
-    Throwable e =
-        error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-            ? error.getCause()
-            : error;
-    return e instanceof CallFailure f && WampUris.NO_SUCH_PROCEDURE.equals(f.error());
+    return Stages.cause(error) instanceof CallFailure f
+        && WampUris.NO_SUCH_PROCEDURE.equals(f.error());
   }
 
   /**

@@ -3,10 +3,10 @@ package io.quarkbar.wamp.router.authentication;
 import io.quarkbar.wamp.protocol.message.Result;
 import io.quarkbar.wamp.protocol.uri.WampUris;
 import io.quarkbar.wamp.router.CallFailure;
+import io.quarkbar.wamp.router.Stages;
 import io.quarkbar.wamp.router.config.DynamicProcedure;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
@@ -49,7 +49,7 @@ final class DynamicAuthenticator {
         .whenComplete(
             (result, error) -> {
               if (error != null) {
-                refused(authenticator, attempt, authid, unwrap(error));
+                refused(authenticator, attempt, authid, Stages.cause(error));
                 return;
               }
               Reply reply = parse(result);
@@ -103,12 +103,6 @@ final class DynamicAuthenticator {
             text != null ? text : "the authenticator refused (" + failure.error() + ")");
       }
     }
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null
-        ? error.getCause()
-        : error;
   }
 
   @SuppressWarnings("unchecked")

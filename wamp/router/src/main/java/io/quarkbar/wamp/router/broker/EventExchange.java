@@ -1,5 +1,6 @@
 package io.quarkbar.wamp.router.broker;
 
+import io.quarkbar.wamp.router.Stages;
 import io.quarkbar.wamp.router.config.MatchPolicy;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -104,10 +105,7 @@ public interface EventExchange {
           return n;
         }
       }
-      Throwable cause =
-          failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-              ? failure.getCause()
-              : failure;
+      Throwable cause = Stages.cause(failure);
       return new NotShared(Broker.CLUSTER_UNAVAILABLE, cause.toString(), cause);
     }
   }

@@ -14,6 +14,7 @@ import io.quarkbar.wamp.protocol.message.Unregistered;
 import io.quarkbar.wamp.protocol.message.Yield;
 import io.quarkbar.wamp.protocol.uri.UriValidator;
 import io.quarkbar.wamp.protocol.uri.WampUris;
+import io.quarkbar.wamp.router.Stages;
 import io.quarkbar.wamp.router.authorization.Authorizer;
 import io.quarkbar.wamp.router.authorization.Refusal;
 import io.quarkbar.wamp.router.broker.EventExchange.NotShared;
@@ -1038,10 +1039,7 @@ public final class Dealer {
       caller.send(new Result(msg.request(), Map.of(), answer.args(), answer.kwargs()));
       return;
     }
-    Throwable cause =
-        failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-            ? failure.getCause()
-            : failure;
+    Throwable cause = Stages.cause(failure);
     if (cause instanceof RouterProcedure.Failure f) {
       caller.error(Call.CODE, msg.request(), f.error(), f.getMessage());
     } else {
