@@ -276,15 +276,11 @@ public final class ClusterNode implements AutoCloseable {
    * of the cluster.
    */
   public boolean isConnected() {
-    return events.isConnected()
-        && calls.isConnected()
-        && registry.isReady()
-        && subscriptions.isReady()
-        && sessions.isReady();
+    return events.isConnected() && waitingFor().isEmpty();
   }
 
   /** What keeps the node out of its cluster while NATS is connected, if anything. */
-  private String notReady() {
+  private List<String> waitingFor() {
     List<String> waiting = new ArrayList<>();
     if (!registry.isReady()) {
       waiting.add("registrations");
@@ -298,18 +294,19 @@ public final class ClusterNode implements AutoCloseable {
     if (!calls.isConnected()) {
       waiting.add("calls' connection");
     }
-    return waiting.isEmpty() ? "" : ", waiting for the cluster's " + String.join(", ", waiting);
+    return waiting;
   }
 
   /** What the health check and the logs say about the node. */
   public String describe() {
+    List<String> waiting = waitingFor();
     return name()
         + ", NATS "
         + events.status()
         + " ("
         + settings.natsUrl()
         + ")"
-        + notReady()
+        + (waiting.isEmpty() ? "" : ", waiting for the cluster's " + String.join(", ", waiting))
         + "; events sent "
         + events.sent()
         + ", received "

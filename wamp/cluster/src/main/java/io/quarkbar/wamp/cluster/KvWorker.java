@@ -75,10 +75,27 @@ final class KvWorker {
   }
 
   /**
+   * Worker only: when the bucket opened last was created (its stream), as of the last (re)opening:
+   * see {@link #reopen}.
+   */
+  private java.time.ZonedDateTime bucketCreated;
+
+  /**
+   * Worker only: {@link #openBucket}, noting when the bucket was created for a later {@link
+   * #reopen}.
+   */
+  KeyValue open(Connection c, String bucket, Duration timeout) throws Exception {
+    KeyValue handle = openBucket(c, bucket, timeout);
+    bucketCreated = createdAt(handle);
+    return handle;
+  }
+
+  /**
    * The cluster's bucket {@code bucket}, created first if it is new: one value per key, kept on
    * disk (so that a NATS server's restart keeps it). Blocks up to {@code timeout} per request.
    */
-  static KeyValue openBucket(Connection c, String bucket, Duration timeout) throws Exception {
+  private static KeyValue openBucket(Connection c, String bucket, Duration timeout)
+      throws Exception {
     KeyValueOptions options = KeyValueOptions.builder().jsRequestTimeout(timeout).build();
     var management = c.keyValueManagement(options);
     if (!management.getBucketNames().contains(bucket)) {
@@ -97,7 +114,7 @@ final class KvWorker {
    * opening means the bucket was lost (a NATS server that came back without its store) and created
    * again, so what this node had put in it must be put back.
    */
-  static java.time.ZonedDateTime createdAt(KeyValue bucketHandle) {
+  private static java.time.ZonedDateTime createdAt(KeyValue bucketHandle) {
     try {
       return bucketHandle.getStatus().getBackingStreamInfo().getCreateTime();
     } catch (Exception e) {
@@ -106,19 +123,20 @@ final class KvWorker {
   }
 
   /**
-   * The bucket opened again after NATS came back, and whether it is not the one created at {@code
-   * createdBefore} (NATS lost it): then what this node had put in it must be put back.
+   * The bucket opened again after NATS came back, and whether it is not the one opened before (NATS
+   * lost it): then what this node had put in it must be put back.
    */
-  record Reopened(KeyValue bucket, java.time.ZonedDateTime created, boolean lost) {}
+  record Reopened(KeyValue bucket, boolean lost) {}
 
-  /** Opens {@code bucket} again (creating it if NATS lost it); see {@link Reopened}. */
-  static Reopened reopen(
-      Connection c, String bucket, Duration timeout, java.time.ZonedDateTime createdBefore)
-      throws Exception {
-    KeyValue handle = openBucket(c, bucket, timeout);
-    java.time.ZonedDateTime created = createdAt(handle);
-    boolean lost = createdBefore != null && created != null && !createdBefore.equals(created);
-    return new Reopened(handle, created, lost);
+  /**
+   * Worker only: opens {@code bucket} again (creating it if NATS lost it); see {@link Reopened}.
+   */
+  Reopened reopen(Connection c, String bucket, Duration timeout) throws Exception {
+    java.time.ZonedDateTime createdBefore = bucketCreated;
+    KeyValue handle = open(c, bucket, timeout);
+    boolean lost =
+        createdBefore != null && bucketCreated != null && !createdBefore.equals(bucketCreated);
+    return new Reopened(handle, lost);
   }
 
   /**

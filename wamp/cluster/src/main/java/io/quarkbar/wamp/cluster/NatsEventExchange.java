@@ -214,10 +214,10 @@ final class NatsEventExchange implements EventExchange {
   }
 
   /** Where the other nodes are asked who their subscribers are; set once, before sessions. */
-  private volatile NatsCallExchange questions;
+  private volatile NatsCallExchange calls;
 
   void askWith(NatsCallExchange calls) {
-    this.questions = calls;
+    this.calls = calls;
   }
 
   /**
@@ -227,14 +227,14 @@ final class NatsEventExchange implements EventExchange {
   @Override
   public CompletionStage<List<Long>> subscribersElsewhere(String realm, long id) {
     NatsSubscriptions shared = subscriptions;
-    NatsCallExchange calls = questions;
-    if (shared == null || calls == null) {
+    NatsCallExchange asked = calls;
+    if (shared == null || asked == null) {
       return CompletableFuture.completedFuture(List.of());
     }
     List<CompletableFuture<List<Long>>> answers = new ArrayList<>();
     for (String other : shared.nodesOf(realm, id)) {
-      if (!other.equals(calls.node())) {
-        answers.add(calls.subscribersOf(other, realm, id, syncTimeout));
+      if (!other.equals(asked.node())) {
+        answers.add(asked.subscribersOf(other, realm, id, syncTimeout));
       }
     }
     return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))

@@ -114,10 +114,9 @@ final class NatsRegistry {
       return;
     }
     try {
-      KeyValue bucketHandle = KvWorker.openBucket(c, bucket, timeout);
+      KeyValue bucketHandle = tasks.open(c, bucket, timeout);
       connection = c;
       kv = bucketHandle;
-      bucketCreated = KvWorker.createdAt(bucketHandle);
       selfPurged = purgeNow(node) >= 0;
       watch = bucketHandle.watchAll(new Mirror());
       if (openFailures > 0) {
@@ -151,10 +150,8 @@ final class NatsRegistry {
             return;
           }
           try {
-            KvWorker.Reopened reopened =
-                KvWorker.reopen(connection, bucket, timeout, bucketCreated);
+            KvWorker.Reopened reopened = tasks.reopen(connection, bucket, timeout);
             bucketHandle = reopened.bucket();
-            bucketCreated = reopened.created();
             if (reopened.lost()) {
               LOG.warnf(
                   "node %s: NATS lost the cluster's registrations (bucket %s; a server without"
@@ -171,9 +168,6 @@ final class NatsRegistry {
           }
         });
   }
-
-  /** Worker only: when the bucket's stream was created, as of the last (re)connection. */
-  private java.time.ZonedDateTime bucketCreated;
 
   CompletionStage<Claim> register(
       String realm, String uri, MatchPolicy match, InvokePolicy invoke, SharedCallee callee) {

@@ -16,6 +16,7 @@ import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.quarkbar.wamp.router.Router;
+import io.quarkbar.wamp.router.Stages;
 import io.quarkbar.wamp.router.broker.Broker;
 import io.quarkbar.wamp.router.broker.EventExchange.NotShared;
 import io.quarkbar.wamp.router.session.SessionDirectory;
@@ -165,10 +166,9 @@ final class NatsSessions implements SessionDirectory {
       return;
     }
     try {
-      KeyValue bucketHandle = KvWorker.openBucket(c, bucket, timeout);
+      KeyValue bucketHandle = tasks.open(c, bucket, timeout);
       js = c.jetStream(JetStreamOptions.builder().requestTimeout(timeout).build());
       follow(bucketHandle);
-      bucketCreated = KvWorker.createdAt(bucketHandle);
       connection = c;
       kv = bucketHandle;
       if (openFailures > 0) {
@@ -198,10 +198,8 @@ final class NatsSessions implements SessionDirectory {
             return;
           }
           try {
-            KvWorker.Reopened reopened =
-                KvWorker.reopen(connection, bucket, timeout, bucketCreated);
+            KvWorker.Reopened reopened = tasks.reopen(connection, bucket, timeout);
             bucketHandle = reopened.bucket();
-            bucketCreated = reopened.created();
             if (reopened.lost()) {
               kv = bucketHandle;
               relist();
@@ -212,9 +210,6 @@ final class NatsSessions implements SessionDirectory {
           }
         });
   }
-
-  /** Worker only: when the bucket's stream was created, as of the last (re)connection. */
-  private java.time.ZonedDateTime bucketCreated;
 
   /**
    * Worker only: NATS lost the bucket (a server that came back without its store): this node's
@@ -469,10 +464,7 @@ final class NatsSessions implements SessionDirectory {
   }
 
   private static NotShared unavailable(Throwable failure) {
-    Throwable cause =
-        failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-            ? failure.getCause()
-            : failure;
+    Throwable cause = Stages.cause(failure);
     return new NotShared(
         Broker.CLUSTER_UNAVAILABLE, "the cluster's sessions did not answer: " + cause, cause);
   }

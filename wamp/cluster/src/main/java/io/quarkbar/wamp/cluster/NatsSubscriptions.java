@@ -58,9 +58,6 @@ final class NatsSubscriptions {
    */
   private final Map<String, Long> mine = new HashMap<>();
 
-  /** Worker only: when the bucket's stream was created, as of the last (re)connection. */
-  private java.time.ZonedDateTime bucketCreated;
-
   /** Worker only: the watch that feeds {@link #mirror}. */
   private io.nats.client.impl.NatsKeyValueWatchSubscription watch;
 
@@ -157,8 +154,7 @@ final class NatsSubscriptions {
       return;
     }
     try {
-      KeyValue bucketHandle = KvWorker.openBucket(c, bucket, timeout);
-      bucketCreated = KvWorker.createdAt(bucketHandle);
+      KeyValue bucketHandle = tasks.open(c, bucket, timeout);
       watch = bucketHandle.watchAll(new Mirror());
       kv = bucketHandle;
     } catch (Exception e) {
@@ -170,36 +166,49 @@ final class NatsSubscriptions {
     String key = NatsRegistry.key(realm, uri, match);
     return tasks.supply(
         () -> {
-          KeyValue bucketHandle = ready();
-          for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            KeyValueEntry entry = bucketHandle.get(key);
-            try {
-              if (entry == null || entry.getValue() == null) {
-                long id = ThreadLocalRandom.current().nextLong(1, MAX_ID + 1);
-                bucketHandle.create(key, encode(id, List.of(node)));
-                mine.put(key, id);
-                return new SharedSubscription(id, true);
-              }
-              List<Object> held = decode(entry.getValue());
-              long id = ((Number) held.get(1)).longValue();
-              List<String> nodes = nodes(held);
-              if (!nodes.contains(node)) {
-                nodes.add(node);
-                bucketHandle.update(key, encode(id, nodes), entry.getRevision());
-              }
-              mine.put(key, id);
-              return new SharedSubscription(id, false);
-            } catch (JetStreamApiException e) {
-              if (e.getApiErrorCode() != CONFLICT) {
-                throw e;
-              }
-            }
+          SharedSubscription joined =
+              join(ready(), key, ThreadLocalRandom.current().nextLong(1, MAX_ID + 1), false);
+          if (joined == null) {
+            throw new NotShared(
+                Broker.CLUSTER_UNAVAILABLE,
+                "the subscription to " + uri + " changed too often",
+                null);
           }
-          throw new NotShared(
-              Broker.CLUSTER_UNAVAILABLE,
-              "the subscription to " + uri + " changed too often",
-              null);
+          mine.put(key, joined.id());
+          return joined;
         });
+  }
+
+  /**
+   * Worker only: joins this node to entry {@code key} by compare-and-set, creating the entry under
+   * {@code id} when it is missing; with {@code sameIdOnly}, an entry under another ID is left as it
+   * is. Returns the entry's ID and whether this created it, or null when the entry changed under
+   * every one of {@link #MAX_ATTEMPTS} attempts.
+   */
+  private SharedSubscription join(KeyValue bucketHandle, String key, long id, boolean sameIdOnly)
+      throws Exception {
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      KeyValueEntry entry = bucketHandle.get(key);
+      try {
+        if (entry == null || entry.getValue() == null) {
+          bucketHandle.create(key, encode(id, List.of(node)));
+          return new SharedSubscription(id, true);
+        }
+        List<Object> held = decode(entry.getValue());
+        long heldId = ((Number) held.get(1)).longValue();
+        List<String> nodes = nodes(held);
+        if ((heldId == id || !sameIdOnly) && !nodes.contains(node)) {
+          nodes.add(node);
+          bucketHandle.update(key, encode(heldId, nodes), entry.getRevision());
+        }
+        return new SharedSubscription(heldId, false);
+      } catch (JetStreamApiException e) {
+        if (e.getApiErrorCode() != CONFLICT) {
+          throw e;
+        }
+      }
+    }
+    return null;
   }
 
   CompletionStage<Boolean> release(String realm, String uri, MatchPolicy match) {
@@ -285,9 +294,8 @@ final class NatsSubscriptions {
             return;
           }
           try {
-            KvWorker.Reopened reopened = KvWorker.reopen(c, bucket, timeout, bucketCreated);
+            KvWorker.Reopened reopened = tasks.reopen(c, bucket, timeout);
             KeyValue bucketHandle = reopened.bucket();
-            bucketCreated = reopened.created();
             if (reopened.lost()) {
               LOG.warnf(
                   "node %s: NATS lost the cluster's subscriptions (bucket %s; a server without"
@@ -308,32 +316,12 @@ final class NatsSubscriptions {
 
   /** Puts this node back into entry {@code key}, created under {@code id} if it is missing. */
   private void rejoin(KeyValue bucketHandle, String key, long id) throws Exception {
-    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      KeyValueEntry entry = bucketHandle.get(key);
-      try {
-        if (entry == null || entry.getValue() == null) {
-          bucketHandle.create(key, encode(id, List.of(node)));
-          return;
-        }
-        List<Object> held = decode(entry.getValue());
-        List<String> nodes = nodes(held);
-        if (((Number) held.get(1)).longValue() != id) {
-          LOG.warnf(
-              "node %s: the subscription %s has another ID in the cluster now; this node's"
-                  + " subscribers keep theirs",
-              node, key);
-          return;
-        }
-        if (!nodes.contains(node)) {
-          nodes.add(node);
-          bucketHandle.update(key, encode(id, nodes), entry.getRevision());
-        }
-        return;
-      } catch (JetStreamApiException e) {
-        if (e.getApiErrorCode() != CONFLICT) {
-          throw e;
-        }
-      }
+    SharedSubscription joined = join(bucketHandle, key, id, true);
+    if (joined != null && joined.id() != id) {
+      LOG.warnf(
+          "node %s: the subscription %s has another ID in the cluster now; this node's"
+              + " subscribers keep theirs",
+          node, key);
     }
   }
 

@@ -569,25 +569,7 @@ final class NatsWire implements CallWire {
       readInterest = 0;
       own.interestOps(own.interestOps() & ~SelectionKey.OP_READ);
     }
-    LoopWatch.Ready onLoop =
-        new LoopWatch.Ready() {
-          @Override
-          public void ready(SelectionKey key) {
-            NatsWire.this.ready(key, reading);
-          }
-
-          @Override
-          public void unwatched() {
-            // The loop let the channel go on its own (it shut down, or a read threw an Error).
-            synchronized (lock) {
-              if (!reading.dead) {
-                lostBecause = "the event loop reading it stopped";
-                breakConnection();
-              }
-            }
-          }
-        };
-    if (loops.watch(ch, onLoop)) {
+    if (loops.watch(ch, reading)) {
       return true;
     }
     synchronized (lock) {
@@ -598,31 +580,12 @@ final class NatsWire implements CallWire {
     return false;
   }
 
-  /** On the event loop that reads the connection: it has bytes. */
-  private void ready(SelectionKey k, Reading reading) {
-    SocketChannel ch = (SocketChannel) k.channel();
-    try {
-      if (k.isValid() && k.isReadable()) {
-        reading.readFrom(ch);
-      }
-    } catch (IOException | RuntimeException e) {
-      // The reader thread logs it, and connects again.
-      lostBecause = String.valueOf(e.getMessage());
-      LOG.debugf(e, "%s: the event loop reading NATS gave the connection up", name);
-      k.cancel();
-      synchronized (lock) {
-        if (!reading.dead) {
-          breakConnection();
-        }
-      }
-    }
-  }
-
   /**
    * What one connection reads: the bytes not handled yet and the message being read. A connection
-   * of its own, so that a thread still reading a broken connection never touches the next one's.
+   * of its own, so that a thread still reading a broken connection never touches the next one's. An
+   * event loop that reads the connection calls it ({@link LoopWatch.Ready}).
    */
-  private final class Reading {
+  private final class Reading implements LoopWatch.Ready {
 
     private final URI server;
     private ByteBuffer in = ByteBuffer.allocate(64 << 10);
@@ -638,6 +601,39 @@ final class NatsWire implements CallWire {
 
     Reading(URI server) {
       this.server = server;
+    }
+
+    /** On the event loop that reads the connection: it has bytes. */
+    @Override
+    public void ready(SelectionKey key) {
+      try {
+        if (key.isValid() && key.isReadable()) {
+          readFrom((SocketChannel) key.channel());
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.debugf(e, "%s: the event loop reading NATS gave the connection up", name);
+        key.cancel();
+        lost(String.valueOf(e.getMessage()));
+      }
+    }
+
+    /** The loop let the channel go on its own (it shut down, or a read threw an Error). */
+    @Override
+    public void unwatched() {
+      lost("the event loop reading it stopped");
+    }
+
+    /**
+     * The connection is given up, unless it was already; the reader thread logs {@code why} and
+     * connects again.
+     */
+    private void lost(String why) {
+      synchronized (lock) {
+        if (!dead) {
+          lostBecause = why;
+          breakConnection();
+        }
+      }
     }
 
     /** Reads what the socket has and handles every whole operation in it. */
