@@ -68,10 +68,7 @@ class NatsWireOnLoopTest extends NatsWireTest {
           }
           got.add((int) data[0]);
         });
-    receiver.start();
-    NatsWire sender = wire(nats.url());
-    sender.start();
-    Cluster.await("both connected", () -> receiver.isConnected() && sender.isConnected());
+    NatsWire sender = senderTo(nats, receiver);
     sender.publish("t.error", null, new byte[] {0});
     Cluster.await(
         "messages arrive on a new connection",
@@ -86,10 +83,7 @@ class NatsWireOnLoopTest extends NatsWireTest {
   private List<Thread> threadsHandling(NatsServer nats, NatsWire receiver) {
     List<Thread> handledOn = new CopyOnWriteArrayList<>();
     receiver.subscribe("t.thread", (s, status, data) -> handledOn.add(Thread.currentThread()));
-    receiver.start();
-    NatsWire sender = wire(nats.url());
-    sender.start();
-    Cluster.await("both connected", () -> receiver.isConnected() && sender.isConnected());
+    NatsWire sender = senderTo(nats, receiver);
     Cluster.await(
         "a message received",
         () -> {

@@ -61,10 +61,7 @@ class NatsWireTest {
     List<String> got = new CopyOnWriteArrayList<>();
     NatsWire receiver = wire(nats.url());
     receiver.subscribe("t.turn", (s, status, data) -> got.add(new String(data)));
-    receiver.start();
-    NatsWire sender = wire(nats.url());
-    sender.start();
-    Cluster.await("both connected", () -> receiver.isConnected() && sender.isConnected());
+    NatsWire sender = senderTo(nats, receiver);
 
     // One turn of the loop publishes 100 messages, then takes its time before it ends.
     loop.submit(
@@ -121,6 +118,17 @@ class NatsWireTest {
     return wire;
   }
 
+  /**
+   * Starts {@code receiver} and a wire that sends to it, once both are connected to {@code nats}.
+   */
+  NatsWire senderTo(NatsServer nats, NatsWire receiver) {
+    receiver.start();
+    NatsWire sender = wire(nats.url());
+    sender.start();
+    Cluster.await("both connected", () -> receiver.isConnected() && sender.isConnected());
+    return sender;
+  }
+
   NatsWire wire(String url) {
     return wire(url, Optional.empty(), Optional.empty());
   }
@@ -133,10 +141,7 @@ class NatsWireTest {
     List<Received> got = new CopyOnWriteArrayList<>();
     NatsWire receiver = wire(nats.url());
     receiver.subscribe("t.in.>", (s, status, data) -> got.add(new Received(s, status, data)));
-    receiver.start();
-    NatsWire sender = wire(nats.url());
-    sender.start();
-    Cluster.await("both connected", () -> receiver.isConnected() && sender.isConnected());
+    NatsWire sender = senderTo(nats, receiver);
     // A subscription is in place once the server answered the handshake's PING.
     assertThat(sender.maxPayload()).as("the server's max_payload").isEqualTo(1024 * 1024);
 
@@ -185,10 +190,7 @@ class NatsWireTest {
     List<String> got = new CopyOnWriteArrayList<>();
     NatsWire receiver = wire(nats.url());
     receiver.subscribe("t.x", (s, status, data) -> got.add(new String(data)));
-    receiver.start();
-    NatsWire sender = wire(nats.url());
-    sender.start();
-    Cluster.await("both connected", () -> receiver.isConnected() && sender.isConnected());
+    NatsWire sender = senderTo(nats, receiver);
 
     nats.stop();
     Cluster.await("the loss noticed", () -> !sender.isConnected());
@@ -213,10 +215,7 @@ class NatsWireTest {
     List<Long> got = new CopyOnWriteArrayList<>();
     NatsWire receiver = wire(nats.url());
     receiver.subscribe("t.bp", (s, status, data) -> got.add(sequence(data)));
-    receiver.start();
-    NatsWire sender = wire(nats.url());
-    sender.start();
-    Cluster.await("both connected", () -> receiver.isConnected() && sender.isConnected());
+    NatsWire sender = senderTo(nats, receiver);
 
     nats.freeze();
     long accepted = 0;
