@@ -5,8 +5,8 @@ Usage:
   /usr/bin/python3 cluster_python.py <ws-url-n1> <ws-url-n2> <ws-url-n3> <realm> <json|msgpack|cbor>
 
 Every session of a check is on the node its name says (n1, n2, n3); the realm must let anonymous
-sessions publish, subscribe, call and register everywhere and disclose publishers and callers, as realm1 of
-src/test/resources/realm1.yaml does. One line per check, "PASS <check>" or "FAIL <check>: <why>";
+sessions publish, subscribe, call and register everywhere, disclose publishers and callers, and retain
+events under com.cluster.retained., as realm1 of src/test/resources/realm1.yaml does. One line per check, "PASS <check>" or "FAIL <check>: <why>";
 the exit code is 0 only if every check passed.
 """
 
@@ -233,6 +233,33 @@ async def checks(url1, url2, url3, realm, serializer):
             await sub.unsubscribe()
 
     await check("subscribed on n2, published at once on n3: never missed (50 rounds)", subscribe_then_publish)
+
+    async def retained():
+        topic = f"com.cluster.retained.{suffix}"
+        p1 = await on("n1")
+        retain = PublishOptions(acknowledge=True, retain=True)
+        await p1.publish(topic, 20, options=retain)
+        await p1.publish(topic, 21, unit="C", options=retain)
+        await p1.publish(topic, 99, options=ACK)  # not retained: the retained event stays 21
+        # Retained events reach the other nodes as they travel, with no promise of when: a late
+        # subscriber on n3 asks again until its node has them.
+        s3 = await on("n3")
+        deadline = asyncio.get_running_loop().time() + STEP_TIMEOUT
+        while True:
+            late = Inbox()
+            sub = await s3.subscribe(late.handler, topic, options=SubscribeOptions(get_retained=True, details=True))
+            try:
+                args, kwargs, details = await asyncio.wait_for(late.queue.get(), GRACE)
+                break
+            except asyncio.TimeoutError:
+                await sub.unsubscribe()
+                if asyncio.get_running_loop().time() > deadline:
+                    raise AssertionError("no retained event reached the late subscriber on n3")
+        expect_equal((args, kwargs), ([21], {"unit": "C"}), "the retained event on n3")
+        expect_equal(details.retained, True, "EventDetails.retained")
+        await late.expect_none("the late subscriber on n3, after the one retained event")
+
+    await check("a late subscriber on n3 gets the last event retained on n1", retained)
 
     async def meta_events():
         watcher = await on("n2")

@@ -62,7 +62,7 @@ class ClusterInteropIT {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"json", "msgpack", "cbor"})
   void autobahnPythonSessionsOnThreeNodesShareEvents(String serializer) throws Exception {
-    runChecks(Peer.python("cluster_python.py"), "cluster-python-" + serializer, serializer, 15);
+    runChecks(Peer.python("cluster_python.py"), "cluster-python-" + serializer, serializer, 16);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkbar.testing.nats.NatsServer;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.quarkbar.wamp.router.Router;
+import io.quarkbar.wamp.router.config.EventStoreRule;
+import io.quarkbar.wamp.router.config.RealmConfig;
 import io.quarkbar.wamp.router.config.RouterConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +28,7 @@ final class Cluster implements AutoCloseable {
   final String name = "t" + UUID.randomUUID().toString().substring(0, 8);
   private Duration heartbeat = Duration.ofMillis(100);
   private Duration deathTimeout = Duration.ofMillis(600);
+  private RouterConfig config = RouterConfig.openRealm(REALM);
   final List<Router> routers = new ArrayList<>();
   final List<ClusterNode> nodes = new ArrayList<>();
   private final List<SelectorLoop> loops = new ArrayList<>();
@@ -37,6 +40,16 @@ final class Cluster implements AutoCloseable {
   /** {@code size} nodes of an open realm on a NATS server of their own. */
   static Cluster start(int size) {
     Cluster cluster = startWith(NatsServer.start(Path.of("target", "nats")), size);
+    cluster.awaitConnected();
+    return cluster;
+  }
+
+  /** {@code size} nodes of an open realm that keeps the events {@code rules} say. */
+  static Cluster keeping(int size, List<EventStoreRule> rules) {
+    Cluster cluster = new Cluster(NatsServer.start(Path.of("target", "nats")));
+    RealmConfig realm = cluster.config.realms().getFirst().withEvents(rules);
+    cluster.config = new RouterConfig(List.of(realm), cluster.config.uriValidator());
+    cluster.add(size);
     cluster.awaitConnected();
     return cluster;
   }
@@ -60,7 +73,7 @@ final class Cluster implements AutoCloseable {
 
   private void add(int size) {
     for (int i = 1; i <= size; i++) {
-      Router router = new Router(RouterConfig.openRealm(REALM));
+      Router router = new Router(config);
       routers.add(router);
       nodes.add(join(i, router));
     }
@@ -95,7 +108,7 @@ final class Cluster implements AutoCloseable {
   /** A new process for node {@code n}, under the same name, with a router of its own. */
   void restart(int n) {
     nodes.get(n - 1).close();
-    Router router = new Router(RouterConfig.openRealm(REALM));
+    Router router = new Router(config);
     routers.set(n - 1, router);
     nodes.set(n - 1, join(n, router));
     awaitConnected();

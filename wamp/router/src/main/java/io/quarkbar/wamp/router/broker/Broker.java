@@ -143,6 +143,11 @@ public final class Broker {
     for (Subscription sub : byId.values()) {
       exchange.follow(realm, sub.uri, sub.match);
     }
+    // Every node keeps the retained events of the whole cluster, with or without subscribers: it
+    // follows the topics its rules retain, as history's subscriptions follow theirs.
+    for (EventStoreRule rule : retained.rules()) {
+      exchange.follow(realm, rule.uri(), rule.match());
+    }
   }
 
   /** Where subscription changes are reported (the subscription meta events). */
@@ -643,6 +648,9 @@ public final class Broker {
    * subscription once when several of its channels carry the publication).
    */
   public void deliverShared(SharedPublication p, BiPredicate<String, MatchPolicy> covered) {
+    if (!p.fromRouter() && Boolean.TRUE.equals(p.options().get("retain"))) {
+      retainShared(p, covered);
+    }
     if (p.fromRouter()) {
       byTopic.forEachMatch(
           p.topic(),
@@ -671,6 +679,25 @@ public final class Broker {
                 null);
           }
         });
+  }
+
+  /**
+   * Keeps a retained publication of another node, once: through the subject of the rule that
+   * retains its topic, which this node follows ({@link #exchange}), not through the subjects of its
+   * subscriptions that carry it too.
+   */
+  private void retainShared(SharedPublication p, BiPredicate<String, MatchPolicy> covered) {
+    EventStoreRule rule = retained.ruleFor(p.topic());
+    if (rule != null && covered.test(rule.uri(), rule.match())) {
+      retained.offer(
+          new RetainedEvents.Retained(
+              p.topic(),
+              p.publication(),
+              new PublicationFilter(p.publisher(), p.options()),
+              p.disclosure(),
+              p.args(),
+              p.kwargs()));
+    }
   }
 
   /**

@@ -28,6 +28,7 @@ final class RetainedEvents {
       Map<String, Object> kwargs) {}
 
   private final UriMatcher<EventStoreRule> rules = new UriMatcher<>();
+  private final List<EventStoreRule> retaining;
   private final Map<String, Retained> byTopic =
       new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -37,7 +38,18 @@ final class RetainedEvents {
       };
 
   RetainedEvents(List<EventStoreRule> config) {
-    config.stream().filter(EventStoreRule::retain).forEach(r -> rules.put(r.uri(), r.match(), r));
+    retaining = config.stream().filter(EventStoreRule::retain).toList();
+    retaining.forEach(r -> rules.put(r.uri(), r.match(), r));
+  }
+
+  /** The rules that retain events. */
+  List<EventStoreRule> rules() {
+    return retaining;
+  }
+
+  /** The rule that decides whether events on {@code topic} are retained; null when none does. */
+  EventStoreRule ruleFor(String topic) {
+    return rules.best(topic);
   }
 
   boolean isEnabled() {
