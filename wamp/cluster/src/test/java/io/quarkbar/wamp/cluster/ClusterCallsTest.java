@@ -70,7 +70,7 @@ class ClusterCallsTest {
     Peer caller = cluster.join(1);
 
     long request = caller.call("com.example.add", Map.of("disclose_me", true), List.of(2, 3, "é"));
-    Invocation inv = callee.invocation();
+    Invocation inv = callee.invocationOf(caller);
     assertThat(inv.registration()).isEqualTo(registration);
     assertThat(inv.arguments()).containsExactly(2L, 3L, "é");
     assertThat(inv.details()).containsEntry("caller", caller.session());
@@ -91,7 +91,7 @@ class ClusterCallsTest {
     Peer caller = cluster.join(1, Serializer.MSGPACK);
 
     long request = caller.call("com.example.fails", Map.of(), List.of());
-    Invocation inv = callee.invocation();
+    Invocation inv = callee.invocationOf(caller);
     callee.send(
         new Error(
             Invocation.CODE,
@@ -115,7 +115,7 @@ class ClusterCallsTest {
     Peer caller = cluster.join(3);
 
     long request = caller.call("com.example.count", Map.of("receive_progress", true), List.of());
-    Invocation inv = callee.invocation();
+    Invocation inv = callee.invocationOf(caller);
     assertThat(inv.details()).containsEntry("receive_progress", true);
     for (int i = 1; i <= 50; i++) {
       callee.yield(inv.request(), Map.of("progress", true), List.of(i));

@@ -194,6 +194,21 @@ final class Peer {
     return expect(Invocation.class);
   }
 
+  /**
+   * The INVOCATION of a call {@code caller} made; when none comes, the failure says what the caller
+   * got instead (an ERROR tells why the call did not reach this callee).
+   */
+  Invocation invocationOf(Peer caller) {
+    WampMessage m = transport.poll(TIMEOUT);
+    if (!(m instanceof Invocation inv)) {
+      fail(
+          "expected Invocation within %s, but got %s; the caller got %s",
+          TIMEOUT, m, caller.poll(Duration.ZERO));
+      throw new AssertionError();
+    }
+    return inv;
+  }
+
   void yield(long invocation, Map<String, Object> options, List<Object> args) {
     transport.sendToRouter(new Yield(invocation, options, args, Map.of()));
   }
