@@ -62,6 +62,12 @@ final class NatsCallExchange implements CallExchange {
    */
   private final Map<Long, Question> questions = new ConcurrentHashMap<>();
 
+  /**
+   * Questions in flight at most: each waits up to the request timeout for its answer, so sessions
+   * that ask faster than nodes answer would otherwise hold memory without bound.
+   */
+  static final int MAX_QUESTIONS = 1_000;
+
   /** A question to node {@code to}, and where its answer goes. */
   private record Question(String to, CompletableFuture<List<Long>> answer) {}
 
@@ -225,6 +231,15 @@ final class NatsCallExchange implements CallExchange {
    */
   CompletableFuture<List<Long>> subscribersOf(
       String to, String realm, long id, java.time.Duration timeout) {
+    if (questions.size() >= MAX_QUESTIONS) {
+      return CompletableFuture.failedFuture(
+          new NotShared(
+              Broker.CLUSTER_UNAVAILABLE,
+              "this router node already waits for "
+                  + MAX_QUESTIONS
+                  + " answers about other nodes' subscribers; ask again later",
+              null));
+    }
     long question = callIds.incrementAndGet();
     CompletableFuture<List<Long>> answer = new CompletableFuture<>();
     questions.put(question, new Question(to, answer));
