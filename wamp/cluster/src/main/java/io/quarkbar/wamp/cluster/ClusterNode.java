@@ -43,6 +43,8 @@ public final class ClusterNode implements AutoCloseable {
   private final ScheduledExecutorService beat;
   private final NatsRegistry registry;
   private final NatsSubscriptions subscriptions;
+  private final ExecutorService retainedWorker;
+  private final NatsRetained retained;
   private final ExecutorService sessionsWorker;
   private final NatsSessions sessions;
   private final NatsCallExchange calls;
@@ -77,6 +79,12 @@ public final class ClusterNode implements AutoCloseable {
         new NatsSubscriptions(
             settings.cluster(), settings.node(), registryWorker, settings.requestTimeout());
     events.shareSubscriptions(subscriptions);
+    // A worker of its own: a publisher that retains often never delays registrations.
+    this.retainedWorker = Executors.newSingleThreadExecutor(daemon("retained", settings));
+    this.retained =
+        new NatsRetained(
+            settings.cluster(), settings.node(), router, retainedWorker, settings.requestTimeout());
+    events.keepRetained(retained);
     long incarnation = ThreadLocalRandom.current().nextLong();
     this.sessionsWorker = Executors.newSingleThreadExecutor(daemon("sessions", settings));
     this.sessions =
@@ -142,6 +150,7 @@ public final class ClusterNode implements AutoCloseable {
   private void tidy() {
     registry.tidy();
     subscriptions.tidy();
+    retained.tidy();
     sessions.tidy(liveness.alive());
     // Calls longer than two heartbeats are asked after, each heartbeat.
     calls.probe(settings.heartbeat().multipliedBy(2));
@@ -231,6 +240,7 @@ public final class ClusterNode implements AutoCloseable {
       }
       registry.connected(c);
       subscriptions.connected(c);
+      retained.connected(c);
       sessions.connected(c);
       liveness.connected(c);
     } catch (InterruptedException e) {
@@ -254,6 +264,7 @@ public final class ClusterNode implements AutoCloseable {
         LOG.infof("%s: NATS reconnected (%s)", name(), conn.getConnectedUrl());
         registry.reconnected();
         subscriptions.reconnected();
+        retained.reconnected();
         sessions.reconnected();
       }
       case DISCONNECTED ->
@@ -362,10 +373,12 @@ public final class ClusterNode implements AutoCloseable {
     // The sessions' last unregistrations reach the cluster before the connection goes.
     registryWorker.shutdown();
     sessionsWorker.shutdown();
+    retainedWorker.shutdown();
     sessions.drain(Duration.ofSeconds(2));
     try {
       registryWorker.awaitTermination(2, TimeUnit.SECONDS);
       sessionsWorker.awaitTermination(2, TimeUnit.SECONDS);
+      retainedWorker.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -213,6 +213,21 @@ final class NatsEventExchange implements EventExchange {
     this.subscriptions = subscriptions;
   }
 
+  /** Where the cluster keeps retained events; set once, before the router takes sessions. */
+  private volatile NatsRetained retained;
+
+  void keepRetained(NatsRetained retained) {
+    this.retained = retained;
+  }
+
+  @Override
+  public void retain(String realm, SharedPublication publication) {
+    NatsRetained r = retained;
+    if (r != null) {
+      r.put(realm, publication);
+    }
+  }
+
   /** Where the other nodes are asked who their subscribers are; set once, before sessions. */
   private volatile NatsCallExchange calls;
 

@@ -2,6 +2,8 @@ package io.quarkbar.wamp.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nats.client.Connection;
+import io.nats.client.Nats;
 import io.quarkbar.wamp.protocol.message.Event;
 import io.quarkbar.wamp.router.config.EventStoreRule;
 import io.quarkbar.wamp.router.config.MatchPolicy;
@@ -25,28 +27,6 @@ class ClusterRetainedEventsTest {
     cluster =
         Cluster.keeping(
             3, List.of(new EventStoreRule("com.example.sensor.", MatchPolicy.PREFIX, true, 0)));
-    // The nodes follow the rule's topics once connected: from each node, publish until the others
-    // hear it.
-    for (int n = 1; n <= 3; n++) {
-      Peer probe = cluster.join(n);
-      int from = n;
-      long[] before = new long[4];
-      for (int m = 1; m <= 3; m++) {
-        before[m] = cluster.events(m).received();
-      }
-      Cluster.await(
-          "node " + n + "'s publications on retained topics reach the other nodes",
-          () -> {
-            probe.publish("com.example.sensor.probe", List.of(from));
-            for (int m = 1; m <= 3; m++) {
-              if (m != from && cluster.events(m).received() <= before[m]) {
-                return false;
-              }
-            }
-            return true;
-          });
-      probe.leave();
-    }
   }
 
   @AfterAll
@@ -57,26 +37,17 @@ class ClusterRetainedEventsTest {
   @Test
   void aLateSubscriberOnAnyNodeGetsTheLastRetainedEventPublishedOnAnother() {
     Peer publisher = cluster.join(1);
-    publishAndAwaitSpread(
-        publisher,
-        "com.example.sensor.t1",
-        List.of(Map.of("retain", true), Map.of("retain", true), Map.<String, Object>of()),
-        List.of("first", "second", "not retained"));
+    publisher.publish("com.example.sensor.t1", Map.of("retain", true), List.of("first"));
+    publisher.publish("com.example.sensor.t1", Map.of("retain", true), List.of("second"));
+    publisher.publish("com.example.sensor.t1", Map.of(), List.of("not retained"));
 
     for (int n = 1; n <= 3; n++) {
-      Peer late = cluster.join(n);
-      late.subscribe("com.example.sensor.t1", Map.of("get_retained", true));
-      Event e = late.event();
-      assertThat(e.arguments()).as("node %d", n).containsExactly("second");
+      Event e = retainedOn(n, "com.example.sensor.t1", Map.of(), "second");
       assertThat(e.details()).containsEntry("retained", true);
-      late.expectNothing();
     }
-    // A pattern subscription gets it too, with the concrete topic.
-    Peer prefix = cluster.join(3);
-    prefix.subscribe("com.example.sensor.t", Map.of("match", "prefix", "get_retained", true));
-    Event e = prefix.event();
+    // A pattern subscription gets it too, with the concrete topic (a prefix only this topic has).
+    Event e = retainedOn(3, "com.example.sensor.t1", Map.of("match", "prefix"), "second");
     assertThat(e.details()).containsEntry("topic", "com.example.sensor.t1");
-    assertThat(e.arguments()).containsExactly("second");
     // Only those who ask for retained events get them.
     Peer plain = cluster.join(2);
     plain.subscribe("com.example.sensor.t1");
@@ -87,36 +58,73 @@ class ClusterRetainedEventsTest {
   void aRetainedEventKeepsItsDisclosureAndEligibilityOnOtherNodes() {
     Peer publisher = cluster.join(2);
     Peer eligible = cluster.join(3);
-    Peer other = cluster.join(3);
-    publishAndAwaitSpread(
-        publisher,
-        "com.example.sensor.t2",
-        List.of(
-            Map.of("retain", true, "disclose_me", true),
-            Map.of("retain", true, "eligible", List.of(eligible.session()))),
-        List.of("disclosed", "for one"));
-    publishAndAwaitSpread(
-        publisher,
-        "com.example.sensor.t3",
-        List.of(Map.of("retain", true, "disclose_me", true)),
-        List.of("disclosed"));
+    publisher.publish(
+        "com.example.sensor.t2", Map.of("retain", true, "disclose_me", true), List.of("disclosed"));
+    Event disclosed = retainedOn(1, "com.example.sensor.t2", Map.of(), "disclosed");
+    assertThat(disclosed.details()).containsEntry("publisher", publisher.session());
 
+    publisher.publish(
+        "com.example.sensor.t2",
+        Map.of("retain", true, "eligible", List.of(eligible.session())),
+        List.of("for one"));
+    Cluster.await(
+        "node 3 has the retained event for one session",
+        () -> {
+          long sub = eligible.subscribe("com.example.sensor.t2", Map.of("get_retained", true));
+          Event e = eligible.pollEvent();
+          List<Event> late = eligible.unsubscribeAmidEvents(sub);
+          if (e == null && !late.isEmpty()) {
+            e = late.getFirst();
+          }
+          return e != null && e.arguments().equals(List.of("for one"));
+        });
+    Peer other = cluster.join(3);
     other.subscribe("com.example.sensor.t2", Map.of("get_retained", true));
     other.expectNothing();
-    eligible.subscribe("com.example.sensor.t2", Map.of("get_retained", true));
-    assertThat(eligible.event().arguments()).containsExactly("for one");
+  }
 
-    Peer late = cluster.join(1);
-    late.subscribe("com.example.sensor.t3", Map.of("get_retained", true));
-    Event e = late.event();
-    assertThat(e.details()).containsEntry("publisher", publisher.session());
-    assertThat(e.arguments()).containsExactly("disclosed");
+  @Test
+  void aNodeStartedAfterThePublicationHasTheRetainedEvent() {
+    Peer publisher = cluster.join(1);
+    publisher.publish("com.example.sensor.t4", Map.of("retain", true), List.of("kept"));
+    retainedOn(2, "com.example.sensor.t4", Map.of(), "kept");
+
+    cluster.restart(3);
+    retainedOn(3, "com.example.sensor.t4", Map.of(), "kept");
+  }
+
+  @Test
+  void anEntryDeletedFromTheClustersBucketIsForgottenByEveryNode() throws Exception {
+    Peer publisher = cluster.join(1);
+    publisher.publish("com.example.sensor.t6", Map.of("retain", true), List.of("deleted"));
+    retainedOn(2, "com.example.sensor.t6", Map.of(), "deleted");
+
+    // What an operator does with `nats kv del`.
+    try (Connection c = Nats.connect(cluster.nats.url())) {
+      c.keyValue("QB_" + cluster.name + "_RET")
+          .delete(NatsRegistry.key(Cluster.REALM, "com.example.sensor.t6", MatchPolicy.EXACT));
+    }
+    for (int n = 1; n <= 3; n++) {
+      int node = n;
+      Cluster.await(
+          "node " + n + " forgot the deleted retained event",
+          () -> {
+            Peer late = cluster.join(node);
+            late.subscribe("com.example.sensor.t6", Map.of("get_retained", true));
+            boolean none = late.pollEvent() == null;
+            late.leave();
+            return none;
+          });
+    }
   }
 
   @Test
   void aTopicNoRuleRetainsIsRetainedNowhere() {
     Peer publisher = cluster.join(1);
     publisher.publish("com.example.other.t", Map.of("retain", true), List.of("gone"));
+    publisher.publish("com.example.sensor.t5", Map.of("retain", true), List.of("kept"));
+    // Once a later retained event reached node 2, the one before it would have.
+    retainedOn(2, "com.example.sensor.t5", Map.of(), "kept");
     Peer local = cluster.join(1);
     Peer remote = cluster.join(2);
     local.subscribe("com.example.other.t", Map.of("get_retained", true));
@@ -126,31 +134,30 @@ class ClusterRetainedEventsTest {
   }
 
   /**
-   * Publishes {@code args} on {@code topic} with {@code options}, one publication each, and waits
-   * until the other nodes have received them all: retained events are shared as they travel, with
-   * no promise of when a node has them (unlike a subscription, which is sure to get what is
-   * published after SUBSCRIBED).
+   * The retained event a new subscriber on node {@code n} to {@code topic} (with {@code options})
+   * gets, once its arguments are {@code expected}: retained events reach the other nodes as they
+   * travel, with no promise of when (unlike a subscription, which is sure to get what is published
+   * after SUBSCRIBED), so the subscriber subscribes again until they have. Exactly one event.
    */
-  private static void publishAndAwaitSpread(
-      Peer publisher, String topic, List<Map<String, Object>> options, List<Object> args) {
-    long[] before = new long[4];
-    for (int n = 1; n <= 3; n++) {
-      before[n] = cluster.events(n).received();
-    }
-    for (int i = 0; i < args.size(); i++) {
-      publisher.publish(topic, options.get(i), List.of(args.get(i)));
-    }
-    // Each node follows the rule's topics: every publication on them reaches every other node.
+  private static Event retainedOn(
+      int n, String topic, Map<String, Object> options, Object expected) {
+    Event[] got = {null};
+    Map<String, Object> asking = new java.util.HashMap<>(options);
+    asking.put("get_retained", true);
     Cluster.await(
-        "the other nodes received " + args.size() + " publications on " + topic,
+        "node " + n + " has the retained event " + expected + " of " + topic,
         () -> {
-          int reached = 0;
-          for (int n = 1; n <= 3; n++) {
-            if (cluster.events(n).received() >= before[n] + args.size()) {
-              reached++;
-            }
+          Peer late = cluster.join(n);
+          late.subscribe(topic, asking);
+          Event e = late.pollEvent();
+          if (e == null || !e.arguments().equals(List.of(expected))) {
+            late.leave();
+            return false;
           }
-          return reached >= 2;
+          late.expectNothing();
+          got[0] = e;
+          return true;
         });
+    return got[0];
   }
 }

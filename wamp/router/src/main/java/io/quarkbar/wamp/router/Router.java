@@ -224,6 +224,30 @@ public final class Router implements JoinHandler {
   }
 
   /**
+   * Keeps a retained publication of another node of the cluster in {@code realm}, if a rule of the
+   * realm retains its topic (see {@link io.quarkbar.wamp.router.broker.Broker#retainShared}).
+   */
+  public void retainShared(String realm, SharedPublication publication) {
+    Realm r = realms.get(realm);
+    if (r != null) {
+      r.broker().retainShared(publication);
+    }
+  }
+
+  /** Forgets the retained event of {@code topic} in {@code realm} (the cluster's was deleted). */
+  public void forgetRetained(String realm, String topic) {
+    Realm r = realms.get(realm);
+    if (r != null) {
+      r.broker().forgetRetained(topic);
+    }
+  }
+
+  /** Whether a realm of this router keeps retained events. */
+  public boolean retainsEvents() {
+    return realms.values().stream().anyMatch(r -> r.broker().retainsEvents());
+  }
+
+  /**
    * Starts a session on a new connection; feed it the connection's messages. The connection must
    * send HELLO within the configured time, or it is closed.
    */

@@ -143,11 +143,6 @@ public final class Broker {
     for (Subscription sub : byId.values()) {
       exchange.follow(realm, sub.uri, sub.match);
     }
-    // Every node keeps the retained events of the whole cluster, with or without subscribers: it
-    // follows the topics its rules retain, as history's subscriptions follow theirs.
-    for (EventStoreRule rule : retained.rules()) {
-      exchange.follow(realm, rule.uri(), rule.match());
-    }
   }
 
   /** Where subscription changes are reported (the subscription meta events). */
@@ -475,18 +470,34 @@ public final class Broker {
           "delivered on this router node only: " + e.getMessage());
       return;
     }
-    if (retained.isEnabled() && Boolean.TRUE.equals(msg.options().get("retain"))) {
+    if (retained.isEnabled()
+        && Boolean.TRUE.equals(msg.options().get("retain"))
+        && retained.ruleFor(topic) != null) {
       boolean disclose =
           Authorizer.discloses(permission, Disclose.PUBLISHER)
               || Boolean.TRUE.equals(msg.options().get("disclose_me"));
+      Map<String, Object> disclosure = disclose ? publisher.publisherDetails() : Map.of();
       retained.offer(
           new RetainedEvents.Retained(
               topic,
               publication,
               new PublicationFilter(publisher.id(), msg.options()),
-              disclose ? publisher.publisherDetails() : Map.of(),
+              disclosure,
               msg.arguments(),
               msg.argumentsKw()));
+      if (others != null) {
+        others.retain(
+            realm,
+            new SharedPublication(
+                publication,
+                publisher.id(),
+                disclosure,
+                topic,
+                msg.options(),
+                msg.arguments(),
+                msg.argumentsKw(),
+                false));
+      }
     }
     if (acknowledge) {
       publisher.send(new Published(msg.request(), publication));
@@ -648,9 +659,6 @@ public final class Broker {
    * subscription once when several of its channels carry the publication).
    */
   public void deliverShared(SharedPublication p, BiPredicate<String, MatchPolicy> covered) {
-    if (!p.fromRouter() && Boolean.TRUE.equals(p.options().get("retain"))) {
-      retainShared(p, covered);
-    }
     if (p.fromRouter()) {
       byTopic.forEachMatch(
           p.topic(),
@@ -681,14 +689,23 @@ public final class Broker {
         });
   }
 
+  /** Forgets the retained event of {@code topic}, if any. */
+  public void forgetRetained(String topic) {
+    retained.forget(topic);
+  }
+
+  /** Whether this realm keeps retained events (a rule retains some topics). */
+  public boolean retainsEvents() {
+    return retained.isEnabled();
+  }
+
   /**
-   * Keeps a retained publication of another node, once: through the subject of the rule that
-   * retains its topic, which this node follows ({@link #exchange}), not through the subjects of its
-   * subscriptions that carry it too.
+   * Keeps a retained publication of another node of the cluster (as the cluster's store of retained
+   * events has it) if a rule of this realm retains its topic; it replaces the topic's retained
+   * event.
    */
-  private void retainShared(SharedPublication p, BiPredicate<String, MatchPolicy> covered) {
-    EventStoreRule rule = retained.ruleFor(p.topic());
-    if (rule != null && covered.test(rule.uri(), rule.match())) {
+  public void retainShared(SharedPublication p) {
+    if (retained.ruleFor(p.topic()) != null) {
       retained.offer(
           new RetainedEvents.Retained(
               p.topic(),

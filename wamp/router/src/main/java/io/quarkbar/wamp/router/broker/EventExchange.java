@@ -24,6 +24,13 @@ public interface EventExchange {
   void publish(String realm, SharedPublication publication);
 
   /**
+   * A publication of this node that a rule of the realm retains, already kept by this node, for the
+   * other nodes to keep too ({@link Broker#retainShared}), so that a subscriber asking for retained
+   * events gets it on any node. At most once, like {@link #publish}; a single router keeps its own.
+   */
+  default void retain(String realm, SharedPublication publication) {}
+
+  /**
    * Checks, before a publication to {@code topic} is delivered anywhere, that it can be shared.
    *
    * @throws NotShared if it cannot (its URI is too long for the other nodes)

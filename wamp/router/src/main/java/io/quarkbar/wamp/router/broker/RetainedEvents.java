@@ -28,7 +28,6 @@ final class RetainedEvents {
       Map<String, Object> kwargs) {}
 
   private final UriMatcher<EventStoreRule> rules = new UriMatcher<>();
-  private final List<EventStoreRule> retaining;
   private final Map<String, Retained> byTopic =
       new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -38,13 +37,7 @@ final class RetainedEvents {
       };
 
   RetainedEvents(List<EventStoreRule> config) {
-    retaining = config.stream().filter(EventStoreRule::retain).toList();
-    retaining.forEach(r -> rules.put(r.uri(), r.match(), r));
-  }
-
-  /** The rules that retain events. */
-  List<EventStoreRule> rules() {
-    return retaining;
+    config.stream().filter(EventStoreRule::retain).forEach(r -> rules.put(r.uri(), r.match(), r));
   }
 
   /** The rule that decides whether events on {@code topic} are retained; null when none does. */
@@ -58,10 +51,16 @@ final class RetainedEvents {
 
   /** Keeps {@code event} if a rule retains its topic; replaces the topic's previous one. */
   void offer(Retained event) {
-    if (rules.best(event.topic()) != null) {
+    if (ruleFor(event.topic()) != null) {
       synchronized (byTopic) {
         byTopic.put(event.topic(), event);
       }
+    }
+  }
+
+  void forget(String topic) {
+    synchronized (byTopic) {
+      byTopic.remove(topic);
     }
   }
 
