@@ -139,24 +139,23 @@ final class KvWorker {
     return new Reopened(handle, lost);
   }
 
+  /** Worker only: the watch {@link #watch} started last, if any. */
+  private io.nats.client.impl.NatsKeyValueWatchSubscription watch;
+
   /**
-   * Watches the whole bucket with {@code watcher} instead of {@code old} (null at first), which is
-   * stopped: after NATS came back, the old one's consumer may be gone with the server, which is
-   * worth no more than a debug line.
+   * Worker only: watches the whole bucket with {@code watcher}, instead of the watch started
+   * before, if any, which is stopped: after NATS came back, its consumer may be gone with the
+   * server, which is worth no more than a debug line.
    */
-  io.nats.client.impl.NatsKeyValueWatchSubscription rewatch(
-      io.nats.client.impl.NatsKeyValueWatchSubscription old,
-      KeyValue bucketHandle,
-      io.nats.client.api.KeyValueWatcher watcher)
-      throws Exception {
-    if (old != null) {
+  void watch(KeyValue bucketHandle, io.nats.client.api.KeyValueWatcher watcher) throws Exception {
+    if (watch != null) {
       try {
-        old.unsubscribe();
+        watch.unsubscribe();
       } catch (RuntimeException e) {
         LOG.debugf("the old watch of the cluster's %s: %s", what, e);
       }
     }
-    return bucketHandle.watchAll(watcher);
+    watch = bucketHandle.watchAll(watcher);
   }
 
   /** Why the bucket cannot be used now: it is not open yet, or NATS is not connected. */

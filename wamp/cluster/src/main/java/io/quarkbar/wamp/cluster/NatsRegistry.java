@@ -70,9 +70,6 @@ final class NatsRegistry {
   /** The connection the bucket is opened on (again, after a break, if it failed). */
   private volatile Connection opening;
 
-  /** Worker thread only: the watch that mirrors the bucket. */
-  private io.nats.client.impl.NatsKeyValueWatchSubscription watch;
-
   /** Worker thread only: this node's callees as it registered them, by entry key. */
   private final Map<String, Mine> mine = new HashMap<>();
 
@@ -118,7 +115,7 @@ final class NatsRegistry {
       connection = c;
       kv = bucketHandle;
       selfPurged = purgeNow(node) >= 0;
-      watch = bucketHandle.watchAll(new Mirror());
+      tasks.watch(bucketHandle, new Mirror());
       if (openFailures > 0) {
         LOG.infof("node %s: the cluster's registrations are open now", node);
       }
@@ -162,7 +159,7 @@ final class NatsRegistry {
                 reassert(key);
               }
             }
-            watch = tasks.rewatch(watch, bucketHandle, new Mirror());
+            tasks.watch(bucketHandle, new Mirror());
           } catch (Exception e) {
             LOG.warnf("node %s: could not follow the cluster's registrations again: %s", node, e);
           }

@@ -45,9 +45,6 @@ final class NatsRetained {
   private volatile Connection connection;
   private volatile KeyValue kv;
 
-  /** Worker only: the watch that feeds the router. */
-  private io.nats.client.impl.NatsKeyValueWatchSubscription watch;
-
   /** Topics waiting to be put at most; past it, a new topic's event stays on its own node. */
   static final int MAX_WAITING = 10_000;
 
@@ -83,7 +80,7 @@ final class NatsRetained {
     try {
       KeyValue handle = tasks.open(c, bucket, timeout);
       resend(handle);
-      watch = handle.watchAll(new Keeper());
+      tasks.watch(handle, new Keeper());
       kv = handle;
     } catch (Exception e) {
       LOG.debugf("node %s: cannot open the cluster's retained events yet: %s", node, e);
@@ -102,7 +99,7 @@ final class NatsRetained {
             KeyValue handle = tasks.reopen(connection, bucket, timeout).bucket();
             kv = handle;
             resend(handle);
-            watch = tasks.rewatch(watch, handle, new Keeper());
+            tasks.watch(handle, new Keeper());
           } catch (Exception e) {
             LOG.warnf("node %s: could not watch the cluster's retained events again: %s", node, e);
           }

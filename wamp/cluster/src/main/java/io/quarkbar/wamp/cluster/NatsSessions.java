@@ -13,7 +13,6 @@ import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.KeyValuePurgeOptions;
 import io.nats.client.api.KeyValueWatcher;
 import io.nats.client.impl.Headers;
-import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.quarkbar.wamp.router.Router;
 import io.quarkbar.wamp.router.Stages;
@@ -84,9 +83,6 @@ final class NatsSessions implements SessionDirectory {
   private volatile Connection connection;
   private volatile KeyValue kv;
   private volatile Connection opening;
-
-  /** Worker only: the watch that mirrors the bucket. */
-  private NatsKeyValueWatchSubscription watch;
 
   /** Worker only: failed attempts to open the bucket. */
   private int openFailures;
@@ -256,7 +252,7 @@ final class NatsSessions implements SessionDirectory {
   /** Worker only: (re)starts the watch that feeds the mirror. */
   private void follow(KeyValue bucketHandle) throws Exception {
     lastDelivery = System.nanoTime();
-    watch = tasks.rewatch(watch, bucketHandle, new Mirror());
+    tasks.watch(bucketHandle, new Mirror());
   }
 
   /**

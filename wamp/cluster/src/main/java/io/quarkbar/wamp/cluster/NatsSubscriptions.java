@@ -58,9 +58,6 @@ final class NatsSubscriptions {
    */
   private final Map<String, Long> mine = new HashMap<>();
 
-  /** Worker only: the watch that feeds {@link #mirror}. */
-  private io.nats.client.impl.NatsKeyValueWatchSubscription watch;
-
   /**
    * The cluster's subscriptions as the bucket has them, by realm and entry key, for the
    * subscription meta API's queries: a few milliseconds behind the bucket.
@@ -155,7 +152,7 @@ final class NatsSubscriptions {
     }
     try {
       KeyValue bucketHandle = tasks.open(c, bucket, timeout);
-      watch = bucketHandle.watchAll(new Mirror());
+      tasks.watch(bucketHandle, new Mirror());
       kv = bucketHandle;
     } catch (Exception e) {
       LOG.debugf("node %s: cannot open the cluster's subscriptions yet: %s", node, e);
@@ -307,7 +304,7 @@ final class NatsSubscriptions {
               }
             }
             // A NATS server that restarted lost the watch's consumer.
-            watch = tasks.rewatch(watch, bucketHandle, new Mirror());
+            tasks.watch(bucketHandle, new Mirror());
           } catch (Exception e) {
             LOG.warnf("node %s: could not check the cluster's subscriptions: %s", node, e);
           }
