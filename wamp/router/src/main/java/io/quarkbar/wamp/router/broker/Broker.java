@@ -470,33 +470,22 @@ public final class Broker {
           "delivered on this router node only: " + e.getMessage());
       return;
     }
-    if (retained.isEnabled()
-        && Boolean.TRUE.equals(msg.options().get("retain"))
-        && retained.ruleFor(topic) != null) {
+    if (retained.isEnabled() && Boolean.TRUE.equals(msg.options().get("retain"))) {
       boolean disclose =
           Authorizer.discloses(permission, Disclose.PUBLISHER)
               || Boolean.TRUE.equals(msg.options().get("disclose_me"));
-      Map<String, Object> disclosure = disclose ? publisher.publisherDetails() : Map.of();
-      retained.offer(
-          new RetainedEvents.Retained(
-              topic,
+      SharedPublication kept =
+          new SharedPublication(
               publication,
-              new PublicationFilter(publisher.id(), msg.options()),
-              disclosure,
+              publisher.id(),
+              disclose ? publisher.publisherDetails() : Map.of(),
+              topic,
+              msg.options(),
               msg.arguments(),
-              msg.argumentsKw()));
-      if (others != null) {
-        others.retain(
-            realm,
-            new SharedPublication(
-                publication,
-                publisher.id(),
-                disclosure,
-                topic,
-                msg.options(),
-                msg.arguments(),
-                msg.argumentsKw(),
-                false));
+              msg.argumentsKw(),
+              false);
+      if (retained.offer(kept) && others != null) {
+        others.retain(realm, kept);
       }
     }
     if (acknowledge) {
@@ -705,16 +694,7 @@ public final class Broker {
    * event.
    */
   public void retainShared(SharedPublication p) {
-    if (retained.ruleFor(p.topic()) != null) {
-      retained.offer(
-          new RetainedEvents.Retained(
-              p.topic(),
-              p.publication(),
-              new PublicationFilter(p.publisher(), p.options()),
-              p.disclosure(),
-              p.args(),
-              p.kwargs()));
-    }
+    retained.offer(p);
   }
 
   /**

@@ -40,22 +40,30 @@ final class RetainedEvents {
     config.stream().filter(EventStoreRule::retain).forEach(r -> rules.put(r.uri(), r.match(), r));
   }
 
-  /** The rule that decides whether events on {@code topic} are retained; null when none does. */
-  EventStoreRule ruleFor(String topic) {
-    return rules.best(topic);
-  }
-
   boolean isEnabled() {
     return !rules.isEmpty();
   }
 
-  /** Keeps {@code event} if a rule retains its topic; replaces the topic's previous one. */
-  void offer(Retained event) {
-    if (ruleFor(event.topic()) != null) {
-      synchronized (byTopic) {
-        byTopic.put(event.topic(), event);
-      }
+  /**
+   * Keeps publication {@code p} if a rule retains its topic, in place of the topic's previous one;
+   * returns whether it did.
+   */
+  boolean offer(SharedPublication p) {
+    if (rules.best(p.topic()) == null) {
+      return false;
     }
+    Retained event =
+        new Retained(
+            p.topic(),
+            p.publication(),
+            new PublicationFilter(p.publisher(), p.options()),
+            p.disclosure(),
+            p.args(),
+            p.kwargs());
+    synchronized (byTopic) {
+      byTopic.put(event.topic(), event);
+    }
+    return true;
   }
 
   void forget(String topic) {
