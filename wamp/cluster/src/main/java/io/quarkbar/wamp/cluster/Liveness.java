@@ -49,6 +49,10 @@ final class Liveness {
   private final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
 
   private final Map<String, Long> incarnations = new ConcurrentHashMap<>();
+
+  /** The nodes taken for gone and not heard from since. */
+  private final java.util.Set<String> gone = ConcurrentHashMap.newKeySet();
+
   private volatile Connection connection;
 
   /** Since when this node is connected without a break ({@link System#nanoTime}), or -1. */
@@ -120,6 +124,7 @@ final class Liveness {
       restarted.accept(other, otherIncarnation);
     }
     lastSeen.put(other, System.nanoTime());
+    gone.remove(other);
   }
 
   private void tick() {
@@ -169,6 +174,7 @@ final class Liveness {
           LOG.warnf(
               "node %s: router node %s has not been heard for %d ms: taken for gone",
               node, other, TimeUnit.NANOSECONDS.toMillis(now - e.getValue()));
+          gone.add(other);
           lost.accept(other);
           if (heardLongEnough) {
             purge.accept(other, last);
@@ -205,6 +211,14 @@ final class Liveness {
     if (!lastSeen.containsKey(other) && !other.equals(node)) {
       lastSeen.putIfAbsent(other, System.nanoTime());
     }
+  }
+
+  /**
+   * Whether node {@code other} was taken for gone and has not been heard from since; false for a
+   * node this one has not heard from yet (it may have just started).
+   */
+  boolean isGone(String other) {
+    return gone.contains(other);
   }
 
   /** The other nodes heard from lately. */

@@ -224,10 +224,10 @@ final class NatsCallExchange implements CallExchange {
 
   /**
    * The session IDs of node {@code to}'s subscribers to subscription {@code id} of {@code realm}:
-   * empty when the node is gone (NATS says nobody takes its inbox, and it is no longer heard from);
-   * fails with {@code quarkbar.error.cluster_unavailable} when NATS is unreachable, when nobody
-   * takes the inbox of a node still heard from (its calls' connection is being made again, or its
-   * process just ended), or when it does not answer within {@code timeout}.
+   * empty when the node is gone (NATS says nobody takes its inbox, and the cluster took it for
+   * gone); fails with {@code quarkbar.error.cluster_unavailable} when NATS is unreachable, when
+   * nobody takes the inbox of a node not taken for gone (its calls' connection is being made again,
+   * its process just ended, or it just started), or when it does not answer within {@code timeout}.
    */
   CompletableFuture<List<Long>> subscribersOf(
       String to, String realm, long id, java.time.Duration timeout) {
@@ -409,14 +409,15 @@ final class NatsCallExchange implements CallExchange {
   }
 
   /**
-   * A node's answer to {@link #subscribersOf}. No responders: a node no longer heard from is gone,
-   * with its subscribers; one still heard from may be making its calls' connection again while its
-   * subscribers still get events, so no answer is given rather than a wrong one.
+   * A node's answer to {@link #subscribersOf}. No responders: a node taken for gone is gone, with
+   * its subscribers; any other (still heard from, or not heard from yet: just started) may be
+   * making its calls' connection again while its subscribers still get events, so no answer is
+   * given rather than a wrong one.
    */
   private void answeredQuestion(Question q, int status, byte[] data) {
     CompletableFuture<List<Long>> question = q.answer();
     if (status == CallWire.NO_RESPONDERS) {
-      if (liveness.alive().contains(q.to())) {
+      if (!liveness.isGone(q.to())) {
         question.completeExceptionally(
             new NotShared(
                 Broker.CLUSTER_UNAVAILABLE,
