@@ -69,7 +69,6 @@ public final class ClusterNode implements AutoCloseable {
     this.events = new NatsEventExchange(subjects, router, control, settings.requestTimeout());
     // Built here, on the caller's thread: a malformed URL is a start-up error, not a dead thread.
     this.options = options();
-    router.shareEvents(events);
     this.registryWorker = Executors.newSingleThreadExecutor(daemon("registry", settings));
     this.beat = Executors.newSingleThreadScheduledExecutor(daemon("heartbeat", settings));
     this.registry =
@@ -85,6 +84,9 @@ public final class ClusterNode implements AutoCloseable {
         new NatsRetained(
             settings.cluster(), settings.node(), router, retainedWorker, settings.requestTimeout());
     events.keepRetained(retained);
+    // Once the exchange knows where subscriptions and retained events go: the broker claims the
+    // subscriptions its rules keep as soon as it has the exchange.
+    router.shareEvents(events);
     long incarnation = ThreadLocalRandom.current().nextLong();
     this.sessionsWorker = Executors.newSingleThreadExecutor(daemon("sessions", settings));
     this.sessions =

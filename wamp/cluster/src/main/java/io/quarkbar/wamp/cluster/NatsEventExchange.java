@@ -270,6 +270,14 @@ final class NatsEventExchange implements EventExchange {
   }
 
   @Override
+  public CompletionStage<SharedSubscription> keep(String realm, String uri, MatchPolicy match) {
+    NatsSubscriptions shared = subscriptions;
+    return shared == null
+        ? CompletableFuture.completedFuture(null)
+        : shared.keep(realm, uri, match);
+  }
+
+  @Override
   public java.util.Collection<io.quarkbar.wamp.router.broker.SubscriptionInfo> subscriptions(
       String realm) {
     NatsSubscriptions shared = subscriptions;

@@ -129,6 +129,18 @@ final class NatsSubscriptions {
     }
   }
 
+  /**
+   * Worker only: the entries this node keeps as long as it runs (event history's subscriptions),
+   * claimed once the bucket is open, and where each one's ID goes.
+   */
+  private final List<Kept> kept = new ArrayList<>();
+
+  private record Kept(String key, java.util.concurrent.CompletableFuture<SharedSubscription> id) {}
+
+  /** Kept entries not claimed yet: the node is not ready before they are. */
+  private final java.util.concurrent.atomic.AtomicInteger unclaimed =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   /** Worker only: whether what an earlier process of this name left has been removed. */
   private boolean selfPurged;
 
@@ -154,8 +166,51 @@ final class NatsSubscriptions {
       KeyValue bucketHandle = tasks.open(c, bucket, timeout);
       tasks.watch(bucketHandle, new Mirror());
       kv = bucketHandle;
+      claimKept();
     } catch (Exception e) {
       LOG.debugf("node %s: cannot open the cluster's subscriptions yet: %s", node, e);
+    }
+  }
+
+  /**
+   * Joins this node to the entry of a subscription it keeps as long as it runs, once the bucket is
+   * open (however long that takes): see {@link io.quarkbar.wamp.router.broker.EventExchange#keep}.
+   */
+  CompletionStage<SharedSubscription> keep(String realm, String uri, MatchPolicy match) {
+    Kept k =
+        new Kept(
+            NatsRegistry.key(realm, uri, match), new java.util.concurrent.CompletableFuture<>());
+    unclaimed.incrementAndGet();
+    tasks.run(
+        () -> {
+          kept.add(k);
+          claimKept();
+        });
+    return k.id();
+  }
+
+  /** Worker only: claims the kept entries not claimed yet, once the bucket is open. */
+  private void claimKept() {
+    KeyValue bucketHandle = kv;
+    if (bucketHandle == null) {
+      return;
+    }
+    for (Kept k : kept) {
+      if (k.id().isDone()) {
+        continue;
+      }
+      try {
+        SharedSubscription joined =
+            join(bucketHandle, k.key(), ThreadLocalRandom.current().nextLong(1, MAX_ID + 1), false);
+        if (joined != null) {
+          mine.put(k.key(), joined.id());
+          k.id().complete(joined);
+          unclaimed.decrementAndGet();
+        }
+      } catch (Exception e) {
+        LOG.debugf("node %s: cannot claim the subscription %s yet: %s", node, k.key(), e);
+        return;
+      }
     }
   }
 
@@ -327,6 +382,7 @@ final class NatsSubscriptions {
     tasks.run(
         () -> {
           open();
+          claimKept();
           if (!selfPurged && kv != null) {
             selfPurged = purgeNow(node);
           }
@@ -335,7 +391,10 @@ final class NatsSubscriptions {
 
   boolean isReady() {
     Connection c = connection;
-    return kv != null && c != null && c.getStatus() == Connection.Status.CONNECTED;
+    return kv != null
+        && unclaimed.get() == 0
+        && c != null
+        && c.getStatus() == Connection.Status.CONNECTED;
   }
 
   /** {@code [1, id, [node...]]}. */

@@ -14,11 +14,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Retained events in a cluster: a subscriber that asks for them gets the last event published with
- * {@code retain} on a topic, whichever node it was published on, and whether or not any node had a
- * subscriber to it then; with the publication's disclosure and eligibility, as on one node.
+ * The events a realm's rules keep, in a cluster. Retained events: a subscriber that asks for them
+ * gets the last event published with {@code retain} on a topic, whichever node it was published on,
+ * and whether or not any node had a subscriber to it then; with the publication's disclosure and
+ * eligibility, as on one node. Event history: the subscription that keeps it has one ID on every
+ * node.
  */
-class ClusterRetainedEventsTest {
+class ClusterEventStoreTest {
 
   static Cluster cluster;
 
@@ -26,7 +28,10 @@ class ClusterRetainedEventsTest {
   static void start() {
     cluster =
         Cluster.keeping(
-            3, List.of(new EventStoreRule("com.example.sensor.", MatchPolicy.PREFIX, true, 0)));
+            3,
+            List.of(
+                new EventStoreRule("com.example.sensor.", MatchPolicy.PREFIX, true, 0),
+                new EventStoreRule("com.example.history.", MatchPolicy.PREFIX, false, 5)));
   }
 
   @AfterAll
@@ -131,6 +136,37 @@ class ClusterRetainedEventsTest {
     remote.subscribe("com.example.other.t", Map.of("get_retained", true));
     local.expectNothing();
     remote.expectNothing();
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theSubscriptionThatKeepsHistoryHasOneIdOnEveryNode() {
+    Map<String, Object> prefix = Map.of("match", "prefix");
+    Peer first = cluster.join(1);
+    long id = first.subscribe("com.example.history.", prefix);
+    Peer second = cluster.join(2);
+    Peer third = cluster.join(3);
+    assertThat(second.subscribe("com.example.history.", prefix)).isEqualTo(id);
+    assertThat(third.subscribe("com.example.history.", prefix)).isEqualTo(id);
+    assertThat(
+            ClusterSessionsTest.meta(
+                second, "wamp.subscription.lookup", "com.example.history.", prefix))
+        .isEqualTo(id);
+
+    Peer publisher = cluster.join(2);
+    publisher.publish("com.example.history.h1", List.of(1));
+    for (Peer subscriber : List.of(first, second, third)) {
+      Event e = subscriber.event();
+      assertThat(e.subscription()).isEqualTo(id);
+      assertThat(e.arguments()).containsExactly(1L);
+    }
+    // Each node keeps the history of what reached it, under the cluster's ID.
+    for (Peer reader : List.of(first, second, third)) {
+      List<Map<String, Object>> history =
+          (List<Map<String, Object>>)
+              ClusterSessionsTest.meta(reader, "wamp.subscription.get_events", id);
+      assertThat(history).extracting(e -> e.get("args")).containsExactly(List.of(1L));
+    }
   }
 
   /**

@@ -140,9 +140,39 @@ public final class Broker {
    */
   public void exchange(EventExchange exchange) {
     this.exchange = exchange;
-    for (Subscription sub : byId.values()) {
+    // The subscriptions the rules keep (event history's): followed for ever, and under the
+    // cluster's ID, which they take before the node takes sessions.
+    for (Subscription sub : List.copyOf(byId.values())) {
       exchange.follow(realm, sub.uri, sub.match);
+      exchange
+          .keep(realm, sub.uri, sub.match)
+          .thenAccept(
+              shared -> {
+                if (shared != null) {
+                  synchronized (this) {
+                    renumber(sub, shared.id());
+                  }
+                }
+              });
     }
+  }
+
+  /**
+   * Makes {@code sub} again under the cluster's ID {@code id} (with its history), before anyone is
+   * added to it, so that an ID never changes once a client may have seen it; returns the
+   * subscription under the cluster's ID. Under the broker's lock.
+   */
+  private Subscription renumber(Subscription sub, long id) {
+    if (id == sub.id || !byId.remove(sub.id, sub)) {
+      return sub;
+    }
+    Subscription joined = new Subscription(id, sub.uri, sub.match);
+    joined.history = sub.history;
+    byId.put(joined.id, joined);
+    if (byTopic.get(sub.uri, sub.match) == sub) {
+      byTopic.put(sub.uri, sub.match, joined);
+    }
+    return joined;
   }
 
   /** Where subscription changes are reported (the subscription meta events). */
@@ -253,16 +283,8 @@ public final class Broker {
           exchange.release(realm, sub.uri, sub.match);
         }
       } else {
-        if (shared != null && shared.id() != sub.id && byId.remove(sub.id, sub)) {
-          // The cluster's ID: the subscription is made again under it before anyone is added to
-          // it, so that an ID never changes once a client may have seen it.
-          Subscription joined = new Subscription(shared.id(), sub.uri, sub.match);
-          joined.history = sub.history;
-          byId.put(joined.id, joined);
-          if (byTopic.get(sub.uri, sub.match) == sub) {
-            byTopic.put(sub.uri, sub.match, joined);
-          }
-          sub = joined;
+        if (shared != null) {
+          sub = renumber(sub, shared.id());
         }
         sub.admissions = sessions.size();
         if (shared != null) {

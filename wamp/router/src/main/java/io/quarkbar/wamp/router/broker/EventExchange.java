@@ -76,6 +76,16 @@ public interface EventExchange {
   }
 
   /**
+   * The cluster's subscription to {@code uri} under {@code match} for one that this node keeps as
+   * long as it runs, subscribers or not (event history's, from the realm's rules): completes with
+   * its ID once the cluster can be asked, before the node takes sessions; with null where
+   * subscription IDs are each node's own.
+   */
+  default CompletionStage<SharedSubscription> keep(String realm, String uri, MatchPolicy match) {
+    return java.util.concurrent.CompletableFuture.completedFuture(null);
+  }
+
+  /**
    * This node's last subscriber to {@code uri} under {@code match} has gone: completes with whether
    * that ended the cluster's subscription (and so this node announces {@code on_delete}), or null
    * where subscription IDs are each node's own.
