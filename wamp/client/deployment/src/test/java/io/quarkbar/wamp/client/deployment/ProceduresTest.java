@@ -117,6 +117,16 @@ class ProceduresTest {
     Multi<Integer> count(int n) {
       return Multi.createFrom().range(1, n + 1);
     }
+
+    @WampProcedure("test.echo.loop")
+    Uni<String> echoOnTheLoop(String text) {
+      return Uni.createFrom().item(text);
+    }
+
+    @WampProcedure("test.echo.worker")
+    String echoOnAWorker(String text) {
+      return text;
+    }
   }
 
   @Inject Wamp wamp;
@@ -163,6 +173,19 @@ class ProceduresTest {
     assertThat(await(wamp.call("test.thread.loop", String.class))).contains("eventloop");
     assertThat(await(wamp.call("test.thread.stage", String.class))).contains("eventloop");
     assertThat(await(wamp.call("test.thread.virtual", Boolean.class))).isTrue();
+  }
+
+  /**
+   * A message longer than a WebSocket frame goes out in fragments, whether it is written on the
+   * event loop or handed to it by another thread (here: the CALL from the test's thread, the YIELDs
+   * from the event loop and from a worker); UTF-8 characters may be cut between fragments. 190 KB:
+   * Vert.x's WebSocket client takes messages of up to 256 KiB.
+   */
+  @Test
+  void messagesLongerThanAWebSocketFrameArriveWhole() {
+    String big = "é".repeat(60_001) + "x".repeat(70_000);
+    assertThat(await(wamp.call("test.echo.loop", String.class, big))).isEqualTo(big);
+    assertThat(await(wamp.call("test.echo.worker", String.class, big))).isEqualTo(big);
   }
 
   @Test

@@ -120,12 +120,17 @@ final class WebSocketConnector implements ClientTransport.Connector {
     return fixed;
   }
 
-  /** One open connection: sends encoded messages, never waiting. */
+  /**
+   * One open connection: sends encoded messages, never waiting; through its {@link LoopFrameWriter}
+   * where there is one.
+   */
   private final class Transport implements ClientTransport {
     private final WebSocketClientConnection connection;
+    private final LoopFrameWriter writer;
 
     Transport(WebSocketClientConnection connection) {
       this.connection = connection;
+      this.writer = LoopFrameWriter.of(connection);
     }
 
     @Override
@@ -134,6 +139,10 @@ final class WebSocketConnector implements ClientTransport.Connector {
         return;
       }
       byte[] bytes = serializer.encode(message);
+      if (writer != null) {
+        writer.write(bytes, serializer.isBinary());
+        return;
+      }
       var sent =
           serializer.isBinary()
               ? connection.sendBinary(Buffer.buffer(bytes))
