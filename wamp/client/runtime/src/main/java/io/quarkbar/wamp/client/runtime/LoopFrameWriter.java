@@ -51,12 +51,12 @@ final class LoopFrameWriter {
   private final EventExecutor loop;
 
   /**
-   * Messages sent from other threads (each its frames: the fragments of one message stay together),
-   * in order, until the loop writes them.
+   * What other threads sent, in order, until the loop writes it: messages (each its frames: the
+   * fragments of one message stay together) and what must follow them ({@link #afterPending}).
    */
-  private final Queue<WebSocketFrame[]> handedOver = new ConcurrentLinkedQueue<>();
+  private final Queue<Object> handedOver = new ConcurrentLinkedQueue<>();
 
-  /** How many messages {@link #handedOver} holds or is about to hold. */
+  /** How many entries {@link #handedOver} holds or is about to hold. */
   private final AtomicInteger waiting = new AtomicInteger();
 
   /** Whether a flush is due at the end of this turn; event loop only. */
@@ -71,8 +71,8 @@ final class LoopFrameWriter {
   }
 
   /**
-   * A writer for {@code connection}'s channel, or null (logged once per reason) when the Quarkus
-   * and Vert.x on the class path do not let one reach it.
+   * A writer for {@code connection}'s channel, or null when the Quarkus and Vert.x on the class
+   * path do not let one reach it (said once at start, at INFO).
    */
   static LoopFrameWriter of(WebSocketClientConnection connection) {
     if (WEB_SOCKET == null) {
@@ -119,9 +119,37 @@ final class LoopFrameWriter {
       flushAfterTurn();
       return;
     }
-    handedOver.add(frames);
+    handOver(frames);
+  }
+
+  /**
+   * Runs {@code action} on the event loop once every message sent before it is written: closing the
+   * connection must not put its close frame before them (Vert.x's own writes do not queue behind
+   * this writer's).
+   */
+  void afterPending(Runnable action) {
+    if (loop.inEventLoop() && waiting.get() == 0) {
+      action.run();
+      return;
+    }
+    handOver(action);
+  }
+
+  private void handOver(Object entry) {
+    handedOver.add(entry);
     if (waiting.getAndIncrement() == 0) {
-      loop.execute(drain);
+      execute(drain);
+    }
+  }
+
+  /**
+   * Runs {@code task} on the loop; dropped when the loop is shutting down (so is the connection).
+   */
+  private void execute(Runnable task) {
+    try {
+      loop.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debugf("a WAMP message was not sent: the event loop is shutting down");
     }
   }
 
@@ -131,10 +159,20 @@ final class LoopFrameWriter {
     }
   }
 
-  /** Event loop: writes what other threads handed over, in their order. */
+  /** Event loop: writes what other threads handed over, and runs what follows it, in order. */
   private void drain() {
     do {
-      writeNow(handedOver.poll());
+      Object next = handedOver.poll();
+      if (next instanceof Runnable action) {
+        try {
+          action.run();
+        } catch (RuntimeException e) {
+          // The messages after it must still go (or be dropped by a closed channel).
+          LOG.debugf("after the pending WAMP messages: %s", e);
+        }
+      } else {
+        writeNow((WebSocketFrame[]) next);
+      }
     } while (waiting.decrementAndGet() > 0);
     flushAfterTurn();
   }
@@ -143,7 +181,7 @@ final class LoopFrameWriter {
     if (!flushDue) {
       flushDue = true;
       // Runs after the tasks already queued: the other messages of this turn go in the same flush.
-      loop.execute(flush);
+      execute(flush);
     }
   }
 

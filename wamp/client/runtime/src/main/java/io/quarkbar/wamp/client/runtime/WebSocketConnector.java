@@ -153,6 +153,15 @@ final class WebSocketConnector implements ClientTransport.Connector {
 
     @Override
     public void close() {
+      if (writer != null) {
+        // After the messages sent before (a GOODBYE, a YIELD from a worker): never before them.
+        writer.afterPending(this::closeNow);
+      } else {
+        closeNow();
+      }
+    }
+
+    private void closeNow() {
       if (connection.isOpen()) {
         connection.close().subscribe().with(v -> {}, e -> {});
       }
