@@ -32,6 +32,7 @@ import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.ExecutionTime;
 import io.quarkus.deployment.annotations.Record;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
+import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
 import io.quarkus.deployment.execannotations.ExecutionModelAnnotationsAllowedBuildItem;
 import io.quarkus.deployment.recording.RecorderContext;
 import io.quarkus.runtime.RuntimeValue;
@@ -79,6 +80,18 @@ public class WampClientProcessor {
   @BuildStep
   FeatureBuildItem feature() {
     return new FeatureBuildItem(FEATURE);
+  }
+
+  /**
+   * The largest message a connection takes from the router: by default the router's own limit
+   * ({@code router.websocket.max-message-size}, 1 MiB) rather than Vert.x's 256 KiB, past which a
+   * RESULT or an EVENT was dropped and its call waited for its timeout. The application's own value
+   * of {@code quarkus.websockets-next.client.max-message-size} wins.
+   */
+  @BuildStep
+  RunTimeConfigurationDefaultBuildItem maxMessageSize() {
+    return new RunTimeConfigurationDefaultBuildItem(
+        "quarkus.websockets-next.client.max-message-size", "1048576");
   }
 
   @BuildStep

@@ -52,7 +52,16 @@ final class WebSocketConnector implements ClientTransport.Connector {
                     deliver(listener, c, text.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
             .onBinaryMessage((c, bytes) -> deliver(listener, c, bytes.getBytes()))
             .onClose((c, reason) -> listener.onClose("closed (" + reason.getCode() + ")"))
-            .onError((c, e) -> LOG.debugf("WAMP connection to %s: %s", url, e.toString()));
+            .onError(
+                (c, e) -> {
+                  // A broken connection is said by its close; anything else (a message over
+                  // quarkus.websockets-next.client.max-message-size, dropped) must be seen.
+                  if (e instanceof java.io.IOException) {
+                    LOG.debugf("WAMP connection to %s: %s", url, e.toString());
+                  } else {
+                    LOG.warnf("WAMP connection to %s: %s", url, e.toString());
+                  }
+                });
     tlsConfiguration.ifPresent(connector::tlsConfigurationName);
     return connector
         .connect()

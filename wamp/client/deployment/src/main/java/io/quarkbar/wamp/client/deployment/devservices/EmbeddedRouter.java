@@ -3,6 +3,7 @@ package io.quarkbar.wamp.client.deployment.devservices;
 import io.quarkbar.wamp.protocol.codec.ProtocolViolationException;
 import io.quarkbar.wamp.protocol.serialization.Serializer;
 import io.quarkbar.wamp.protocol.uri.UriValidator;
+import io.quarkbar.wamp.protocol.uri.WampUris;
 import io.quarkbar.wamp.router.Router;
 import io.quarkbar.wamp.router.config.RealmConfig;
 import io.quarkbar.wamp.router.config.RouterConfig;
@@ -47,6 +48,9 @@ public final class EmbeddedRouter implements Closeable {
     return start(realms, 0);
   }
 
+  /** The largest message taken from a client, in bytes, as the router service's default. */
+  static final int MAX_MESSAGE_SIZE = 1_048_576;
+
   /** Starts a router with open realms {@code realms} on {@code port} (0: a free one). */
   public static EmbeddedRouter start(Collection<String> realms, int port) throws Exception {
     List<RealmConfig> open =
@@ -58,6 +62,9 @@ public final class EmbeddedRouter implements Closeable {
             new HttpServerOptions()
                 .setHost("127.0.0.1")
                 .setPort(port)
+                // The router service's default limit (router.websocket.max-message-size), not
+                // Vert.x's 256 KiB: dev and test take what production takes.
+                .setMaxWebSocketMessageSize(MAX_MESSAGE_SIZE)
                 .setWebSocketSubProtocols(
                     Arrays.stream(Serializer.values()).map(Serializer::subprotocol).toList()));
     server.webSocketHandler(ws -> accept(router, ws));
@@ -77,6 +84,14 @@ public final class EmbeddedRouter implements Closeable {
     ws.binaryMessageHandler(b -> receive(session, serializer, b));
     ws.textMessageHandler(t -> receive(session, serializer, Buffer.buffer(t)));
     ws.closeHandler(v -> session.transportClosed());
+    // Vert.x drops a message over the limit and says so here: the session ends as the router
+    // service ends it, rather than the caller waiting for an answer that never comes.
+    ws.exceptionHandler(
+        e -> {
+          if (e instanceof IllegalStateException) {
+            session.abort(WampUris.PAYLOAD_SIZE_EXCEEDED, e.getMessage());
+          }
+        });
   }
 
   private static Serializer negotiate(String offered) {
