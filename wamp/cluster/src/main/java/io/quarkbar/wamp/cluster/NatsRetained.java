@@ -42,6 +42,9 @@ final class NatsRetained {
   private final KvWorker tasks;
   private final Duration timeout;
 
+  /** Whether a realm of the router retains events (its realms are set when it is made). */
+  private final boolean wanted;
+
   private volatile Connection connection;
   private volatile KeyValue kv;
 
@@ -61,6 +64,7 @@ final class NatsRetained {
     this.router = router;
     this.tasks = new KvWorker(worker, "retained events");
     this.timeout = timeout;
+    this.wanted = router.retainsEvents();
   }
 
   void connected(Connection c) {
@@ -71,10 +75,7 @@ final class NatsRetained {
   /** Opens the bucket and watches it, creating it if it is new; worker only. */
   private void open() {
     Connection c = connection;
-    if (kv != null
-        || c == null
-        || c.getStatus() != Connection.Status.CONNECTED
-        || !router.retainsEvents()) {
+    if (kv != null || c == null || c.getStatus() != Connection.Status.CONNECTED || !wanted) {
       return;
     }
     try {

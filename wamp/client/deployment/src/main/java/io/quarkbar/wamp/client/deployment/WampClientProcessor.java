@@ -4,6 +4,7 @@ import io.quarkbar.wamp.client.EventDetails;
 import io.quarkbar.wamp.client.InvocationDetails;
 import io.quarkbar.wamp.client.WampProcedure;
 import io.quarkbar.wamp.client.WampSubscribe;
+import io.quarkbar.wamp.client.deployment.devservices.EmbeddedRouter;
 import io.quarkbar.wamp.client.runtime.MethodMetadata;
 import io.quarkbar.wamp.client.runtime.MethodMetadata.Execution;
 import io.quarkbar.wamp.client.runtime.MethodMetadata.ParameterKind;
@@ -91,7 +92,8 @@ public class WampClientProcessor {
   @BuildStep
   RunTimeConfigurationDefaultBuildItem maxMessageSize() {
     return new RunTimeConfigurationDefaultBuildItem(
-        "quarkus.websockets-next.client.max-message-size", "1048576");
+        "quarkus.websockets-next.client.max-message-size",
+        String.valueOf(EmbeddedRouter.MAX_MESSAGE_SIZE));
   }
 
   @BuildStep

@@ -48,8 +48,11 @@ public final class EmbeddedRouter implements Closeable {
     return start(realms, 0);
   }
 
-  /** The largest message taken from a client, in bytes, as the router service's default. */
-  static final int MAX_MESSAGE_SIZE = 1_048_576;
+  /**
+   * The largest message taken from a client, in bytes: the router service's default ({@code
+   * router.websocket.max-message-size}), which the client takes from its router too.
+   */
+  public static final int MAX_MESSAGE_SIZE = 1_048_576;
 
   /** Starts a router with open realms {@code realms} on {@code port} (0: a free one). */
   public static EmbeddedRouter start(Collection<String> realms, int port) throws Exception {
