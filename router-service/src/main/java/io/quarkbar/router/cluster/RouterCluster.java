@@ -60,18 +60,24 @@ public class RouterCluster {
               c.natsToken(),
               c.requestTimeout(),
               c.heartbeat(),
-              c.deathTimeout());
+              c.deathTimeout(),
+              c.directCalls(),
+              c.callHost(),
+              c.callPort());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "router.cluster.* (name, node, nats-user/nats-password, request-timeout, heartbeat,"
-              + " death-timeout): "
+              + " death-timeout, call-host, call-port): "
               + e.getMessage(),
           e);
     }
     node = ClusterNode.join(settings, router, RouterCluster::afterTurn, this::watchOnLoop);
     LOG.infof(
-        "the router is node %s of cluster %s over NATS at %s (connecting)",
-        settings.node(), settings.cluster(), settings.natsUrl());
+        "the router is node %s of cluster %s over NATS at %s (connecting); calls between nodes %s",
+        settings.node(),
+        settings.cluster(),
+        settings.natsUrl(),
+        node.callsAt().map(at -> "come to " + at).orElse("go through NATS"));
   }
 
   /**

@@ -93,6 +93,27 @@ public interface RouterServiceConfig {
      */
     @WithDefault("5s")
     Duration deathTimeout();
+
+    /**
+     * Whether calls between nodes travel on direct connections between the nodes (true, the
+     * default) or through the NATS server. Direct only with {@code nats://} URLs: like them, the
+     * direct connections are not encrypted; with {@code tls://}, calls go through NATS.
+     */
+    @WithDefault("true")
+    boolean directCalls();
+
+    /**
+     * The host name or address the other nodes reach this node's calls at. Default: this host's
+     * address, as its name resolves (a container's or a pod's own address).
+     */
+    Optional<String> callHost();
+
+    /**
+     * The port this node takes the other nodes' calls on, on every interface. Default 0: any free
+     * port; the heartbeat tells the others which.
+     */
+    @WithDefault("0")
+    int callPort();
   }
 
   /** The router's metrics. */

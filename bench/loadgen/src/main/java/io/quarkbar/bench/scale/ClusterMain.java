@@ -47,6 +47,8 @@ import org.HdrHistogram.Histogram;
  *                     after 1000)
  * --cases C           all (default), events or calls: which half to run
  * --window N          calls kept in flight by the caller (default 32)
+ * --direct-calls B    true (default): calls between nodes on direct connections; false: through
+ *                     the nats-server (router.cluster.direct-calls), to compare the two
  * </pre>
  */
 public final class ClusterMain {
@@ -60,6 +62,7 @@ public final class ClusterMain {
   private int events = 5000;
   private String cases = "all";
   private int window = WINDOW;
+  private boolean directCalls = true;
 
   private RouterNodes routers;
   private Vertx vertx;
@@ -76,6 +79,7 @@ public final class ClusterMain {
         case "--events" -> bench.events = Integer.parseInt(args[i + 1]);
         case "--cases" -> bench.cases = args[i + 1];
         case "--window" -> bench.window = Integer.parseInt(args[i + 1]);
+        case "--direct-calls" -> bench.directCalls = Boolean.parseBoolean(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -97,7 +101,15 @@ public final class ClusterMain {
   private boolean run() throws Exception {
     Path work = root.resolve("bench/target/cluster");
     Files.createDirectories(work);
-    routers = RouterNodes.start(root, work, 3, true, "bench", List.of("-Xmx1g"), List.of());
+    routers =
+        RouterNodes.start(
+            root,
+            work,
+            3,
+            true,
+            "bench",
+            List.of("-Xmx1g"),
+            List.of("-Drouter.cluster.direct-calls=" + directCalls));
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
     for (int i = 0; i < routers.size(); i++) {
@@ -116,7 +128,8 @@ public final class ClusterMain {
     MeasureTable.write(
         root.resolve("bench/target/results/cluster.md"),
         "Events and calls across a cluster (bench/cluster.sh)",
-        "three router nodes and one nats-server on this machine, JSON",
+        "three router nodes and one nats-server on this machine, JSON, calls between nodes "
+            + (directCalls ? "on direct connections" : "through NATS"),
         rows);
     return ok;
   }

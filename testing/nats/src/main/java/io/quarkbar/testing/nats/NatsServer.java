@@ -201,6 +201,32 @@ public final class NatsServer implements AutoCloseable {
     awaitHealthy();
   }
 
+  /**
+   * How many messages the server has received from its clients so far ({@code in_msgs} of its
+   * {@code /varz}): what a test reads to see which traffic went through NATS.
+   */
+  public long messagesIn() {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpRequest varz =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + monitorPort + "/varz"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    try {
+      String body = http.send(varz, HttpResponse.BodyHandlers.ofString()).body();
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("\"in_msgs\"\\s*:\\s*(\\d+)").matcher(body);
+      if (!m.find()) {
+        throw new IllegalStateException("no in_msgs in nats-server's /varz: " + body);
+      }
+      return Long.parseLong(m.group(1));
+    } catch (IOException e) {
+      throw new UncheckedIOException("nats-server's /varz does not answer", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading nats-server's /varz", e);
+    }
+  }
+
   /** Waits until the monitoring port says the server, JetStream included, is ready. */
   private void awaitHealthy() {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,6 +38,7 @@ public final class ClusterNode implements AutoCloseable {
   private static final int MAX_QUEUED = 100_000;
 
   private final ClusterSettings settings;
+  private final Router router;
   private final ExecutorService control;
   private final NatsEventExchange events;
   private final ExecutorService registryWorker;
@@ -58,6 +60,7 @@ public final class ClusterNode implements AutoCloseable {
   private ClusterNode(
       ClusterSettings settings, Router router, AfterTurn afterTurn, LoopWatch loops) {
     this.settings = settings;
+    this.router = router;
     this.control =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -113,7 +116,7 @@ public final class ClusterNode implements AutoCloseable {
               named.addAll(sessions.nodes());
               return named;
             },
-            router::nodeLost,
+            this::lost,
             router::nodeRestarted,
             (gone, lastIncarnation) -> {
               registry.purge(gone);
@@ -125,8 +128,14 @@ public final class ClusterNode implements AutoCloseable {
     calls.follow(liveness);
     // Calls take a connection of their own that skips the NATS client library's threads, unless
     // the URLs need what only the library speaks (TLS).
-    this.callWire =
-        NatsWire.speaks(settings.natsUrl())
+    Duration staleAfter =
+        // Not shorter than 2 s: a busy machine does not make it reconnect for nothing.
+        settings.deathTimeout().compareTo(Duration.ofSeconds(2)) > 0
+            ? settings.deathTimeout()
+            : Duration.ofSeconds(2);
+    boolean own = NatsWire.speaks(settings.natsUrl());
+    CallWire natsWire =
+        own
             ? new NatsWire(
                 settings.natsUrl(),
                 "quarkbar-" + settings.cluster() + "-" + settings.node(),
@@ -134,18 +143,87 @@ public final class ClusterNode implements AutoCloseable {
                 settings.password(),
                 settings.token(),
                 settings.requestTimeout(),
-                // Not shorter than 2 s: a busy machine does not make it reconnect for nothing.
-                settings.deathTimeout().compareTo(Duration.ofSeconds(2)) > 0
-                    ? settings.deathTimeout()
-                    : Duration.ofSeconds(2),
+                staleAfter,
                 afterTurn,
                 loops)
             : new JnatsCallWire();
+    // And, unless turned off, skip the NATS server too: straight to the callee's node.
+    this.callWire =
+        own && settings.directCalls()
+            ? direct(settings, subjects, natsWire, staleAfter, afterTurn, loops)
+            : natsWire;
     calls.attach(callWire);
     router.shareCalls(calls);
     router.shareSessions(sessions);
     this.connector = new Thread(this::connect, "quarkbar-cluster-connect-" + settings.node());
     connector.setDaemon(true);
+  }
+
+  private DirectCallWire direct(
+      ClusterSettings settings,
+      Subjects subjects,
+      CallWire natsWire,
+      Duration staleAfter,
+      AfterTurn afterTurn,
+      LoopWatch loops) {
+    CallListener listener;
+    try {
+      listener =
+          new CallListener(
+              settings.node(),
+              "0.0.0.0",
+              settings.callPort(),
+              settings.callHost().orElseGet(ClusterNode::thisHost),
+              loops,
+              natsWire::maxPayload);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(e.getMessage() + " (router.cluster.call-port)", e);
+    }
+    DirectCallWire wire =
+        new DirectCallWire(
+            natsWire,
+            subjects,
+            settings.node(),
+            settings.requestTimeout(),
+            (other, address) ->
+                new NatsWire(
+                    "nats://" + address.host() + ":" + address.port(),
+                    "quarkbar-" + settings.cluster() + "-" + settings.node() + "-to-" + other,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.of(address.secret()),
+                    settings.requestTimeout(),
+                    staleAfter,
+                    afterTurn,
+                    loops),
+            listener);
+    DirectCallWire.Address at = wire.address();
+    liveness.announce(
+        List.of(at.host(), at.port(), at.secret()),
+        (other, otherIncarnation, rest) ->
+            wire.heard(other, otherIncarnation, DirectCallWire.Address.of(rest)));
+    return wire;
+  }
+
+  /** This host's address, as its name resolves; the loopback address when it does not. */
+  private static String thisHost() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostAddress();
+    } catch (java.net.UnknownHostException e) {
+      LOG.warnf(
+          "this host's name does not resolve (%s): the other router nodes are told to send calls"
+              + " to 127.0.0.1; set router.cluster.call-host",
+          e.getMessage());
+      return "127.0.0.1";
+    }
+  }
+
+  /** Node {@code other} is taken for gone: calls to it end, and so does its direct connection. */
+  private void lost(String other) {
+    if (callWire instanceof DirectCallWire direct) {
+      direct.forget(other);
+    }
+    router.nodeLost(other);
   }
 
   /** Each heartbeat while connected. */
@@ -156,6 +234,9 @@ public final class ClusterNode implements AutoCloseable {
     sessions.tidy(liveness.alive());
     // Calls longer than two heartbeats are asked after, each heartbeat.
     calls.probe(settings.heartbeat().multipliedBy(2));
+    if (callWire instanceof DirectCallWire direct) {
+      direct.tidy();
+    }
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String role, ClusterSettings settings) {
@@ -187,6 +268,8 @@ public final class ClusterNode implements AutoCloseable {
     node.connector.start();
     if (node.callWire instanceof NatsWire wire) {
       wire.start();
+    } else if (node.callWire instanceof DirectCallWire direct) {
+      direct.start();
     }
     return node;
   }
@@ -328,12 +411,25 @@ public final class ClusterNode implements AutoCloseable {
         + events.dropped()
         + "; calls' connection "
         + callWire.state()
+        + (callWire instanceof DirectCallWire direct
+            ? ", direct to other nodes " + direct.links()
+            : "")
         + ", calls forwarded "
         + calls.forwarded()
         + ", invoked for other nodes "
         + calls.invoked()
         + "; other nodes alive "
         + liveness.alive();
+  }
+
+  /**
+   * Where this node takes the other nodes' calls ({@code host:port}), when calls between nodes
+   * travel on direct connections; empty when they go through NATS.
+   */
+  public Optional<String> callsAt() {
+    return callWire instanceof DirectCallWire direct
+        ? Optional.of(direct.address().toString())
+        : Optional.empty();
   }
 
   /** Publications sent to the other nodes so far. */

@@ -18,6 +18,13 @@ import java.util.Optional;
  * @param heartbeat how often the node tells the others it is alive
  * @param deathTimeout how long a node may stay silent before the others take it for gone: calls to
  *     its callees end with an ERROR and its registrations are removed
+ * @param directCalls whether calls between nodes travel on direct connections between the nodes
+ *     rather than through the NATS server (only with {@code nats://} URLs: the direct connections
+ *     are not encrypted)
+ * @param callHost the host or address the other nodes reach this node's calls at; default: this
+ *     host's address
+ * @param callPort the port this node takes the other nodes' calls on (every interface); 0: any free
+ *     port, which the heartbeat tells the others
  */
 public record ClusterSettings(
     String natsUrl,
@@ -28,7 +35,36 @@ public record ClusterSettings(
     Optional<String> token,
     Duration requestTimeout,
     Duration heartbeat,
-    Duration deathTimeout) {
+    Duration deathTimeout,
+    boolean directCalls,
+    Optional<String> callHost,
+    int callPort) {
+
+  /** Settings with calls on direct connections, on any free port of this host's address. */
+  public ClusterSettings(
+      String natsUrl,
+      String cluster,
+      String node,
+      Optional<String> user,
+      Optional<String> password,
+      Optional<String> token,
+      Duration requestTimeout,
+      Duration heartbeat,
+      Duration deathTimeout) {
+    this(
+        natsUrl,
+        cluster,
+        node,
+        user,
+        password,
+        token,
+        requestTimeout,
+        heartbeat,
+        deathTimeout,
+        true,
+        Optional.empty(),
+        0);
+  }
 
   public ClusterSettings {
     Subjects.checkName("cluster name", cluster);
@@ -52,6 +88,12 @@ public record ClusterSettings(
               + heartbeat.multipliedBy(3)
               + "), or a node would be taken for gone after one late heartbeat");
     }
+    if (callPort < 0 || callPort > 65535) {
+      throw new IllegalArgumentException("the port for calls must be 0 to 65535, not " + callPort);
+    }
+    if (callHost.isPresent() && callHost.get().isBlank()) {
+      throw new IllegalArgumentException("the host for calls is blank");
+    }
     if (user.isPresent() != password.isPresent()) {
       throw new IllegalArgumentException("a NATS user needs a password, and a password a user");
     }
@@ -60,7 +102,35 @@ public record ClusterSettings(
   /** The same settings with another heartbeat and death timeout. */
   public ClusterSettings withLiveness(Duration heartbeat, Duration deathTimeout) {
     return new ClusterSettings(
-        natsUrl, cluster, node, user, password, token, requestTimeout, heartbeat, deathTimeout);
+        natsUrl,
+        cluster,
+        node,
+        user,
+        password,
+        token,
+        requestTimeout,
+        heartbeat,
+        deathTimeout,
+        directCalls,
+        callHost,
+        callPort);
+  }
+
+  /** The same settings with calls between nodes on direct connections or through NATS. */
+  public ClusterSettings withDirectCalls(boolean direct) {
+    return new ClusterSettings(
+        natsUrl,
+        cluster,
+        node,
+        user,
+        password,
+        token,
+        requestTimeout,
+        heartbeat,
+        deathTimeout,
+        direct,
+        callHost,
+        callPort);
   }
 
   /**

@@ -55,6 +55,18 @@ final class Liveness {
 
   private volatile Connection connection;
 
+  /** What the heartbeat says besides the node and its process: where it takes calls, if it does. */
+  private volatile List<Object> announced = List.of();
+
+  /** Told of each heartbeat heard: the node, its process and the rest of its heartbeat. */
+  private volatile Heard heard = (other, incarnation, rest) -> {};
+
+  /** Takes what other nodes' heartbeats say. */
+  @FunctionalInterface
+  interface Heard {
+    void heard(String other, long incarnation, List<Object> rest);
+  }
+
   /** Since when this node is connected without a break ({@link System#nanoTime}), or -1. */
   private volatile long connectedSince = -1;
 
@@ -94,6 +106,16 @@ final class Liveness {
     this.fence = fence;
   }
 
+  /**
+   * The heartbeat says {@code rest} besides the node's name and process from now on (nodes of an
+   * older version ignore it), and {@code listener} hears what the others' say, before a restart of
+   * theirs is handled.
+   */
+  void announce(List<Object> rest, Heard listener) {
+    this.announced = List.copyOf(rest);
+    this.heard = listener;
+  }
+
   void connected(Connection c) {
     connection = c;
     Dispatcher beats = c.createDispatcher(this::heard);
@@ -118,6 +140,7 @@ final class Liveness {
     if (other.equals(node)) {
       return;
     }
+    heard.heard(other, otherIncarnation, beat.subList(3, beat.size()));
     Long known = incarnations.put(other, otherIncarnation);
     if (known != null && known != otherIncarnation) {
       LOG.infof("node %s: router node %s restarted", node, other);
@@ -158,7 +181,9 @@ final class Liveness {
         if (connectedSince == -1) {
           connectedSince = now;
         }
-        c.publish(subject, Serializer.MSGPACK.encodeList(List.of(VERSION, node, incarnation)));
+        List<Object> beat = new java.util.ArrayList<>(List.of(VERSION, node, incarnation));
+        beat.addAll(announced);
+        c.publish(subject, Serializer.MSGPACK.encodeList(beat));
         tidy.run();
       }
       for (String other : named.get()) {

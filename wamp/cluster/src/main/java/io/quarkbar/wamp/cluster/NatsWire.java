@@ -114,6 +114,15 @@ final class NatsWire implements CallWire {
   private final ThreadLocal<Boolean> flushScheduledHere = ThreadLocal.withInitial(() -> false);
   private final Runnable flushTask = this::flushAtEndOfTurn;
 
+  /**
+   * What the other end is called in the log: NATS, or a router node this wire connects to directly
+   * ({@link DirectCallWire}).
+   */
+  private volatile String remote = "NATS";
+
+  /** Runs on the reader thread each time a connection is made (handshake done); may publish. */
+  private volatile Runnable whenConnected = () -> {};
+
   private volatile boolean connected;
   private volatile boolean closed;
   private volatile String state = "connecting";
@@ -211,6 +220,16 @@ final class NatsWire implements CallWire {
     receivers.add(receiver);
   }
 
+  /**
+   * The other end is router node {@code description} ({@link CallListener}), not NATS; {@code
+   * connectedHook} runs each time a connection to it is made, on the reader thread, before it takes
+   * publications from other threads; what it publishes goes first. Before {@link #start}.
+   */
+  void peer(String description, Runnable connectedHook) {
+    this.remote = description;
+    this.whenConnected = connectedHook;
+  }
+
   /** Starts connecting; returns at once. */
   void start() {
     reader.start();
@@ -281,8 +300,8 @@ final class NatsWire implements CallWire {
       // One PING at a time: a late heartbeat thread does not make the server look silent.
       if (now - sent > staleAfter.toNanos()) {
         LOG.warnf(
-            "%s: NATS has not answered a PING for %d ms; connecting again",
-            name, (now - sent) / 1_000_000);
+            "%s: %s has not answered a PING for %d ms; connecting again",
+            name, remote, (now - sent) / 1_000_000);
         breakConnection();
       }
       return;
@@ -427,11 +446,11 @@ final class NatsWire implements CallWire {
           // quietly until one succeeds.
           if (!closed && (up || !warned)) {
             LOG.warnf(
-                "%s: %s NATS at %s (%s); trying again until it answers",
-                name, up ? "lost" : "cannot connect to", address(server), e.getMessage());
+                "%s: %s %s at %s (%s); trying again until it answers",
+                name, up ? "lost" : "cannot connect to", remote, address(server), e.getMessage());
             warned = true;
           } else if (!closed) {
-            LOG.debugf("%s: cannot connect to NATS at %s: %s", name, address(server), e);
+            LOG.debugf("%s: cannot connect to %s at %s: %s", name, remote, address(server), e);
           }
         } finally {
           if (up) {
@@ -756,7 +775,8 @@ final class NatsWire implements CallWire {
             up = true;
             state = "connected";
             connected = true;
-            LOG.infof("%s: connected to NATS at %s", name, address(server));
+            LOG.infof("%s: connected to %s at %s", name, remote, address(server));
+            whenConnected.run();
           }
         }
         case "INFO" -> info(line.substring(4).trim(), server);
@@ -764,12 +784,14 @@ final class NatsWire implements CallWire {
         case "-ERR" -> {
           // The first of a connection's errors is worth a warning; a stream of them is not.
           if (errorsLogged++ == 0) {
-            LOG.warnf("%s: NATS at %s says: %s", name, address(server), line.substring(4).trim());
+            LOG.warnf(
+                "%s: %s at %s says: %s", name, remote, address(server), line.substring(4).trim());
           } else {
-            LOG.debugf("%s: NATS at %s says: %s", name, address(server), line.substring(4).trim());
+            LOG.debugf(
+                "%s: %s at %s says: %s", name, remote, address(server), line.substring(4).trim());
           }
           if (handshaking) {
-            throw new IOException("NATS refused the connection: " + line.substring(4).trim());
+            throw new IOException(remote + " refused the connection: " + line.substring(4).trim());
           }
         }
         default -> throw new IOException("not a NATS operation: " + abbreviate(line));

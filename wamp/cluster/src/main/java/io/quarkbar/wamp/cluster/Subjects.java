@@ -55,6 +55,33 @@ public final class Subjects {
     return root + ".n." + node + ".r." + callId;
   }
 
+  /**
+   * The node whose inbox or reply subjects {@code subject} is one of ({@link #inbox}, {@link
+   * #reply}), or null for other subjects.
+   */
+  String nodeOf(String subject) {
+    String prefix = root + ".n.";
+    if (!subject.startsWith(prefix)) {
+      return null;
+    }
+    int end = subject.indexOf('.', prefix.length());
+    return end < 0 ? null : subject.substring(prefix.length(), end);
+  }
+
+  /**
+   * Whether {@code subject} is one of those {@code pattern} subscribes to, where the pattern may
+   * end with the wildcard of one token ({@code .*}), as {@link #replies} does.
+   */
+  static boolean matches(String pattern, String subject) {
+    if (!pattern.endsWith(".*")) {
+      return pattern.equals(subject);
+    }
+    int stem = pattern.length() - 1;
+    return subject.length() > stem
+        && subject.regionMatches(0, pattern, 0, stem)
+        && subject.indexOf('.', stem) < 0;
+  }
+
   /** Where node {@code node} is asked to end one of its sessions ({@code wamp.session.kill}). */
   String kills(String node) {
     return root + ".n." + node + ".kill";

@@ -29,6 +29,8 @@ final class Cluster implements AutoCloseable {
   private Duration heartbeat = Duration.ofMillis(100);
   private Duration deathTimeout = Duration.ofMillis(600);
   private RouterConfig config = RouterConfig.openRealm(REALM);
+  private java.util.function.BiFunction<Integer, ClusterSettings, ClusterSettings> tune =
+      (n, settings) -> settings;
   final List<Router> routers = new ArrayList<>();
   final List<ClusterNode> nodes = new ArrayList<>();
   private final List<SelectorLoop> loops = new ArrayList<>();
@@ -40,6 +42,16 @@ final class Cluster implements AutoCloseable {
   /** {@code size} nodes of an open realm on a NATS server of their own. */
   static Cluster start(int size) {
     Cluster cluster = startWith(NatsServer.start(Path.of("target", "nats")), size);
+    cluster.awaitConnected();
+    return cluster;
+  }
+
+  /** {@code size} nodes of an open realm, node {@code n}'s settings as {@code tune} makes them. */
+  static Cluster tuned(
+      int size, java.util.function.BiFunction<Integer, ClusterSettings, ClusterSettings> tune) {
+    Cluster cluster = new Cluster(NatsServer.start(Path.of("target", "nats")));
+    cluster.tune = tune;
+    cluster.add(size);
     cluster.awaitConnected();
     return cluster;
   }
@@ -86,7 +98,7 @@ final class Cluster implements AutoCloseable {
   private ClusterNode join(int n, Router router) {
     SelectorLoop loop = new SelectorLoop();
     loops.add(loop);
-    return ClusterNode.join(settings("n" + n), router, AfterTurn.NONE, loop);
+    return ClusterNode.join(tune.apply(n, settings("n" + n)), router, AfterTurn.NONE, loop);
   }
 
   /**
@@ -117,6 +129,11 @@ final class Cluster implements AutoCloseable {
   /** Node {@code n}'s router, counting from 1. */
   Router node(int n) {
     return routers.get(n - 1);
+  }
+
+  /** Node {@code n} itself, counting from 1. */
+  ClusterNode clusterNode(int n) {
+    return nodes.get(n - 1);
   }
 
   NatsEventExchange events(int n) {

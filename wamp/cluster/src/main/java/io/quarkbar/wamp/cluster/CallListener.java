@@ -1,0 +1,400 @@
+package io.quarkbar.wamp.cluster;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Where a node takes the connections other nodes send their calls and answers on ({@link
+ * DirectCallWire}). It speaks the part of a NATS server's protocol that {@link NatsWire} uses to
+ * publish: INFO, CONNECT with a token (the node's secret, which the others learn from its
+ * heartbeat), PING and PONG, PUB; SUB and UNSUB are taken and ignored (nothing is ever sent back
+ * but PONG and -ERR). A connection whose CONNECT does not carry the secret, that publishes before
+ * it, or that sends anything else is closed after an -ERR.
+ *
+ * <p>Threads: one thread accepts connections, sends each its INFO and hands its reading to an event
+ * loop ({@link LoopWatch}); where there is none, that thread reads them too. What arrives is handed
+ * to the receiver on the thread that read it.
+ */
+final class CallListener implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(CallListener.class);
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final int MAX_CONTROL_LINE = 4 << 10;
+  private static final byte[] PONG = "PONG\r\n".getBytes(US_ASCII);
+
+  private final String node;
+  private final String host;
+  private final String secret;
+  private final byte[] secretBytes;
+  private final LoopWatch loops;
+  private final LongSupplier maxPayload;
+  private final ServerSocketChannel server;
+  private final Selector selector;
+  private final Thread thread;
+  private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+  private volatile BiConsumer<String, byte[]> receiver = (subject, data) -> {};
+  private volatile BooleanSupplier accepting = () -> true;
+  private volatile boolean closed;
+
+  /**
+   * Binds the port at once, so that a port that is taken fails the node's start.
+   *
+   * @param bindHost the address to listen on ({@code 0.0.0.0}: every interface)
+   * @param port the port; 0 for any free one
+   * @param advertisedHost the host the other nodes connect to
+   * @param maxPayload the largest message taken, as NATS's {@code max_payload}
+   */
+  CallListener(
+      String node,
+      String bindHost,
+      int port,
+      String advertisedHost,
+      LoopWatch loops,
+      LongSupplier maxPayload)
+      throws IOException {
+    this.node = node;
+    this.host = advertisedHost;
+    byte[] random = new byte[16];
+    new SecureRandom().nextBytes(random);
+    this.secret = HexFormat.of().formatHex(random);
+    this.secretBytes = secret.getBytes(US_ASCII);
+    this.loops = loops;
+    this.maxPayload = maxPayload;
+    this.selector = Selector.open();
+    this.server = ServerSocketChannel.open();
+    try {
+      server.bind(new InetSocketAddress(bindHost, port));
+      server.configureBlocking(false);
+      server.register(selector, SelectionKey.OP_ACCEPT);
+    } catch (IOException e) {
+      server.close();
+      selector.close();
+      throw new IOException(
+          "cannot listen for calls from other router nodes on " + bindHost + ":" + port + ": " + e,
+          e);
+    }
+    this.thread = new Thread(this::run, "quarkbar-cluster-calls-in-" + node);
+    thread.setDaemon(true);
+  }
+
+  /**
+   * Where messages go ({@code receiver}, on the thread that read them), and whether connections are
+   * taken now: while {@code accepting} is false (the node is cut off from NATS), connections are
+   * closed as they come or send, so that the others' calls end as they did through NATS.
+   */
+  void deliverTo(BiConsumer<String, byte[]> receiver, BooleanSupplier accepting) {
+    this.receiver = receiver;
+    this.accepting = accepting;
+  }
+
+  /** Where the other nodes reach this one, with the secret they must show. */
+  DirectCallWire.Address address() {
+    return new DirectCallWire.Address(
+        host, ((InetSocketAddress) server.socket().getLocalSocketAddress()).getPort(), secret);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  private void run() {
+    while (!closed) {
+      try {
+        selector.select(1000);
+        for (SelectionKey key : selector.selectedKeys()) {
+          if (key.isValid() && key.isAcceptable()) {
+            accept();
+          } else if (key.attachment() instanceof Connection c) {
+            c.ready(key);
+          }
+        }
+        selector.selectedKeys().clear();
+      } catch (ClosedSelectorException e) {
+        return;
+      } catch (IOException | RuntimeException e) {
+        if (!closed) {
+          LOG.warnf("node %s: taking calls from other nodes: %s", node, e.toString());
+        }
+      }
+    }
+  }
+
+  private void accept() throws IOException {
+    SocketChannel ch;
+    while ((ch = server.accept()) != null) {
+      if (!accepting.getAsBoolean()) {
+        ch.close();
+        continue;
+      }
+      ch.configureBlocking(false);
+      ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      Connection c = new Connection(ch);
+      open.add(c);
+      if (!c.send(info())) {
+        continue;
+      }
+      boolean watched;
+      try {
+        watched = loops.watch(ch, c);
+      } catch (IOException e) {
+        LOG.debugf("node %s: no event loop took a connection from another node: %s", node, e);
+        watched = false;
+      }
+      if (!watched) {
+        ch.register(selector, SelectionKey.OP_READ, c);
+      }
+    }
+  }
+
+  private byte[] info() {
+    long max = maxPayload.getAsLong();
+    return ("INFO {\"server_id\":\"quarkbar-"
+            + node
+            + "\",\"proto\":1,\"headers\":true,\"auth_required\":true,\"max_payload\":"
+            + (max > 0 ? max : 1 << 20)
+            + "}\r\n")
+        .getBytes(US_ASCII);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      server.close();
+    } catch (IOException e) {
+      LOG.debugf("node %s: close: %s", node, e);
+    }
+    for (Connection c : open) {
+      c.close();
+    }
+    selector.wakeup();
+    try {
+      thread.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      selector.close();
+    } catch (IOException e) {
+      LOG.debugf("node %s: close: %s", node, e);
+    }
+  }
+
+  /** One other node's connection: what it has sent that is not handled yet. */
+  private final class Connection implements LoopWatch.Ready {
+
+    private final SocketChannel ch;
+    private ByteBuffer in = ByteBuffer.allocate(64 << 10);
+    private boolean authorized;
+
+    /** The subject of a PUB whose payload is still to be read, and its size; null between. */
+    private String subject;
+
+    private int size;
+
+    Connection(SocketChannel ch) {
+      this.ch = ch;
+    }
+
+    @Override
+    public void ready(SelectionKey key) {
+      try {
+        if (key.isValid() && key.isReadable()) {
+          read();
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.debugf("node %s: a connection from another node ends: %s", node, e.toString());
+        close();
+      }
+    }
+
+    @Override
+    public void unwatched() {
+      close();
+    }
+
+    void close() {
+      open.remove(this);
+      try {
+        ch.close();
+      } catch (IOException e) {
+        LOG.debugf("node %s: close: %s", node, e);
+      }
+    }
+
+    private void read() throws IOException {
+      if (!accepting.getAsBoolean()) {
+        throw new IOException("this node is cut off from NATS");
+      }
+      if (!in.hasRemaining()) {
+        grow(in.capacity() * 2);
+      }
+      if (ch.read(in) < 0) {
+        throw new EOFException("the other node closed the connection");
+      }
+      in.flip();
+      try {
+        parse();
+      } finally {
+        in.compact();
+      }
+    }
+
+    private void grow(int capacity) throws IOException {
+      long max = Math.max(maxPayload.getAsLong(), 1 << 20);
+      if (capacity > 2 * (max + MAX_CONTROL_LINE)) {
+        throw new IOException("a message larger than max_payload");
+      }
+      ByteBuffer bigger = ByteBuffer.allocate(capacity);
+      in.flip();
+      bigger.put(in);
+      in = bigger;
+    }
+
+    private void parse() throws IOException {
+      while (ch.isOpen()) {
+        if (subject != null) {
+          int need = size + 2;
+          if (in.remaining() < need) {
+            if (need > in.capacity()) {
+              in.compact();
+              grow(Math.max(need, in.capacity() * 2));
+              in.flip();
+            }
+            return;
+          }
+          byte[] data = new byte[size];
+          in.get(data);
+          in.position(in.position() + 2);
+          String s = subject;
+          subject = null;
+          receiver.accept(s, data);
+          continue;
+        }
+        int eol = lineEnd();
+        if (eol < 0) {
+          if (in.remaining() > MAX_CONTROL_LINE) {
+            refuse("Maximum Control Line Exceeded");
+          }
+          return;
+        }
+        String line = new String(in.array(), in.position(), eol - in.position(), UTF_8);
+        in.position(eol + 2);
+        operation(line);
+      }
+    }
+
+    private int lineEnd() {
+      byte[] a = in.array();
+      for (int i = in.position(), end = in.limit() - 1; i < end; i++) {
+        if (a[i] == '\r' && a[i + 1] == '\n') {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    private void operation(String line) throws IOException {
+      List<String> t = NatsWire.tokens(line);
+      String op = t.isEmpty() ? "" : t.get(0).toUpperCase(Locale.ROOT);
+      switch (op) {
+        case "PUB" -> {
+          // PUB <subject> [reply-to] <#bytes>
+          if (!authorized) {
+            refuse("Authorization Violation");
+          } else if (t.size() < 3 || t.size() > 4) {
+            refuse("Unknown Protocol Operation");
+          } else {
+            int n = Integer.parseInt(t.getLast());
+            if (n < 0 || n > Math.max(maxPayload.getAsLong(), 1 << 20)) {
+              refuse("Maximum Payload Violation");
+            }
+            subject = t.get(1);
+            size = n;
+          }
+        }
+        case "CONNECT" -> {
+          if (MessageDigest.isEqual(secretBytes, token(line.substring(7).trim()))) {
+            authorized = true;
+          } else {
+            LOG.warnf(
+                "node %s: refused a connection for calls from %s: it did not show this node's"
+                    + " secret",
+                node, ch.getRemoteAddress());
+            refuse("Authorization Violation");
+          }
+        }
+        case "PING" -> send(PONG);
+        case "PONG", "SUB", "UNSUB" -> {}
+        default -> refuse("Unknown Protocol Operation");
+      }
+    }
+
+    /** The {@code auth_token} of a CONNECT's JSON, or nothing. */
+    private byte[] token(String json) throws IOException {
+      try (JsonParser p = JSON.createParser(json)) {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+          return new byte[0];
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String field = p.currentName();
+          JsonToken value = p.nextToken();
+          if (field.equals("auth_token") && value == JsonToken.VALUE_STRING) {
+            return p.getText().getBytes(US_ASCII);
+          }
+          p.skipChildren();
+        }
+      }
+      return new byte[0];
+    }
+
+    private void refuse(String why) throws IOException {
+      send(("-ERR '" + why + "'\r\n").getBytes(US_ASCII));
+      throw new IOException(why);
+    }
+
+    /**
+     * Writes a short control line; a peer whose socket does not take a few bytes is not reading and
+     * is dropped.
+     */
+    synchronized boolean send(byte[] bytes) {
+      try {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        ch.write(b);
+        if (b.hasRemaining()) {
+          throw new IOException("the other node does not read");
+        }
+        return true;
+      } catch (IOException e) {
+        LOG.debugf("node %s: a connection from another node ends: %s", node, e.toString());
+        close();
+        return false;
+      }
+    }
+  }
+}
