@@ -38,7 +38,10 @@ import org.jboss.logging.Logger;
  *
  * <p>Threads: one thread accepts connections, sends each its INFO and hands its reading to an event
  * loop ({@link LoopWatch}); where there is none, that thread reads them too. What arrives is handed
- * to the receiver on the thread that read it.
+ * to the receiver on the thread that read it. That thread also closes the connections that did not
+ * show the secret within {@code handshake} (at most {@value #MAX_STRANGERS} may wait at once, each
+ * with a small buffer) and those silent for {@code silence} (the sending side pings each second): a
+ * peer whose machine vanished leaves no socket behind.
  */
 final class CallListener implements AutoCloseable {
 
@@ -47,12 +50,17 @@ final class CallListener implements AutoCloseable {
   private static final int MAX_CONTROL_LINE = 4 << 10;
   private static final byte[] PONG = "PONG\r\n".getBytes(US_ASCII);
 
+  /** Connections that have not shown the secret yet, at most. */
+  static final int MAX_STRANGERS = 64;
+
   private final String node;
   private final String host;
   private final String secret;
   private final byte[] secretBytes;
   private final LoopWatch loops;
   private final LongSupplier maxPayload;
+  private final long handshakeNanos;
+  private final long silenceNanos;
   private final ServerSocketChannel server;
   private final Selector selector;
   private final Thread thread;
@@ -68,6 +76,8 @@ final class CallListener implements AutoCloseable {
    * @param port the port; 0 for any free one
    * @param advertisedHost the host the other nodes connect to
    * @param maxPayload the largest message taken, as NATS's {@code max_payload}
+   * @param handshake how long a connection may take to show the secret
+   * @param silence how long a connection may send nothing (not even its PING) before it is closed
    */
   CallListener(
       String node,
@@ -75,9 +85,13 @@ final class CallListener implements AutoCloseable {
       int port,
       String advertisedHost,
       LoopWatch loops,
-      LongSupplier maxPayload)
+      LongSupplier maxPayload,
+      java.time.Duration handshake,
+      java.time.Duration silence)
       throws IOException {
     this.node = node;
+    this.handshakeNanos = handshake.toNanos();
+    this.silenceNanos = silence.toNanos();
     this.host = advertisedHost;
     byte[] random = new byte[16];
     new SecureRandom().nextBytes(random);
@@ -123,9 +137,11 @@ final class CallListener implements AutoCloseable {
   }
 
   private void run() {
+    long lastSweep = System.nanoTime();
+    long lastWarning = 0;
     while (!closed) {
       try {
-        selector.select(1000);
+        selector.select(250);
         for (SelectionKey key : selector.selectedKeys()) {
           if (key.isValid() && key.isAcceptable()) {
             accept();
@@ -133,13 +149,47 @@ final class CallListener implements AutoCloseable {
             c.ready(key);
           }
         }
-        selector.selectedKeys().clear();
       } catch (ClosedSelectorException e) {
         return;
       } catch (IOException | RuntimeException e) {
-        if (!closed) {
+        // Out of file descriptors, say: warned at most every 10 s, and not tried again at once.
+        if (!closed && System.nanoTime() - lastWarning > 10_000_000_000L) {
+          lastWarning = System.nanoTime();
           LOG.warnf("node %s: taking calls from other nodes: %s", node, e.toString());
         }
+        pause();
+      } finally {
+        if (selector.isOpen()) {
+          selector.selectedKeys().clear();
+        }
+      }
+      long now = System.nanoTime();
+      if (now - lastSweep > 250_000_000L) {
+        lastSweep = now;
+        sweep(now);
+      }
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Closes the connections that did not show the secret in time, and the silent ones. */
+  private void sweep(long now) {
+    for (Connection c : open) {
+      if (!c.authorized && now - c.since > handshakeNanos) {
+        LOG.debugf("node %s: a connection did not show the secret in time", node);
+        c.close();
+      } else if (now - c.lastRead > silenceNanos) {
+        LOG.infof(
+            "node %s: a connection from another node was silent for %d ms: closed",
+            node, (now - c.lastRead) / 1_000_000);
+        c.close();
       }
     }
   }
@@ -147,28 +197,50 @@ final class CallListener implements AutoCloseable {
   private void accept() throws IOException {
     SocketChannel ch;
     while ((ch = server.accept()) != null) {
-      if (!accepting.getAsBoolean()) {
+      if (!accepting.getAsBoolean() || strangers() >= MAX_STRANGERS) {
         ch.close();
         continue;
       }
-      ch.configureBlocking(false);
-      ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
       Connection c = new Connection(ch);
-      open.add(c);
-      if (!c.send(info())) {
-        continue;
-      }
-      boolean watched;
       try {
-        watched = loops.watch(ch, c);
-      } catch (IOException e) {
-        LOG.debugf("node %s: no event loop took a connection from another node: %s", node, e);
-        watched = false;
-      }
-      if (!watched) {
-        ch.register(selector, SelectionKey.OP_READ, c);
+        ch.configureBlocking(false);
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        open.add(c);
+        if (!c.send(info())) {
+          continue;
+        }
+        if (!watchOnLoop(c)) {
+          ch.register(selector, SelectionKey.OP_READ, c);
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.debugf("node %s: a connection from another node failed: %s", node, e.toString());
+        c.close();
       }
     }
+  }
+
+  /**
+   * An event loop reads the connection if one takes it; false where there is none. A loop that did
+   * not answer in time may still take it later: the connection is closed rather than read on two
+   * threads (its node connects again).
+   */
+  private boolean watchOnLoop(Connection c) throws IOException {
+    try {
+      return loops.watch(c.ch, c);
+    } catch (IOException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  private int strangers() {
+    int n = 0;
+    for (Connection c : open) {
+      if (!c.authorized) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private byte[] info() {
@@ -209,8 +281,13 @@ final class CallListener implements AutoCloseable {
   private final class Connection implements LoopWatch.Ready {
 
     private final SocketChannel ch;
-    private ByteBuffer in = ByteBuffer.allocate(64 << 10);
-    private boolean authorized;
+    private final long since = System.nanoTime();
+    private volatile long lastRead = since;
+
+    /** Small until the secret was shown: a stranger costs little. */
+    private ByteBuffer in = ByteBuffer.allocate(MAX_CONTROL_LINE + 2);
+
+    private volatile boolean authorized;
 
     /** The subject of a PUB whose payload is still to be read, and its size; null between. */
     private String subject;
@@ -257,6 +334,7 @@ final class CallListener implements AutoCloseable {
       if (ch.read(in) < 0) {
         throw new EOFException("the other node closed the connection");
       }
+      lastRead = System.nanoTime();
       in.flip();
       try {
         parse();
@@ -290,7 +368,9 @@ final class CallListener implements AutoCloseable {
           }
           byte[] data = new byte[size];
           in.get(data);
-          in.position(in.position() + 2);
+          if (in.get() != '\r' || in.get() != '\n') {
+            refuse("Parser Error");
+          }
           String s = subject;
           subject = null;
           receiver.accept(s, data);
@@ -341,6 +421,11 @@ final class CallListener implements AutoCloseable {
         case "CONNECT" -> {
           if (MessageDigest.isEqual(secretBytes, token(line.substring(7).trim()))) {
             authorized = true;
+            if (in.capacity() < 64 << 10) {
+              in.compact();
+              grow(64 << 10);
+              in.flip();
+            }
           } else {
             LOG.warnf(
                 "node %s: refused a connection for calls from %s: it did not show this node's"

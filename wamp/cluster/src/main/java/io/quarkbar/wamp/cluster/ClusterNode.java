@@ -173,9 +173,11 @@ public final class ClusterNode implements AutoCloseable {
               settings.node(),
               "0.0.0.0",
               settings.callPort(),
-              settings.callHost().orElseGet(ClusterNode::thisHost),
+              settings.callHost().orElseGet(() -> thisHost(settings.natsUrl())),
               loops,
-              natsWire::maxPayload);
+              natsWire::maxPayload,
+              settings.requestTimeout(),
+              staleAfter);
     } catch (java.io.IOException e) {
       throw new IllegalArgumentException(e.getMessage() + " (router.cluster.call-port)", e);
     }
@@ -187,7 +189,12 @@ public final class ClusterNode implements AutoCloseable {
             settings.requestTimeout(),
             (other, address) ->
                 new NatsWire(
-                    "nats://" + address.host() + ":" + address.port(),
+                    "nats://"
+                        + (address.host().contains(":")
+                            ? "[" + address.host() + "]"
+                            : address.host())
+                        + ":"
+                        + address.port(),
                     "quarkbar-" + settings.cluster() + "-" + settings.node() + "-to-" + other,
                     Optional.empty(),
                     Optional.empty(),
@@ -205,8 +212,28 @@ public final class ClusterNode implements AutoCloseable {
     return wire;
   }
 
-  /** This host's address, as its name resolves; the loopback address when it does not. */
-  private static String thisHost() {
+  /**
+   * The address this host reaches the first NATS server from: the one the other nodes, which reach
+   * the same server, most likely reach this one at (a container's or pod's own address; the
+   * loopback address when NATS is on this host's). Asking the kernel which local address a UDP
+   * socket connected there would use sends nothing. This host's name when that fails.
+   */
+  private static String thisHost(String natsUrls) {
+    try {
+      String url = natsUrls.split(",")[0].trim();
+      java.net.URI first = new java.net.URI(url.contains("://") ? url : "nats://" + url);
+      try (java.net.DatagramSocket probe = new java.net.DatagramSocket()) {
+        probe.connect(
+            new java.net.InetSocketAddress(
+                first.getHost(), first.getPort() < 0 ? 4222 : first.getPort()));
+        java.net.InetAddress local = probe.getLocalAddress();
+        if (local != null && !local.isAnyLocalAddress()) {
+          return local.getHostAddress();
+        }
+      }
+    } catch (java.net.URISyntaxException | java.io.IOException | RuntimeException e) {
+      LOG.debugf("the address towards NATS is not known: %s", e.toString());
+    }
     try {
       return java.net.InetAddress.getLocalHost().getHostAddress();
     } catch (java.net.UnknownHostException e) {
@@ -234,9 +261,6 @@ public final class ClusterNode implements AutoCloseable {
     sessions.tidy(liveness.alive());
     // Calls longer than two heartbeats are asked after, each heartbeat.
     calls.probe(settings.heartbeat().multipliedBy(2));
-    if (callWire instanceof DirectCallWire direct) {
-      direct.tidy();
-    }
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String role, ClusterSettings settings) {

@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,8 +29,11 @@ import org.jboss.logging.Logger;
  * <ul>
  *   <li>Order: everything this node sends to one node goes on one connection, in the order it was
  *       sent (per thread). Before a node is heard (its address unknown) or while its first
- *       connection is being made, what is sent to it waits, in order, for up to {@code grace}; then
- *       it is handled as below.
+ *       connection is being made, what is sent to it waits, in order, for up to {@code grace}. A
+ *       node not heard by then gets "no responders" (below) until it is; a node heard whose address
+ *       does not answer by then is sent to through NATS from then on (it also subscribes there),
+ *       with a warning: slower, never lost to a wrong {@code call-host}. A link never goes from
+ *       NATS back to direct, which could reorder.
  *   <li>"No responders": where the connection to a node is broken (its process is gone, or it is
  *       cut off from NATS), a message with a reply subject gets the status {@link
  *       CallWire#NO_RESPONDERS} on that subject, as NATS answers when nobody subscribes; others are
@@ -80,7 +84,9 @@ final class DirectCallWire implements CallWire {
   /** Nodes taken for gone and not heard since: what is sent to them gets no responders at once. */
   private final java.util.Set<String> gone = ConcurrentHashMap.newKeySet();
 
-  private final ExecutorService answers;
+  /** "No responders" answers, closing links and expiring what waits: never a caller's thread. */
+  private final ScheduledExecutorService chores;
+
   private volatile boolean closed;
 
   /** Makes the wire that sends to one node (a {@link NatsWire}, not started). */
@@ -108,14 +114,16 @@ final class DirectCallWire implements CallWire {
     this.grace = grace;
     this.wires = wires;
     this.listener = listener;
-    this.answers =
-        Executors.newSingleThreadExecutor(
+    this.chores =
+        Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "quarkbar-cluster-links-" + node);
               t.setDaemon(true);
               return t;
             });
     listener.deliverTo(this::received, nats::isConnected);
+    long every = Math.clamp(grace.toMillis() / 10, 20, 250);
+    chores.scheduleWithFixedDelay(this::expire, every, every, TimeUnit.MILLISECONDS);
   }
 
   /** Where the others reach this node: what its heartbeat says. */
@@ -177,7 +185,7 @@ final class DirectCallWire implements CallWire {
       // A new process of that node: what the old connection had is lost with the old process.
       Link fresh = new Link(other);
       if (links.replace(other, link, fresh)) {
-        link.close();
+        link.close(true);
         fresh.learn(incarnation, address);
       }
     }
@@ -188,14 +196,18 @@ final class DirectCallWire implements CallWire {
     gone.add(other);
     Link link = links.remove(other);
     if (link != null) {
-      link.close();
+      link.close(true);
     }
   }
 
-  /** Each heartbeat: what waited longer than {@code grace} for a node is given up. */
-  void tidy() {
+  /** What waited longer than {@code grace} for a node goes another way (on the chores' thread). */
+  private void expire() {
     for (Link link : links.values()) {
-      link.expire();
+      try {
+        link.expire();
+      } catch (RuntimeException e) {
+        LOG.warnf(e, "node %s: the link to node %s", node, link.other);
+      }
     }
   }
 
@@ -223,7 +235,7 @@ final class DirectCallWire implements CallWire {
       return;
     }
     try {
-      answers.execute(() -> dispatch(replyTo, NO_RESPONDERS, new byte[0]));
+      chores.execute(() -> dispatch(replyTo, NO_RESPONDERS, new byte[0]));
     } catch (RejectedExecutionException closing) {
       // The node is closing: its calls end with it.
     }
@@ -244,11 +256,14 @@ final class DirectCallWire implements CallWire {
     return nats.maxPayload();
   }
 
-  /** The nodes sent to directly and whether each connection is up, for the health check. */
-  Map<String, Boolean> links() {
-    Map<String, Boolean> up = new java.util.TreeMap<>();
-    links.forEach((other, link) -> up.put(other, link.isUp()));
-    return up;
+  /**
+   * How each other node is sent to, for the health check: {@code direct}, {@code direct (down)},
+   * {@code waiting}, {@code via NATS} or {@code not reached}.
+   */
+  Map<String, String> links() {
+    Map<String, String> how = new java.util.TreeMap<>();
+    links.forEach((other, link) -> how.put(other, link.describe()));
+    return how;
   }
 
   @Override
@@ -256,30 +271,46 @@ final class DirectCallWire implements CallWire {
     closed = true;
     listener.close();
     for (Link link : links.values()) {
-      link.close();
+      link.close(false);
     }
     links.clear();
-    answers.shutdown();
+    chores.shutdown();
+    nats.close();
   }
 
   private record Pending(String subject, String replyTo, byte[] body) {}
 
+  /** How a link sends, see {@link Link}. */
+  private enum Route {
+    /** Not heard yet: what is sent waits. */
+    UNHEARD,
+    /** Not heard within the grace: "no responders" until it is. */
+    UNREACHED,
+    /** Heard; its first connection is being made: what is sent waits. */
+    CONNECTING,
+    /** On the node's own connection; while it is down, "no responders". */
+    DIRECT,
+    /** Through NATS: the node gives no address, or its address did not answer in time. */
+    NATS
+  }
+
   /**
-   * What this node sends to one other node: a connection of its own, or NATS for a node that gives
-   * no address. Sending never holds the link's lock while it writes (the wire's lock is taken first
-   * when a connection is made and the messages that waited go out).
+   * What this node sends to one other node. Sending never holds the link's lock while it writes on
+   * the node's connection (the connection's lock is taken first when it is made and what waited
+   * goes out); it may while it writes to NATS, whose connection never calls back into a link.
    */
   private final class Link {
 
     private final String other;
-    private final long since = System.nanoTime();
 
     // Guarded by this.
+    private Route route = Route.UNHEARD;
     private List<Pending> pending = new ArrayList<>();
     private long pendingBytes;
+    private long heldSince;
     private long incarnation = -1;
+    private Address address;
     private NatsWire wire;
-    private boolean viaNats;
     private boolean closedLink;
 
     Link(String other) {
@@ -299,28 +330,59 @@ final class DirectCallWire implements CallWire {
       }
       incarnation = heardIncarnation;
       if (address.isEmpty()) {
-        viaNats = true;
-        List<Pending> waiting = takePending();
-        for (Pending p : waiting) {
-          sendViaNats(p);
-        }
+        throughNats();
+        return true;
+      }
+      this.address = address.get();
+      try {
+        wire = wires.to(other, address.get());
+        wire.peer("router node " + other, this::connected);
+        wire.start();
+      } catch (RuntimeException e) {
+        LOG.warnf(
+            "node %s: cannot connect to router node %s at %s (%s): its calls go through NATS",
+            node, other, address.get(), e.getMessage());
+        wire = null;
+        throughNats();
         return true;
       }
       LOG.debugf("node %s: sends its calls to node %s at %s", node, other, address.get());
-      wire = wires.to(other, address.get());
-      wire.peer("router node " + other, this::connected);
-      wire.start();
+      if (route == Route.UNREACHED) {
+        // Nothing went anywhere meanwhile ("no responders"): waiting again reorders nothing.
+        pending = new ArrayList<>();
+      }
+      route = Route.CONNECTING;
       return true;
+    }
+
+    /** This holds its lock: through NATS from now on, what waited first. */
+    private void throughNats() {
+      route = Route.NATS;
+      for (Pending p : takePending()) {
+        sendViaNats(p);
+      }
     }
 
     /** The wire's connection is made (its reader thread, its lock held): what waited goes first. */
     private void connected() {
       List<Pending> waiting;
       synchronized (this) {
+        if (route != Route.CONNECTING) {
+          // Given up for NATS meanwhile (or reconnected later): nothing waits.
+          return;
+        }
+        route = Route.DIRECT;
         waiting = takePending();
       }
-      for (Pending p : waiting) {
-        sendOn(wire, p);
+      for (int i = 0; i < waiting.size(); i++) {
+        try {
+          sendOn(wire, waiting.get(i));
+        } catch (RuntimeException e) {
+          for (Pending p : waiting.subList(i, waiting.size())) {
+            noResponders(p.replyTo());
+          }
+          return;
+        }
       }
     }
 
@@ -338,23 +400,29 @@ final class DirectCallWire implements CallWire {
     void publish(String subject, String replyTo, byte[] body) {
       NatsWire w;
       synchronized (this) {
-        if (closedLink) {
-          noResponders(replyTo);
-          return;
-        }
-        if (pending != null) {
-          if (pendingBytes + body.length > NatsWire.MAX_PENDING) {
-            throw new IllegalStateException(
-                "router node " + other + " is not reached yet, and too much waits for it");
+        switch (closedLink ? Route.UNREACHED : route) {
+          case UNHEARD, CONNECTING -> {
+            // The PUB line's bytes too, as the wire counts them.
+            long size = body.length + subject.length() + 64L;
+            if (pendingBytes + size > NatsWire.MAX_PENDING) {
+              throw new IllegalStateException(
+                  "router node " + other + " is not reached yet, and too much waits for it");
+            }
+            if (pending.isEmpty()) {
+              heldSince = System.nanoTime();
+            }
+            pending.add(new Pending(subject, replyTo, body));
+            pendingBytes += size;
+            return;
           }
-          pending.add(new Pending(subject, replyTo, body));
-          pendingBytes += body.length;
-          return;
-        }
-        if (viaNats) {
-          w = null;
-        } else {
-          w = wire;
+          case UNREACHED -> {
+            noResponders(replyTo);
+            return;
+          }
+          case NATS -> {
+            w = null;
+          }
+          default -> w = wire;
         }
       }
       if (w == null) {
@@ -374,10 +442,6 @@ final class DirectCallWire implements CallWire {
 
     /** On a connection that is down, the message gets no responders. */
     private void sendOn(NatsWire w, Pending p) {
-      if (w == null) {
-        noResponders(p.replyTo());
-        return;
-      }
       try {
         w.publish(p.subject(), p.replyTo(), p.body());
       } catch (IllegalStateException refused) {
@@ -389,32 +453,57 @@ final class DirectCallWire implements CallWire {
       }
     }
 
-    /** What waited longer than the grace is given up, and what comes next is not held. */
+    /**
+     * What waited longer than the grace goes another way: a node not heard gets "no responders"
+     * until it is; a node whose address does not answer is sent to through NATS from now on.
+     */
     void expire() {
-      List<Pending> waiting;
+      NatsWire giveUp = null;
+      List<Pending> unanswered = List.of();
       synchronized (this) {
-        if (pending == null || System.nanoTime() - since < grace.toNanos()) {
+        if (closedLink
+            || pending == null
+            || pending.isEmpty()
+            || System.nanoTime() - heldSince < grace.toNanos()) {
           return;
         }
-        waiting = takePending();
-        LOG.warnf(
-            "node %s: cannot reach router node %s for calls (%s) within %d ms; its callees' calls"
-                + " fail until it is reached",
-            node,
-            other,
-            wire == null ? "no heartbeat heard from it" : "its address does not answer",
-            grace.toMillis());
+        if (route == Route.CONNECTING) {
+          LOG.warnf(
+              "node %s: router node %s does not answer at %s within %d ms: its calls go through"
+                  + " NATS; set router.cluster.call-host on that node to an address this one"
+                  + " reaches",
+              node, other, address, grace.toMillis());
+          giveUp = wire;
+          wire = null;
+          throughNats();
+        } else if (route == Route.UNHEARD) {
+          LOG.warnf(
+              "node %s: no heartbeat of router node %s within %d ms: calls to it fail until it is"
+                  + " heard",
+              node, other, grace.toMillis());
+          route = Route.UNREACHED;
+          unanswered = takePending();
+        }
       }
-      for (Pending p : waiting) {
+      for (Pending p : unanswered) {
         noResponders(p.replyTo());
       }
+      if (giveUp != null) {
+        chores.execute(giveUp::close);
+      }
     }
 
-    synchronized boolean isUp() {
-      return viaNats ? nats.isConnected() : wire != null && wire.isConnected();
+    synchronized String describe() {
+      return switch (route) {
+        case UNHEARD, CONNECTING -> "waiting";
+        case UNREACHED -> "not reached";
+        case NATS -> "via NATS";
+        case DIRECT -> wire.isConnected() ? "direct" : "direct (down)";
+      };
     }
 
-    void close() {
+    /** Ends the link; its connection closes on the chores' thread unless {@code now}. */
+    void close(boolean later) {
       NatsWire w;
       List<Pending> waiting;
       synchronized (this) {
@@ -426,6 +515,14 @@ final class DirectCallWire implements CallWire {
         noResponders(p.replyTo());
       }
       if (w != null) {
+        if (later) {
+          try {
+            chores.execute(w::close);
+            return;
+          } catch (RejectedExecutionException closing) {
+            // The node is closing: now, then.
+          }
+        }
         w.close();
       }
     }

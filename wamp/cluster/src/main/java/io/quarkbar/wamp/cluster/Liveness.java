@@ -140,7 +140,11 @@ final class Liveness {
     if (other.equals(node)) {
       return;
     }
-    heard.heard(other, otherIncarnation, beat.subList(3, beat.size()));
+    try {
+      heard.heard(other, otherIncarnation, beat.subList(3, beat.size()));
+    } catch (RuntimeException e) {
+      LOG.warnf(e, "node %s: the heartbeat of node %s", node, other);
+    }
     Long known = incarnations.put(other, otherIncarnation);
     if (known != null && known != otherIncarnation) {
       LOG.infof("node %s: router node %s restarted", node, other);
