@@ -1,7 +1,6 @@
 package io.quarkbar.wamp.cluster;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
-import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -348,10 +347,7 @@ final class CallListener implements AutoCloseable {
       if (capacity > 2 * (max + MAX_CONTROL_LINE)) {
         throw new IOException("a message larger than max_payload");
       }
-      ByteBuffer bigger = ByteBuffer.allocate(capacity);
-      in.flip();
-      bigger.put(in);
-      in = bigger;
+      in = ControlLines.grown(in, capacity);
     }
 
     private void parse() throws IOException {
@@ -376,27 +372,15 @@ final class CallListener implements AutoCloseable {
           receiver.accept(s, data);
           continue;
         }
-        int eol = lineEnd();
-        if (eol < 0) {
+        String line = ControlLines.next(in);
+        if (line == null) {
           if (in.remaining() > MAX_CONTROL_LINE) {
             refuse("Maximum Control Line Exceeded");
           }
           return;
         }
-        String line = new String(in.array(), in.position(), eol - in.position(), UTF_8);
-        in.position(eol + 2);
         operation(line);
       }
-    }
-
-    private int lineEnd() {
-      byte[] a = in.array();
-      for (int i = in.position(), end = in.limit() - 1; i < end; i++) {
-        if (a[i] == '\r' && a[i + 1] == '\n') {
-          return i;
-        }
-      }
-      return -1;
     }
 
     private void operation(String line) throws IOException {

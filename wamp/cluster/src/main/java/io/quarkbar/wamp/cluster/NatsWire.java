@@ -675,10 +675,7 @@ final class NatsWire implements CallWire {
       if (capacity > Math.max(MAX_CONTROL_LINE, maxPayload) * 2 + MAX_CONTROL_LINE) {
         throw new IOException("a message from NATS larger than its max_payload");
       }
-      ByteBuffer bigger = ByteBuffer.allocate(capacity);
-      in.flip();
-      bigger.put(in);
-      in = bigger;
+      in = ControlLines.grown(in, capacity);
     }
 
     /** Handles every whole operation in {@code in} (in read mode), leaving the rest. */
@@ -704,27 +701,15 @@ final class NatsWire implements CallWire {
           deliver(this, m, headers, data);
           continue;
         }
-        int eol = lineEnd();
-        if (eol < 0) {
+        String line = ControlLines.next(in);
+        if (line == null) {
           if (in.remaining() > MAX_CONTROL_LINE) {
             throw new IOException("a control line from NATS longer than " + MAX_CONTROL_LINE);
           }
           return;
         }
-        String line = new String(in.array(), in.position(), eol - in.position(), UTF_8);
-        in.position(eol + 2);
         operation(line);
       }
-    }
-
-    private int lineEnd() {
-      byte[] a = in.array();
-      for (int i = in.position(), end = in.limit() - 1; i < end; i++) {
-        if (a[i] == '\r' && a[i + 1] == '\n') {
-          return i;
-        }
-      }
-      return -1;
     }
 
     private void operation(String line) throws IOException {

@@ -45,7 +45,8 @@ class ClusterDirectCallsTest {
       // 400 messages (200 calls, 200 results) went between the nodes; through NATS went only
       // heartbeats (three nodes, every 100 ms) and the like.
       assertThat(through).as("messages through NATS during 200 calls").isLessThan(100);
-      assertThat(cluster.clusterNode(1).describe()).contains("direct to other nodes {n2=direct, n3=direct}");
+      assertThat(cluster.clusterNode(1).describe())
+          .contains("direct to other nodes {n2=direct, n3=direct}");
     }
   }
 
