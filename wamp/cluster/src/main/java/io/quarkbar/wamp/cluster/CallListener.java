@@ -140,7 +140,7 @@ final class CallListener implements AutoCloseable {
     long lastWarning = 0;
     while (!closed) {
       try {
-        selector.select(250);
+        selector.select(1000);
         for (SelectionKey key : selector.selectedKeys()) {
           if (key.isValid() && key.isAcceptable()) {
             accept();
@@ -163,7 +163,7 @@ final class CallListener implements AutoCloseable {
         }
       }
       long now = System.nanoTime();
-      if (now - lastSweep > 250_000_000L) {
+      if (now - lastSweep > 1_000_000_000L) {
         lastSweep = now;
         sweep(now);
       }

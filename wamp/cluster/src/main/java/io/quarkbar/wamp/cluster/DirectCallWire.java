@@ -122,8 +122,6 @@ final class DirectCallWire implements CallWire {
               return t;
             });
     listener.deliverTo(this::received, nats::isConnected);
-    long every = Math.clamp(grace.toMillis() / 10, 20, 250);
-    chores.scheduleWithFixedDelay(this::expire, every, every, TimeUnit.MILLISECONDS);
   }
 
   /** Where the others reach this node: what its heartbeat says. */
@@ -200,14 +198,24 @@ final class DirectCallWire implements CallWire {
     }
   }
 
-  /** What waited longer than {@code grace} for a node goes another way (on the chores' thread). */
-  private void expire() {
-    for (Link link : links.values()) {
-      try {
-        link.expire();
-      } catch (RuntimeException e) {
-        LOG.warnf(e, "node %s: the link to node %s", node, link.other);
-      }
+  /**
+   * Runs {@code link}'s {@link Link#expire} on the chores' thread after {@code nanos}: only while
+   * something waits, so that an idle node has no timer of its own for its links.
+   */
+  private void expireLater(Link link, long nanos) {
+    try {
+      chores.schedule(
+          () -> {
+            try {
+              link.expire();
+            } catch (RuntimeException e) {
+              LOG.warnf(e, "node %s: the link to node %s", node, link.other);
+            }
+          },
+          nanos,
+          TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException closing) {
+      // The node is closing: what waits ends with it.
     }
   }
 
@@ -410,6 +418,7 @@ final class DirectCallWire implements CallWire {
             }
             if (pending.isEmpty()) {
               heldSince = System.nanoTime();
+              expireLater(this, grace.toNanos());
             }
             pending.add(new Pending(subject, replyTo, body));
             pendingBytes += size;
@@ -461,10 +470,13 @@ final class DirectCallWire implements CallWire {
       NatsWire giveUp = null;
       List<Pending> unanswered = List.of();
       synchronized (this) {
-        if (closedLink
-            || pending == null
-            || pending.isEmpty()
-            || System.nanoTime() - heldSince < grace.toNanos()) {
+        if (closedLink || pending == null || pending.isEmpty()) {
+          return;
+        }
+        long left = grace.toNanos() - (System.nanoTime() - heldSince);
+        if (left > 0) {
+          // What waits now came after an earlier wait ended: its own grace.
+          expireLater(this, left);
           return;
         }
         if (route == Route.CONNECTING) {
